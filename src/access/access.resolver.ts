@@ -1,0 +1,73 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { EmailAddressScalar } from '../graphql/scalars.js';
+import type { RequestContext } from '../http/context.js';
+import * as access from './access.service.js';
+import {
+  ActorType,
+  CreateApiKeyPayload,
+  DeletePayload,
+  LoginPayload,
+  SessionToken,
+} from './access.types.js';
+import { ApiKey } from './api-key.entity.js';
+import { Role } from './role.js';
+
+@Resolver()
+export class AccessResolver {
+  @Query(() => ActorType, { nullable: true, description: 'who the credential is, or null' })
+  me(@Ctx() ctx: RequestContext): ActorType | null {
+    return access.me(ctx);
+  }
+
+  @Mutation(() => LoginPayload, { description: 'tenant admin user -> bearer token' })
+  async login(
+    @Ctx() ctx: RequestContext,
+    @Arg('email', () => EmailAddressScalar) email: string,
+    @Arg('password', () => String) password: string,
+  ): Promise<LoginPayload> {
+    const payload = new LoginPayload();
+    const result = await access.login(ctx, email, password);
+    if (result.ok) payload.session = Object.assign(new SessionToken(), result.value);
+    else payload.userErrors = result.errors;
+    return payload;
+  }
+
+  @Authorized()
+  @Mutation(() => Boolean, { description: 'revokes the calling login session' })
+  logout(@Ctx() ctx: RequestContext): Promise<boolean> {
+    return access.logout(ctx);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [ApiKey], { description: "ADMIN: the tenant's API keys that are not revoked" })
+  apiKeys(@Ctx() ctx: RequestContext): Promise<ApiKey[]> {
+    return access.listApiKeys(ctx);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => CreateApiKeyPayload)
+  async createApiKey(
+    @Ctx() ctx: RequestContext,
+    @Arg('name', () => String) name: string,
+    @Arg('role', () => Role) role: Role,
+  ): Promise<CreateApiKeyPayload> {
+    const payload = new CreateApiKeyPayload();
+    const result = await access.createApiKey(ctx, name, role);
+    if (result.ok) Object.assign(payload, result.value);
+    else payload.userErrors = result.errors;
+    return payload;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => DeletePayload)
+  async revokeApiKey(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<DeletePayload> {
+    const payload = new DeletePayload();
+    const result = await access.revokeApiKey(ctx, id);
+    if (result.ok) payload.deletedId = result.value;
+    else payload.userErrors = result.errors;
+    return payload;
+  }
+}

@@ -1,0 +1,96 @@
+import type { RequestContext } from '../http/context.js';
+import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
+import { invalid, isId } from '../shared/validation.js';
+import { requireTenant } from '../tenancy/require-tenant.js';
+import { ActorType } from './access.types.js';
+import { ApiKey } from './api-key.entity.js';
+import { Role } from './role.js';
+import { dummyPasswordHash, newToken, sha256Hex, TOKEN_PREFIX, verifyPassword } from './secrets.js';
+import { Session } from './session.entity.js';
+import { User } from './user.entity.js';
+
+/** The same answer for an unknown email and a wrong password. */
+const LOGIN_FAILED = 'Email or password is incorrect';
+const API_KEY_PREFIX_LENGTH = 12;
+
+export async function login(
+  ctx: RequestContext,
+  email: string,
+  password: string,
+): Promise<Result<{ token: string; expiresAt: Date }>> {
+  const tenant = requireTenant(ctx);
+  const user = await ctx.em.findOne(
+    User,
+    { email: email.toLowerCase() },
+    { populate: ['passwordHash'] },
+  );
+  // Verify against a dummy hash for an unknown email so both failures take as long.
+  const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+  if (!user || !valid) {
+    return fail(userError(UserErrorCode.INVALID_INPUT, LOGIN_FAILED));
+  }
+  const token = newToken(TOKEN_PREFIX.session);
+  const expiresAt = new Date(Date.now() + ctx.config.sessionTtlMinutes * 60_000);
+  ctx.em.create(Session, { tenant, user, tokenHash: sha256Hex(token), expiresAt });
+  await ctx.em.flush();
+  return ok({ token, expiresAt });
+}
+
+/** Revokes the calling login session. False when the credential is not a session. */
+export async function logout(ctx: RequestContext): Promise<boolean> {
+  if (ctx.actor?.kind !== 'USER') return false;
+  const revoked = await ctx.em.nativeUpdate(
+    Session,
+    { id: ctx.actor.sessionId, revokedAt: null },
+    { revokedAt: new Date() },
+  );
+  return revoked > 0;
+}
+
+export async function createApiKey(
+  ctx: RequestContext,
+  name: string,
+  role: Role,
+): Promise<Result<{ apiKey: ApiKey; secret: string }>> {
+  const tenant = requireTenant(ctx);
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > 100) {
+    return fail(invalid(['name'], 'name must be 1 to 100 characters'));
+  }
+  const secret = newToken(TOKEN_PREFIX.apiKey);
+  const apiKey = ctx.em.create(ApiKey, {
+    tenant,
+    name: trimmed,
+    role,
+    prefix: secret.slice(0, API_KEY_PREFIX_LENGTH),
+    secretHash: sha256Hex(secret),
+  });
+  await ctx.em.flush();
+  return ok({ apiKey, secret });
+}
+
+export async function revokeApiKey(ctx: RequestContext, id: string): Promise<Result<string>> {
+  requireTenant(ctx);
+  const key = isId(id) ? await ctx.em.findOne(ApiKey, { id, revokedAt: null }) : null;
+  if (!key) return fail(userError(UserErrorCode.NOT_FOUND, `No API key ${id}`, ['id']));
+  key.revokedAt = new Date();
+  await ctx.em.flush();
+  return ok(key.id);
+}
+
+export async function listApiKeys(ctx: RequestContext): Promise<ApiKey[]> {
+  requireTenant(ctx);
+  return ctx.em.find(ApiKey, { revokedAt: null }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+}
+
+export function me(ctx: RequestContext): ActorType | null {
+  const actor = ctx.actor;
+  if (!actor) return null;
+  return Object.assign(new ActorType(), {
+    kind: actor.kind,
+    role: actor.role,
+    email: actor.kind === 'USER' ? actor.email : null,
+    name: actor.kind === 'API_KEY' ? actor.name : null,
+    tenant: ctx.tenant,
+  });
+}

@@ -1,0 +1,56 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../graphql/scalars.js';
+import { Payload } from '../shared/errors.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+import { ApiKey } from './api-key.entity.js';
+import { Role } from './role.js';
+
+@ObjectType('Session', {
+  description: 'A login session: send the token as "Authorization: Bearer <token>".',
+})
+export class SessionToken {
+  @Field()
+  token!: string;
+
+  @Field(() => DateTimeScalar)
+  expiresAt!: Date;
+}
+
+@ObjectType()
+export class LoginPayload extends Payload {
+  @Field(() => SessionToken, { nullable: true })
+  session: SessionToken | null = null;
+}
+
+@ObjectType()
+export class CreateApiKeyPayload extends Payload {
+  @Field(() => ApiKey, { nullable: true })
+  apiKey: ApiKey | null = null;
+
+  @Field(() => String, { nullable: true, description: 'The secret, shown once.' })
+  secret: string | null = null;
+}
+
+@ObjectType()
+export class DeletePayload extends Payload {
+  @Field(() => ID, { nullable: true })
+  deletedId: string | null = null;
+}
+
+@ObjectType({ description: 'Who the credential is.' })
+export class ActorType {
+  @Field({ description: 'USER, API_KEY or PLATFORM' })
+  kind!: string;
+
+  @Field(() => Role, { nullable: true })
+  role!: Role | null;
+
+  @Field(() => String, { nullable: true })
+  email!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The API key's name." })
+  name!: string | null;
+
+  @Field(() => Tenant, { nullable: true })
+  tenant!: Tenant | null;
+}

@@ -1,0 +1,101 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../config.js';
+import { requestError } from '../shared/errors.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+import type { Actor } from './actor.js';
+import { ApiKey } from './api-key.entity.js';
+import { constantTimeEquals, sha256Hex, TOKEN_PREFIX } from './secrets.js';
+import { Session } from './session.entity.js';
+
+export interface Authentication {
+  actor: Actor;
+  /** The credential's own tenant (null for the platform operator). */
+  tenant: Tenant | null;
+}
+
+/** One message for every credential that does not work here, so none can be probed. */
+const INVALID = 'Invalid or expired credential';
+/** lastUsedAt of an API key is written at most this often. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Verifies the `Authorization: Bearer <token>` header. No header: anonymous (null). A token
+ * that is unknown, expired, revoked, or belongs to another tenant than the one the request
+ * resolved: UNAUTHENTICATED, the same answer in every case.
+ *
+ * Credentials are looked up by the hash of their secret with the tenant filter off (the
+ * tenant is not known yet, or must be compared), then checked against the request's tenant.
+ */
+export async function authenticate(
+  em: EntityManager,
+  config: Config,
+  header: string | undefined,
+  requestTenant: Tenant | null,
+): Promise<Authentication | null> {
+  if (header === undefined || header.trim() === '') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) {
+    throw requestError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"');
+  }
+  const token = match[1];
+
+  if (config.platformAdminToken && constantTimeEquals(token, config.platformAdminToken)) {
+    return { actor: { kind: 'PLATFORM', role: null, tenantId: null }, tenant: null };
+  }
+
+  const now = new Date();
+  const ensureTenant = async (tenantId: string): Promise<Tenant> => {
+    if (requestTenant) {
+      if (requestTenant.id !== tenantId) throw requestError('UNAUTHENTICATED', INVALID);
+      return requestTenant;
+    }
+    const tenant = await em.findOne(Tenant, { id: tenantId });
+    if (!tenant) throw requestError('UNAUTHENTICATED', INVALID);
+    return tenant;
+  };
+
+  if (token.startsWith(`${TOKEN_PREFIX.session}_`)) {
+    const session = await em.findOne(
+      Session,
+      { tokenHash: sha256Hex(token) },
+      { filters: false, populate: ['user'] },
+    );
+    if (!session || session.revokedAt || session.expiresAt <= now) {
+      throw requestError('UNAUTHENTICATED', INVALID);
+    }
+    const tenant = await ensureTenant(session.tenant.id);
+    const user = session.user.getEntity();
+    return {
+      actor: {
+        kind: 'USER',
+        role: user.role,
+        tenantId: tenant.id,
+        userId: user.id,
+        sessionId: session.id,
+        email: user.email,
+      },
+      tenant,
+    };
+  }
+
+  if (token.startsWith(`${TOKEN_PREFIX.apiKey}_`)) {
+    const key = await em.findOne(ApiKey, { secretHash: sha256Hex(token) }, { filters: false });
+    if (!key || key.revokedAt) throw requestError('UNAUTHENTICATED', INVALID);
+    const tenant = await ensureTenant(key.tenant.id);
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now }, { filters: false });
+    }
+    return {
+      actor: {
+        kind: 'API_KEY',
+        role: key.role,
+        tenantId: tenant.id,
+        apiKeyId: key.id,
+        name: key.name,
+      },
+      tenant,
+    };
+  }
+
+  throw requestError('UNAUTHENTICATED', INVALID);
+}

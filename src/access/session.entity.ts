@@ -1,0 +1,22 @@
+import type { Ref } from '@mikro-orm/core';
+import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { TenantScoped } from '../db/tenant-filter.js';
+import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
+import { User } from './user.entity.js';
+
+/** A login session. Only the SHA-256 of its opaque token is stored. */
+@TenantScoped()
+@Entity({ tableName: 'session' })
+export class Session extends TenantOwnedEntity<'revokedAt'> {
+  @ManyToOne(() => User, { ref: true, deleteRule: 'cascade', index: true })
+  user!: Ref<User>;
+
+  @Property({ length: 64, unique: true })
+  tokenHash!: string;
+
+  @Property({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  revokedAt: Date | null = null;
+}

@@ -1,0 +1,20 @@
+import { Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { TenantScoped } from '../db/tenant-filter.js';
+import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
+import { Role } from './role.js';
+
+/** An admin user of one tenant. The email is unique within the tenant, stored lower-case. */
+@TenantScoped()
+@Entity({ tableName: 'app_user' })
+@Unique({ properties: ['tenant', 'email'] })
+export class User extends TenantOwnedEntity<'role'> {
+  @Property({ length: 254 })
+  email!: string;
+
+  /** Argon2id PHC string. */
+  @Property({ type: 'text', lazy: true })
+  passwordHash!: string;
+
+  @Enum({ items: () => Role, nativeEnumName: 'role' })
+  role: Role = Role.ADMIN;
+}

@@ -1,0 +1,93 @@
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { Role } from '../access/role.js';
+import { toPayload } from '../graphql/payload.js';
+import type { RequestContext } from '../http/context.js';
+import * as catalog from './catalog.service.js';
+import { ResourcePayload, ServiceInput, ServicePayload } from './catalog.types.js';
+import { Resource } from './resource.entity.js';
+import { Service } from './service.entity.js';
+
+@Resolver(() => Service)
+export class ServiceResolver {
+  @Query(() => [Service], { description: 'public sees active ones only' })
+  services(
+    @Ctx() ctx: RequestContext,
+    @Arg('includeInactive', () => Boolean, { defaultValue: false }) includeInactive: boolean,
+  ): Promise<Service[]> {
+    return catalog.listServices(ctx, includeInactive);
+  }
+
+  @Query(() => Service, { nullable: true })
+  service(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Service | null> {
+    return catalog.findService(ctx, id);
+  }
+
+  @FieldResolver(() => Resource)
+  async resource(@Root() service: Service, @Ctx() ctx: RequestContext): Promise<Resource> {
+    const resource = await ctx.loaders.resource.load(service.resource.id);
+    if (!resource)
+      throw new Error(`resource ${service.resource.id} of service ${service.id} missing`);
+    return resource;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ServicePayload)
+  async createService(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => ServiceInput) input: ServiceInput,
+  ): Promise<ServicePayload> {
+    return toPayload(new ServicePayload(), 'service', await catalog.createService(ctx, input));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ServicePayload)
+  async updateService(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => ServiceInput) input: ServiceInput,
+  ): Promise<ServicePayload> {
+    return toPayload(new ServicePayload(), 'service', await catalog.updateService(ctx, id, input));
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ServicePayload)
+  async setServiceActive(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('active', () => Boolean) active: boolean,
+  ): Promise<ServicePayload> {
+    return toPayload(
+      new ServicePayload(),
+      'service',
+      await catalog.setServiceActive(ctx, id, active),
+    );
+  }
+}
+
+@Resolver(() => Resource)
+export class ResourceResolver {
+  @Authorized(Role.ADMIN)
+  @Query(() => [Resource])
+  resources(@Ctx() ctx: RequestContext): Promise<Resource[]> {
+    return catalog.listResources(ctx);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ResourcePayload)
+  async createResource(
+    @Ctx() ctx: RequestContext,
+    @Arg('name', () => String) name: string,
+  ): Promise<ResourcePayload> {
+    return toPayload(new ResourcePayload(), 'resource', await catalog.createResource(ctx, name));
+  }
+}

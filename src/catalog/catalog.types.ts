@@ -1,0 +1,121 @@
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Payload } from '../shared/errors.js';
+import { Resource } from './resource.entity.js';
+import { Service } from './service.entity.js';
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+const MINUTES_PER_DAY = 24 * 60;
+
+@ValidatorConstraint({ name: 'isCurrency' })
+class IsIso4217 implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return value == null || (typeof value === 'string' && CURRENCIES.has(value));
+  }
+  defaultMessage(): string {
+    return 'currency must be an ISO 4217 code such as GBP, EUR or USD';
+  }
+}
+
+@InputType()
+export class ServiceInput {
+  @Field()
+  @Length(1, 200, { message: '$property must be 1 to 200 characters' })
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(1, { message: '$property must be positive' })
+  @Max(MINUTES_PER_DAY, { message: `$property must be at most ${MINUTES_PER_DAY} (one day)` })
+  durationMinutes!: number;
+
+  @Field(() => Int, { nullable: true, description: 'defaults to durationMinutes' })
+  @IsOptional()
+  @IsInt()
+  @Min(1, { message: '$property must be positive' })
+  @Max(MINUTES_PER_DAY, { message: `$property must be at most ${MINUTES_PER_DAY} (one day)` })
+  slotIntervalMinutes?: number | null;
+
+  @Field(() => Int, { defaultValue: 0 })
+  @IsInt()
+  @Min(0, { message: '$property must be 0 or more' })
+  @Max(MINUTES_PER_DAY)
+  bufferBeforeMinutes: number = 0;
+
+  @Field(() => Int, { defaultValue: 0 })
+  @IsInt()
+  @Min(0, { message: '$property must be 0 or more' })
+  @Max(MINUTES_PER_DAY)
+  bufferAfterMinutes: number = 0;
+
+  @Field(() => Int, { defaultValue: 1 })
+  @IsInt()
+  @Min(1, { message: '$property must be at least 1' })
+  @Max(10_000)
+  capacity: number = 1;
+
+  @Field(() => Int, { nullable: true, description: 'price in minor units (pence, cents)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0, { message: '$property must be 0 or more' })
+  priceMinor?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 4217 code' })
+  @IsOptional()
+  @Validate(IsIso4217)
+  currency?: string | null;
+
+  @Field({ defaultValue: false })
+  @IsBoolean()
+  requiresConfirmation: boolean = false;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0, { message: '$property must be 0 or more' })
+  @Max(60 * 24 * 365)
+  minimumNoticeMinutes?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1, { message: '$property must be at least 1' })
+  @Max(3650)
+  maxAdvanceDays?: number | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "createService: null = the tenant's first resource; updateService: null keeps the current one",
+  })
+  @IsOptional()
+  resourceId?: string | null;
+}
+
+@ObjectType()
+export class ServicePayload extends Payload {
+  @Field(() => Service, { nullable: true })
+  service: Service | null = null;
+}
+
+@ObjectType()
+export class ResourcePayload extends Payload {
+  @Field(() => Resource, { nullable: true })
+  resource: Resource | null = null;
+}

@@ -1,0 +1,234 @@
+/**
+ * The process's configuration: every environment variable the server reads, parsed and
+ * validated in one place. A bad value stops start-up with a message naming the variable.
+ *
+ * `CONFIG_SPEC` is also the source of the configuration tables in README.md and
+ * docs/DEPLOYMENT.md (a test checks that they list exactly these variables).
+ */
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  host: string;
+  port: number;
+  /** PostgreSQL connection string; when absent an embedded PostgreSQL is started under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  /** Tenants are reachable at `<subdomain>.<baseDomain>` when set. */
+  baseDomain: string | undefined;
+  /** Bearer token of the platform operator (createTenant, setTenantActive). */
+  platformAdminToken: string | undefined;
+  logLevel: LogLevel;
+  /** Seed the demo tenant on the first start against an empty embedded database. */
+  demoData: boolean;
+  sessionTtlMinutes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+interface VarSpec<K extends keyof Config> {
+  name: string;
+  key: K;
+  description: string;
+  /** Shown in the docs; `undefined` means unset by default. */
+  defaultText: string;
+  parse(raw: string | undefined, env: Env): Config[K];
+}
+
+function spec<K extends keyof Config>(s: VarSpec<K>): VarSpec<K> {
+  return s;
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T) {
+  return (raw: string | undefined): T => {
+    if (raw === undefined || raw === '') return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  };
+}
+
+function integer(name: string, fallback: number, min: number, max: number) {
+  return (raw: string | undefined): number => {
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
+    const value = Number(raw);
+    if (value < min || value > max) {
+      throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
+    }
+    return value;
+  };
+}
+
+function boolean(name: string, fallback: boolean) {
+  return (raw: string | undefined): boolean => {
+    if (raw === undefined || raw === '') return fallback;
+    const v = raw.toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    throw new ConfigError(name, `must be true or false (got "${raw}")`);
+  };
+}
+
+const nodeEnvOf = (env: Env): NodeEnv =>
+  oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development')(env.NODE_ENV);
+
+export const CONFIG_SPEC = [
+  spec({
+    name: 'NODE_ENV',
+    key: 'nodeEnv',
+    description:
+      '`development`, `test` or `production`. Production hides error details, never seeds demo data and requires `PLATFORM_ADMIN_TOKEN`.',
+    defaultText: 'development',
+    parse: (_raw, env) => nodeEnvOf(env),
+  }),
+  spec({
+    name: 'HOST',
+    key: 'host',
+    description: 'Interface the HTTP server listens on.',
+    defaultText: '0.0.0.0',
+    parse: (raw) => raw || '0.0.0.0',
+  }),
+  spec({
+    name: 'PORT',
+    key: 'port',
+    description: 'HTTP port (0 picks a free one).',
+    defaultText: '4000',
+    parse: integer('PORT', 4000, 0, 65535),
+  }),
+  spec({
+    name: 'DATABASE_URL',
+    key: 'databaseUrl',
+    description:
+      'PostgreSQL connection string (`postgres://user:pass@host:5432/db`). When unset, an embedded PostgreSQL runs with its data under `DATA_DIR/pg`.',
+    defaultText: '(embedded)',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new ConfigError(
+          'DATABASE_URL',
+          'must be a URL like postgres://user:pass@host:5432/db',
+        );
+      }
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        throw new ConfigError(
+          'DATABASE_URL',
+          `must use the postgres:// scheme (got "${url.protocol}")`,
+        );
+      }
+      if (url.pathname.length < 2) {
+        throw new ConfigError('DATABASE_URL', 'must name a database (postgres://host/dbname)');
+      }
+      return raw;
+    },
+  }),
+  spec({
+    name: 'DATA_DIR',
+    key: 'dataDir',
+    description: 'Directory for local state: the embedded PostgreSQL cluster (`pg/`).',
+    defaultText: '.data',
+    parse: (raw) => raw || '.data',
+  }),
+  spec({
+    name: 'EMBEDDED_PG_PORT',
+    key: 'embeddedPgPort',
+    description: 'Port of the embedded PostgreSQL (only used without `DATABASE_URL`).',
+    defaultText: '54329',
+    parse: integer('EMBEDDED_PG_PORT', 54329, 1024, 65535),
+  }),
+  spec({
+    name: 'BASE_DOMAIN',
+    key: 'baseDomain',
+    description:
+      'Domain under which tenants have subdomains (`acme.<BASE_DOMAIN>`). Unset: subdomain resolution is off.',
+    defaultText: '(unset)',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      const v = raw.toLowerCase();
+      if (
+        !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
+          v,
+        )
+      ) {
+        throw new ConfigError(
+          'BASE_DOMAIN',
+          `must be a domain name like booking.example.com (got "${raw}")`,
+        );
+      }
+      return v;
+    },
+  }),
+  spec({
+    name: 'PLATFORM_ADMIN_TOKEN',
+    key: 'platformAdminToken',
+    description:
+      'Bearer token of the platform operator, at least 32 characters. Required in production; unset elsewhere disables platform operations.',
+    defaultText: '(unset)',
+    parse: (raw, env) => {
+      if (raw === undefined || raw === '') {
+        if (nodeEnvOf(env) === 'production') {
+          throw new ConfigError('PLATFORM_ADMIN_TOKEN', 'is required when NODE_ENV=production');
+        }
+        return undefined;
+      }
+      if (raw.length < 32) {
+        throw new ConfigError(
+          'PLATFORM_ADMIN_TOKEN',
+          `must be at least 32 characters (got ${raw.length})`,
+        );
+      }
+      return raw;
+    },
+  }),
+  spec({
+    name: 'LOG_LEVEL',
+    key: 'logLevel',
+    description: 'One of fatal, error, warn, info, debug, trace, silent.',
+    defaultText: 'info',
+    parse: (raw) =>
+      oneOf(
+        'LOG_LEVEL',
+        ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+        'info',
+      )(raw),
+  }),
+  spec({
+    name: 'DEMO_DATA',
+    key: 'demoData',
+    description:
+      'Seed the demo tenant on the first start against an empty embedded database. Never in production.',
+    defaultText: 'true',
+    parse: (raw, env) => boolean('DEMO_DATA', true)(raw) && nodeEnvOf(env) !== 'production',
+  }),
+  spec({
+    name: 'SESSION_TTL_MINUTES',
+    key: 'sessionTtlMinutes',
+    description: 'Lifetime of an admin login session.',
+    defaultText: '720',
+    parse: integer('SESSION_TTL_MINUTES', 720, 5, 60 * 24 * 30),
+  }),
+] as const;
+
+/** Parses and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const out: Partial<Record<keyof Config, unknown>> = {};
+  for (const s of CONFIG_SPEC) {
+    out[s.key] = s.parse(env[s.name], env);
+  }
+  return out as Config;
+}

@@ -1,0 +1,51 @@
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { ApiKey } from '../access/api-key.entity.js';
+import { Session } from '../access/session.entity.js';
+import { User } from '../access/user.entity.js';
+import { Resource } from '../catalog/resource.entity.js';
+import { Service } from '../catalog/service.entity.js';
+import { PROJECT_ROOT } from '../shared/paths.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+
+/** Every entity of the application. A new entity is added here and gets a migration. */
+export const ENTITIES = [Tenant, Resource, Service, User, Session, ApiKey];
+
+/** Where generated migrations (TypeScript) and their snapshot live in the repository. */
+export const MIGRATIONS_SOURCE_DIR = 'migrations';
+
+export interface OrmConfigOptions {
+  clientUrl: string;
+  /** Called with each SQL statement the ORM runs (statement counting in tests, debug logs). */
+  onQuery?: (sql: string) => void;
+  poolMax?: number;
+}
+
+export function createOrmConfig(options: OrmConfigOptions): Options {
+  return defineConfig({
+    clientUrl: options.clientUrl,
+    entities: ENTITIES,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    baseDir: PROJECT_ROOT,
+    // Migrations always run from the compiled output (built by `npm run build`), in the app,
+    // the CLI and the tests alike; `migration:create` writes TypeScript into migrations/.
+    preferTs: false,
+    migrations: {
+      path: 'dist/migrations',
+      pathTs: MIGRATIONS_SOURCE_DIR,
+      emit: 'ts',
+      snapshotName: '.snapshot',
+      // The committed snapshot is written by migration:create only, never by `up`.
+      snapshotOnMigrate: false,
+      silent: true,
+      transactional: true,
+      allOrNothing: true,
+    },
+    pool: { min: 0, max: options.poolMax ?? 20 },
+    debug: options.onQuery ? ['query'] : false,
+    logger: options.onQuery ? (message: string) => options.onQuery?.(message) : undefined,
+    allowGlobalContext: false,
+  });
+}

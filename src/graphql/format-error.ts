@@ -1,0 +1,32 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/**
+ * GraphQL errors raised on purpose (ours, TypeGraphQL's, graphql-js parse, validation and
+ * coercion errors) go out as they are. Anything else is a bug or an outage: it is logged
+ * with its stack, and in production the client sees only "Internal server error" (no stack,
+ * no SQL).
+ */
+export function createFormatError(options: { production: boolean; log: FastifyBaseLogger }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original =
+      error instanceof GraphQLError && error.originalError ? error.originalError : error;
+    if (original instanceof GraphQLError) return formatted;
+    options.log.error(
+      { err: original, path: formatted.path },
+      'unexpected error in GraphQL operation',
+    );
+    if (!options.production) {
+      return {
+        ...formatted,
+        extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' },
+      };
+    }
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

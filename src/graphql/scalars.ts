@@ -1,0 +1,84 @@
+import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { GraphQLDateTime, GraphQLEmailAddress } from 'graphql-scalars';
+import { normalizeTimeZone } from '../shared/time-zone.js';
+
+export const DateTimeScalar = GraphQLDateTime;
+export const EmailAddressScalar = GraphQLEmailAddress;
+
+function stringScalar(options: {
+  name: string;
+  description: string;
+  parse: (value: string) => string;
+}): GraphQLScalarType<string, string> {
+  const parse = (value: unknown): string => {
+    if (typeof value !== 'string') {
+      throw new GraphQLError(`${options.name} must be a string`);
+    }
+    return options.parse(value);
+  };
+  return new GraphQLScalarType<string, string>({
+    name: options.name,
+    description: options.description,
+    serialize: (value) => parse(value),
+    parseValue: parse,
+    parseLiteral(ast: ValueNode) {
+      if (ast.kind !== Kind.STRING) {
+        throw new GraphQLError(`${options.name} must be a string`, { nodes: ast });
+      }
+      return parse(ast.value);
+    },
+  });
+}
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isValidLocalDate(value: string): boolean {
+  const m = LOCAL_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return (
+    y >= 1 &&
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo - 1 &&
+    date.getUTCDate() === d
+  );
+}
+
+export const LocalDateScalar = stringScalar({
+  name: 'LocalDate',
+  description: "A calendar date (YYYY-MM-DD) local to the tenant's time zone.",
+  parse(value) {
+    if (!isValidLocalDate(value)) {
+      throw new GraphQLError(`LocalDate must be a real date as YYYY-MM-DD (got "${value}")`);
+    }
+    return value;
+  },
+});
+
+const LOCAL_TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
+
+export const LocalTimeScalar = stringScalar({
+  name: 'LocalTime',
+  description: 'A wall-clock time HH:mm (24-hour); "24:00" is allowed as the end of a window.',
+  parse(value) {
+    if (!LOCAL_TIME.test(value)) {
+      throw new GraphQLError(`LocalTime must be HH:mm between 00:00 and 24:00 (got "${value}")`);
+    }
+    return value;
+  },
+});
+
+export const TimeZoneScalar = stringScalar({
+  name: 'TimeZone',
+  description: 'An IANA time-zone id, e.g. Europe/London.',
+  parse(value) {
+    const zone = normalizeTimeZone(value);
+    if (!zone) {
+      throw new GraphQLError(
+        `TimeZone must be an IANA time-zone id such as Europe/London (got "${value}")`,
+      );
+    }
+    return zone;
+  },
+});

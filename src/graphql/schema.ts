@@ -1,0 +1,25 @@
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AccessResolver } from '../access/access.resolver.js';
+import { ResourceResolver, ServiceResolver } from '../catalog/catalog.resolver.js';
+import { TenantResolver } from '../tenancy/tenant.resolver.js';
+import { authChecker } from './auth-checker.js';
+import { DateTimeScalar } from './scalars.js';
+
+export const RESOLVERS = [
+  TenantResolver,
+  AccessResolver,
+  ServiceResolver,
+  ResourceResolver,
+] as const;
+
+/** Builds the GraphQL schema from the resolvers (the source of truth for schema.graphql). */
+export function createSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    authChecker,
+    // Inputs are validated by the services, which report failures as userErrors.
+    validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+  });
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../access/actor.js';
+import { authenticate } from '../access/authenticate.js';
+import type { Config } from '../config.js';
+import { TENANT_FILTER } from '../db/tenant-filter.js';
+import { requestError } from '../shared/errors.js';
+import type { Tenant } from '../tenancy/tenant.entity.js';
+import { resolveTenant } from '../tenancy/tenant-resolver.js';
+import { tenantSources } from '../tenancy/tenant-sources.js';
+import { createLoaders, type Loaders } from './loaders.js';
+
+/**
+ * Everything a resolver and a service get about the request: its own unit of work (an
+ * EntityManager fork with the tenant filter set), the resolved tenant, who is calling, and
+ * the request's DataLoaders.
+ */
+export interface RequestContext {
+  requestId: string;
+  em: EntityManager;
+  tenant: Tenant | null;
+  actor: Actor | null;
+  loaders: Loaders;
+  config: Config;
+}
+
+export interface AppServices {
+  orm: MikroORM;
+  config: Config;
+}
+
+export function forkForTenant(orm: MikroORM, tenantId: string | null): EntityManager {
+  const em = orm.em.fork({ clear: true });
+  if (tenantId) em.setFilterParams(TENANT_FILTER, { tenantId });
+  return em;
+}
+
+export async function buildRequestContext(
+  app: AppServices,
+  request: FastifyRequest,
+): Promise<RequestContext> {
+  const { orm, config } = app;
+  const lookupEm = orm.em.fork({ clear: true });
+  const pathSlug = (request.params as { slug?: string } | undefined)?.slug;
+  const sources = tenantSources({
+    host: request.headers.host,
+    xTenant: request.headers['x-tenant'],
+    pathSlug,
+    baseDomain: config.baseDomain,
+  });
+  let tenant = await resolveTenant(lookupEm, sources);
+  const auth = await authenticate(lookupEm, config, request.headers.authorization, tenant);
+  if (!tenant && auth?.tenant) tenant = auth.tenant;
+  if (tenant && !tenant.active) {
+    throw requestError('TENANT_INACTIVE', `Tenant "${tenant.slug}" is not active`);
+  }
+
+  const em = forkForTenant(orm, tenant?.id ?? null);
+  const managedTenant = tenant ? em.merge(tenant) : null;
+  return {
+    requestId: String(request.id ?? randomUUID()),
+    em,
+    tenant: managedTenant,
+    actor: auth?.actor ?? null,
+    loaders: createLoaders(em),
+    config,
+  };
+}

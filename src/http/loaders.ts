@@ -1,0 +1,24 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { Resource } from '../catalog/resource.entity.js';
+
+/** Batches loads of one entity type by id into one `WHERE id IN (...)` per tick. */
+function byId<T extends { id: string }>(
+  em: EntityManager,
+  entity: new (...args: never[]) => T,
+): DataLoader<string, T | null> {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const rows = (await em.find(entity as never, { id: { $in: [...ids] } } as never)) as T[];
+    const byKey = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byKey.get(id) ?? null);
+  });
+}
+
+/** The request's DataLoaders: one set per request, reading through its tenant-filtered fork. */
+export function createLoaders(em: EntityManager) {
+  return {
+    resource: byId(em, Resource),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

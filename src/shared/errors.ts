@@ -1,0 +1,88 @@
+import { GraphQLError } from 'graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/** Codes of expected business failures, returned as data in a payload's `userErrors`. */
+export enum UserErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  SLOT_UNAVAILABLE = 'SLOT_UNAVAILABLE',
+  BOOKING_CONFLICT = 'BOOKING_CONFLICT',
+  CAPACITY_EXCEEDED = 'CAPACITY_EXCEEDED',
+  OUTSIDE_BOOKING_WINDOW = 'OUTSIDE_BOOKING_WINDOW',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
+  TOO_LATE_TO_CHANGE = 'TOO_LATE_TO_CHANGE',
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+}
+registerEnumType(UserErrorCode, { name: 'UserErrorCode' });
+
+@ObjectType({ description: 'An expected failure: what went wrong, and where in the input.' })
+export class UserError {
+  @Field(() => UserErrorCode)
+  code!: UserErrorCode;
+
+  @Field(() => [String], { nullable: true, description: 'Path of the offending input field.' })
+  field?: string[] | null;
+
+  @Field()
+  message!: string;
+}
+
+export function userError(code: UserErrorCode, message: string, field?: string[]): UserError {
+  return Object.assign(new UserError(), { code, message, field: field ?? null });
+}
+
+/** Outcome of a service method: the value, or the user errors that stopped it. */
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = <T = never>(...errors: UserError[]): Result<T> => ({ ok: false, errors });
+
+/** Codes of unexpected failures, returned as GraphQL errors in `extensions.code`. */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'TENANT_REQUIRED'
+  | 'TENANT_NOT_FOUND'
+  | 'TENANT_INACTIVE'
+  | 'TENANT_CONFLICT'
+  | 'BAD_REQUEST'
+  | 'INTERNAL_SERVER_ERROR';
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  TENANT_REQUIRED: 400,
+  TENANT_NOT_FOUND: 404,
+  TENANT_INACTIVE: 403,
+  TENANT_CONFLICT: 400,
+  BAD_REQUEST: 400,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** An error the API reports as a GraphQL error with `extensions.code`. */
+export class ApiError extends GraphQLError {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: { withHttpStatus?: boolean } = {},
+  ) {
+    super(message, {
+      extensions: options.withHttpStatus ? { code, http: { status: HTTP_STATUS[code] } } : { code },
+    });
+    this.name = 'ApiError';
+  }
+}
+
+/**
+ * An error raised while building the request context: the request cannot run at all, so the
+ * HTTP status says so too (401 for a bad credential, 404 for an unknown tenant, ...).
+ */
+export function requestError(code: ErrorCode, message: string): ApiError {
+  return new ApiError(code, message, { withHttpStatus: true });
+}
+
+/** Base of every mutation payload: the expected failures, empty on success. */
+@ObjectType()
+export abstract class Payload {
+  @Field(() => [UserError])
+  userErrors: UserError[] = [];
+}

@@ -1,0 +1,14 @@
+import type { RequestContext } from '../http/context.js';
+import { ApiError } from '../shared/errors.js';
+import type { Tenant } from './tenant.entity.js';
+
+/** The request's tenant, or TENANT_REQUIRED when the request named none. */
+export function requireTenant(ctx: RequestContext): Tenant {
+  if (!ctx.tenant) {
+    throw new ApiError(
+      'TENANT_REQUIRED',
+      'This operation needs a tenant: use its subdomain, the X-Tenant header or /t/<slug>/graphql',
+    );
+  }
+  return ctx.tenant;
+}

@@ -1,0 +1,171 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Role } from '../access/role.js';
+import { hashPassword } from '../access/secrets.js';
+import { User } from '../access/user.entity.js';
+import { Resource } from '../catalog/resource.entity.js';
+import type { RequestContext } from '../http/context.js';
+import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
+import { invalid, validateInput } from '../shared/validation.js';
+import { requireTenant } from './require-tenant.js';
+import { Tenant } from './tenant.entity.js';
+import type { CreateTenantInput, UpdateTenantInput } from './tenant.types.js';
+
+export interface NewTenant {
+  slug: string;
+  name: string;
+  timeZone: string;
+  email: string;
+  subdomain?: string | null;
+  adminEmail: string;
+  adminPassword: string;
+}
+
+/**
+ * Creates a tenant with its first resource (named after the business) and its first admin
+ * user, in one transaction. Used by `createTenant` and the demo seed.
+ */
+export async function insertTenant(em: EntityManager, data: NewTenant): Promise<Tenant> {
+  const passwordHash = await hashPassword(data.adminPassword);
+  return em.transactional(async (tx) => {
+    const tenant = tx.create(Tenant, {
+      slug: data.slug,
+      name: data.name,
+      timeZone: data.timeZone,
+      email: data.email.toLowerCase(),
+      subdomain: data.subdomain ?? data.slug,
+    });
+    tx.create(Resource, { tenant, name: data.name });
+    tx.create(User, {
+      tenant,
+      email: data.adminEmail.toLowerCase(),
+      passwordHash,
+      role: Role.ADMIN,
+    });
+    await tx.flush();
+    return tenant;
+  });
+}
+
+async function takenErrors(
+  em: EntityManager,
+  slug: string | undefined,
+  subdomain: string | undefined,
+  exceptId?: string,
+) {
+  const errors = [];
+  const others = (where: object) =>
+    em.count(Tenant, exceptId ? { ...where, id: { $ne: exceptId } } : where);
+  if (slug !== undefined && (await others({ slug })) > 0) {
+    errors.push(invalid(['input', 'slug'], `slug "${slug}" is already taken`));
+  }
+  if (subdomain !== undefined && (await others({ subdomain })) > 0) {
+    errors.push(invalid(['input', 'subdomain'], `subdomain "${subdomain}" is already taken`));
+  }
+  return errors;
+}
+
+export async function createTenant(
+  ctx: RequestContext,
+  input: CreateTenantInput,
+): Promise<Result<Tenant>> {
+  const errors = await validateInput(input, ['input']);
+  if (errors.length) return fail(...errors);
+  const subdomain = input.subdomain ?? input.slug;
+  const taken = await takenErrors(ctx.em, input.slug, subdomain);
+  if (taken.length) return fail(...taken);
+  try {
+    return ok(await insertTenant(ctx.em, { ...input, subdomain }));
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) {
+      return fail(invalid(['input', 'slug'], 'slug or subdomain was taken at the same moment'));
+    }
+    throw err;
+  }
+}
+
+/** Normalises a browser origin ("https://www.acme.com"), or returns null when it is not one. */
+export function normalizeOrigin(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.username || url.password || url.search || url.hash) return null;
+  if (url.pathname !== '/' && url.pathname !== '') return null;
+  return url.origin;
+}
+
+export async function updateTenant(
+  ctx: RequestContext,
+  input: UpdateTenantInput,
+): Promise<Result<Tenant>> {
+  const tenant = requireTenant(ctx);
+  const errors = await validateInput(input, ['input']);
+  for (const key of [
+    'name',
+    'timeZone',
+    'email',
+    'minimumNoticeMinutes',
+    'maxAdvanceDays',
+    'cancellationNoticeMinutes',
+    'allowedOrigins',
+    'subdomain',
+  ] as const) {
+    if (input[key] === null)
+      errors.push(
+        invalid(['input', key], `${key} cannot be null; omit it to keep the current value`),
+      );
+  }
+  const origins: string[] = [];
+  (input.allowedOrigins ?? []).forEach((value, i) => {
+    const origin = normalizeOrigin(value);
+    if (origin) origins.push(origin);
+    else
+      errors.push(
+        invalid(
+          ['input', 'allowedOrigins', String(i)],
+          `allowedOrigins[${i}] must be an origin like https://www.example.com (got "${value}")`,
+        ),
+      );
+  });
+  if (errors.length) return fail(...errors);
+  const taken = await takenErrors(ctx.em, undefined, input.subdomain ?? undefined, tenant.id);
+  if (taken.length) return fail(...taken);
+
+  if (input.name != null) tenant.name = input.name;
+  if (input.timeZone != null) tenant.timeZone = input.timeZone;
+  if (input.email != null) tenant.email = input.email.toLowerCase();
+  if (input.phone !== undefined) tenant.phone = input.phone === '' ? null : input.phone;
+  if (input.subdomain != null) tenant.subdomain = input.subdomain;
+  if (input.minimumNoticeMinutes != null) tenant.minimumNoticeMinutes = input.minimumNoticeMinutes;
+  if (input.maxAdvanceDays != null) tenant.maxAdvanceDays = input.maxAdvanceDays;
+  if (input.cancellationNoticeMinutes != null) {
+    tenant.cancellationNoticeMinutes = input.cancellationNoticeMinutes;
+  }
+  if (input.allowedOrigins != null) tenant.allowedOrigins = [...new Set(origins)];
+  try {
+    await ctx.em.flush();
+  } catch (err) {
+    if (err instanceof UniqueConstraintViolationException) {
+      return fail(invalid(['input', 'subdomain'], 'subdomain was taken at the same moment'));
+    }
+    throw err;
+  }
+  return ok(tenant);
+}
+
+/** Platform operator: switch a tenant on or off. An inactive tenant answers no request. */
+export async function setTenantActive(
+  ctx: RequestContext,
+  slug: string,
+  active: boolean,
+): Promise<Result<Tenant>> {
+  const tenant = await ctx.em.findOne(Tenant, { slug });
+  if (!tenant) return fail(userError(UserErrorCode.NOT_FOUND, `No tenant "${slug}"`, ['slug']));
+  tenant.active = active;
+  await ctx.em.flush();
+  return ok(tenant);
+}

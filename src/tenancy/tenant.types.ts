@@ -1,0 +1,127 @@
+import {
+  ArrayMaxSize,
+  IsInt,
+  IsOptional,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
+import { Payload } from '../shared/errors.js';
+import { Tenant } from './tenant.entity.js';
+
+const SLUG_RULE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const SLUG_MESSAGE =
+  '$property must be 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen';
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+@InputType()
+export class CreateTenantInput {
+  @Field()
+  @Matches(SLUG_RULE, { message: SLUG_MESSAGE })
+  slug!: string;
+
+  @Field()
+  @Length(1, 200, { message: '$property must be 1 to 200 characters' })
+  name!: string;
+
+  @Field(() => TimeZoneScalar)
+  timeZone!: string;
+
+  @Field(() => EmailAddressScalar)
+  @MaxLength(254)
+  email!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Host label under BASE_DOMAIN; defaults to the slug.',
+  })
+  @IsOptional()
+  @Matches(SLUG_RULE, { message: SLUG_MESSAGE })
+  subdomain?: string | null;
+
+  @Field(() => EmailAddressScalar)
+  @MaxLength(254)
+  adminEmail!: string;
+
+  @Field()
+  @MinLength(PASSWORD_MIN_LENGTH, {
+    message: `$property must be at least ${PASSWORD_MIN_LENGTH} characters`,
+  })
+  @MaxLength(256)
+  adminPassword!: string;
+}
+
+@InputType({ description: 'Only the fields given change.' })
+export class UpdateTenantInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 200, { message: '$property must be 1 to 200 characters' })
+  name?: string | null;
+
+  @Field(() => TimeZoneScalar, { nullable: true })
+  timeZone?: string | null;
+
+  @Field(() => EmailAddressScalar, { nullable: true })
+  @IsOptional()
+  @MaxLength(254)
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Empty string clears the phone number.' })
+  @IsOptional()
+  @Matches(/^$|^\+?[0-9 ()\-.]{3,40}$/, {
+    message: '$property must be a phone number (digits, spaces, + ( ) - .)',
+  })
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(SLUG_RULE, { message: SLUG_MESSAGE })
+  subdomain?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60 * 24 * 365)
+  minimumNoticeMinutes?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  maxAdvanceDays?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60 * 24 * 365)
+  cancellationNoticeMinutes?: number | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Browser origins, e.g. https://www.acme.com',
+  })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  allowedOrigins?: string[] | null;
+}
+
+@ObjectType()
+export class CreateTenantPayload extends Payload {
+  @Field(() => Tenant, { nullable: true })
+  tenant: Tenant | null = null;
+}
+
+@ObjectType()
+export class TenantPayload extends Payload {
+  @Field(() => Tenant, { nullable: true })
+  tenant: Tenant | null = null;
+}

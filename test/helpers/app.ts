@@ -1,0 +1,144 @@
+import { ClientError, GraphQLClient } from 'graphql-request';
+import { type App, startApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createTestDatabase, databaseUrl } from './database.js';
+
+export const PLATFORM_TOKEN = 'platform-test-token-0123456789abcdef';
+export const BASE_DOMAIN = 'booking.test';
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  status: number;
+  data: T | null | undefined;
+  errors:
+    | Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>
+    | undefined;
+}
+
+export interface RequestOptions {
+  tenant?: string;
+  token?: string;
+  headers?: Record<string, string>;
+  path?: string;
+}
+
+export interface TestApp {
+  app: App;
+  database: string;
+  url: string;
+  /** Runs an operation through the real HTTP server with graphql-request; never throws on GraphQL errors. */
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<GraphQLResult<T>>;
+  close(): Promise<void>;
+}
+
+/** The real server on its own cloned database, listening on a free loopback port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: databaseUrl(database),
+    PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN,
+    BASE_DOMAIN,
+    ...env,
+  });
+  const app = await startApp(config);
+  const url = app.url;
+
+  async function gql<T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<GraphQLResult<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.tenant) headers['x-tenant'] = options.tenant;
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const client = new GraphQLClient(`${url}${options.path ?? '/graphql'}`, { headers });
+    try {
+      const response = await client.rawRequest<T>(query, variables);
+      return { status: response.status, data: response.data, errors: undefined };
+    } catch (err) {
+      if (err instanceof ClientError) {
+        const r = err.response as unknown as GraphQLResult<T>;
+        return { status: r.status, data: r.data, errors: r.errors };
+      }
+      throw err;
+    }
+  }
+
+  return { app, database, url, gql, close: () => app.close() };
+}
+
+export interface TenantFixture {
+  id: string;
+  slug: string;
+  adminEmail: string;
+  adminPassword: string;
+  /** A login session token of the first admin. */
+  token: string;
+}
+
+/** Creates a tenant through the API as the platform operator and logs its admin in. */
+export async function createTenant(
+  t: TestApp,
+  slug: string,
+  extra: { timeZone?: string; subdomain?: string } = {},
+): Promise<TenantFixture> {
+  const adminEmail = `admin@${slug}.example`;
+  const adminPassword = `pw-${slug}-correct-horse`;
+  const created = await t.gql<{
+    createTenant: { tenant: { id: string } | null; userErrors: unknown[] };
+  }>(
+    `mutation ($input: CreateTenantInput!) { createTenant(input: $input) { tenant { id } userErrors { code field message } } }`,
+    {
+      input: {
+        slug,
+        name: `Business ${slug}`,
+        timeZone: extra.timeZone ?? 'Europe/London',
+        email: `hello@${slug}.example`,
+        adminEmail,
+        adminPassword,
+        ...(extra.subdomain ? { subdomain: extra.subdomain } : {}),
+      },
+    },
+    { token: PLATFORM_TOKEN },
+  );
+  const tenant = created.data?.createTenant.tenant;
+  if (!tenant) throw new Error(`createTenant failed: ${JSON.stringify(created)}`);
+  const token = await login(t, slug, adminEmail, adminPassword);
+  return { id: tenant.id, slug, adminEmail, adminPassword, token };
+}
+
+export async function login(
+  t: TestApp,
+  slug: string,
+  email: string,
+  password: string,
+): Promise<string> {
+  const res = await t.gql<{ login: { session: { token: string } | null } }>(
+    `mutation ($email: EmailAddress!, $password: String!) { login(email: $email, password: $password) { session { token } userErrors { message } } }`,
+    { email, password },
+    { tenant: slug },
+  );
+  const token = res.data?.login.session?.token;
+  if (!token) throw new Error(`login failed: ${JSON.stringify(res)}`);
+  return token;
+}
+
+export async function createApiKey(t: TestApp, tenant: TenantFixture, role: 'ADMIN' | 'PARTNER') {
+  const res = await t.gql<{
+    createApiKey: { secret: string; apiKey: { id: string; prefix: string } };
+  }>(
+    `mutation ($role: Role!) { createApiKey(name: "key", role: $role) { secret apiKey { id prefix role } userErrors { message } } }`,
+    { role },
+    { tenant: tenant.slug, token: tenant.token },
+  );
+  const key = res.data?.createApiKey;
+  if (!key?.secret) throw new Error(`createApiKey failed: ${JSON.stringify(res)}`);
+  return { secret: key.secret, id: key.apiKey.id, prefix: key.apiKey.prefix };
+}
