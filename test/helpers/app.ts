@@ -2,6 +2,7 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createTestDatabase, databaseUrl } from './database.js';
+import { httpFetch } from './http-fetch.js';
 
 export const PLATFORM_TOKEN = 'platform-test-token-0123456789abcdef';
 export const BASE_DOMAIN = 'booking.test';
@@ -58,7 +59,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     const headers: Record<string, string> = { ...options.headers };
     if (options.tenant) headers['x-tenant'] = options.tenant;
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const client = new GraphQLClient(`${url}${options.path ?? '/graphql'}`, { headers });
+    const client = new GraphQLClient(`${url}${options.path ?? '/graphql'}`, {
+      headers,
+      // Host cannot be set through the built-in fetch.
+      ...(headers.host ? { fetch: httpFetch } : {}),
+    });
     try {
       const response = await client.rawRequest<T>(query, variables);
       return { status: response.status, data: response.data, errors: undefined };

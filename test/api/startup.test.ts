@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/shared/paths.js';
+import { createTestDatabase, databaseUrl } from '../helpers/database.js';
+import { freePort } from '../helpers/free-port.js';
+
+/** The real entry point (`node dist/src/main.js`, built by `npm test`) as a child process. */
+interface Server {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(env: Record<string, string>): Server {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/main.js')], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function waitFor(server: Server, text: string, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!server.stdout().includes(text)) {
+    if (server.child.exitCode !== null) {
+      throw new Error(
+        `server exited (${server.child.exitCode}): ${server.stdout()}\n${server.stderr()}`,
+      );
+    }
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out waiting for "${text}": ${server.stdout()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'booking-start-'));
+  // The embedded PostgreSQL runs as its own user when the tests run as root.
+  await chmod(dataDir, 0o755);
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start (node dist/src/main.js)', () => {
+  it('starts from a clean data directory, restarts with its data, and stops with no PostgreSQL left', async () => {
+    const port = await freePort();
+    const pgPort = await freePort();
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      EMBEDDED_PG_PORT: String(pgPort),
+      HOST: '127.0.0.1',
+    };
+
+    const first = launch(env);
+    await waitFor(first, 'GraphQL API:');
+    expect(first.stdout()).toContain(`GraphQL API:  http://127.0.0.1:${port}/graphql`);
+    const password = /password: (\S+)/.exec(first.stdout())?.[1];
+    expect(password).toBeTruthy();
+    const client = new GraphQLClient(`http://127.0.0.1:${port}/t/demo/graphql`);
+    const demo = await client.request<{
+      tenant: { slug: string; timeZone: string };
+      services: unknown[];
+    }>('{ tenant { slug timeZone } services { name } }');
+    expect(demo.tenant).toEqual({ slug: 'demo', timeZone: 'Europe/London' });
+    expect(demo.services).toHaveLength(2);
+    const pgPid = Number(
+      (await readFile(path.join(dataDir, 'pg/postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    expect(pidAlive(pgPid)).toBe(true);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.stdout()).toContain('stopped cleanly');
+    expect(pidAlive(pgPid)).toBe(false);
+
+    const second = launch(env);
+    await waitFor(second, 'GraphQL API:');
+    expect(second.stdout()).not.toContain('Demo tenant');
+    const login = await client.request<{ login: { session: { token: string } | null } }>(
+      'mutation ($p: String!) { login(email: "admin@demo.example", password: $p) { session { token } } }',
+      { p: password },
+    );
+    expect(login.login.session?.token).toMatch(/^bks_/);
+    const secondPgPid = Number(
+      (await readFile(path.join(dataDir, 'pg/postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+    expect(pidAlive(secondPgPid)).toBe(false);
+  });
+
+  it('uses DATABASE_URL when set and starts no embedded PostgreSQL', async () => {
+    const database = await createTestDatabase();
+    const emptyDir = await mkdtemp(path.join(tmpdir(), 'booking-url-'));
+    const port = await freePort();
+    const server = launch({
+      DATABASE_URL: databaseUrl(database),
+      DATA_DIR: emptyDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    await waitFor(server, 'GraphQL API:');
+    expect(server.stdout()).toContain('Database:     DATABASE_URL');
+    expect(server.stdout()).not.toContain('Demo tenant');
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+    await expect(stat(path.join(emptyDir, 'pg'))).rejects.toThrow();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    await rm(emptyDir, { recursive: true, force: true });
+  });
+
+  it('refuses to start on a bad setting, naming the variable', async () => {
+    const server = launch({ PORT: 'eighty', DATA_DIR: dataDir });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('PORT must be a whole number');
+  });
+});

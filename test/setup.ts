@@ -1,0 +1,2 @@
+// Decorator metadata (TypeGraphQL, MikroORM) must be available before any entity is loaded.
+import 'reflect-metadata';

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_SPEC, ConfigError, loadConfig } from '../../src/config.js';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('has defaults for a development machine', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 4000,
+      databaseUrl: undefined,
+      dataDir: '.data',
+      demoData: true,
+      logLevel: 'info',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', 'whole number'],
+    [{ PORT: '70000' }, 'PORT', 'between 0 and 65535'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV', 'one of development, test, production'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', 'one of fatal'],
+    [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL', 'postgres://'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', 'must be a URL'],
+    [{ DATABASE_URL: 'postgres://localhost' }, 'DATABASE_URL', 'must name a database'],
+    [{ BASE_DOMAIN: 'bad_domain!' }, 'BASE_DOMAIN', 'domain name'],
+    [{ PLATFORM_ADMIN_TOKEN: 'short' }, 'PLATFORM_ADMIN_TOKEN', 'at least 32'],
+    [{ NODE_ENV: 'production' }, 'PLATFORM_ADMIN_TOKEN', 'required when NODE_ENV=production'],
+    [{ DEMO_DATA: 'perhaps' }, 'DEMO_DATA', 'true or false'],
+    [{ SESSION_TTL_MINUTES: '1' }, 'SESSION_TTL_MINUTES', 'between 5'],
+    [{ EMBEDDED_PG_PORT: '80' }, 'EMBEDDED_PG_PORT', 'between 1024'],
+  ])('refuses %o naming %s', (env, variable, rule) => {
+    const err = configError(env);
+    expect(err.variable).toBe(variable);
+    expect(err.message).toContain(variable);
+    expect(err.message).toContain(rule);
+  });
+
+  it('never seeds demo data in production', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PLATFORM_ADMIN_TOKEN: 'p'.repeat(40),
+      DEMO_DATA: 'true',
+    });
+    expect(config.demoData).toBe(false);
+  });
+
+  it('lists every configuration key exactly once', () => {
+    const keys = CONFIG_SPEC.map((s) => s.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(Object.keys(loadConfig({})).sort()).toEqual([...keys].sort());
+  });
+});
