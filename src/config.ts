@@ -232,3 +232,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return out as Config;
 }
+
+/** The configuration table of README.md and docs/DEPLOYMENT.md, generated from CONFIG_SPEC. */
+export function configTableMarkdown(): string {
+  const rows = CONFIG_SPEC.map(
+    (s) =>
+      `| \`${s.name}\` | ${s.defaultText === '(unset)' || s.defaultText === '(embedded)' ? s.defaultText : `\`${s.defaultText}\``} | ${s.description} |`,
+  );
+  return ['| Variable | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}

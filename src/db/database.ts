@@ -1,17 +1,43 @@
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import type { Config } from '../config.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
+import type { EmbeddedDatabase } from './embedded-postgres.js';
 import { createOrmConfig } from './orm-config.js';
 
 /** Name of the application database inside the embedded cluster. */
 export const EMBEDDED_DATABASE_NAME = 'booking';
+/** Key of the advisory lock that serialises migrations across instances starting together. */
+const MIGRATION_LOCK_KEY = 727_274_001;
 
 export interface Database {
   orm: MikroORM;
   /** The embedded cluster, when the app started one (no DATABASE_URL). */
   embedded: EmbeddedDatabase | null;
   close(): Promise<void>;
+}
+
+/**
+ * Applies pending migrations while holding a PostgreSQL advisory lock, so that several
+ * instances starting at once against one database migrate it exactly once.
+ */
+async function migrate(
+  orm: MikroORM,
+  clientUrl: string,
+  log: (msg: string) => void,
+): Promise<void> {
+  const lock = new pg.Client({ connectionString: clientUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await orm.migrator.up();
+    if (applied.length) {
+      log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+    }
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await lock.end();
+  }
 }
 
 /**
@@ -22,6 +48,8 @@ export async function openDatabase(config: Config, log: (msg: string) => void): 
   let embedded: EmbeddedDatabase | null = null;
   let clientUrl = config.databaseUrl;
   if (!clientUrl) {
+    // Loaded only here: production images leave the embedded PostgreSQL binaries out.
+    const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(config.dataDir, 'pg'),
       port: config.embeddedPgPort,
@@ -32,13 +60,12 @@ export async function openDatabase(config: Config, log: (msg: string) => void): 
     }
     clientUrl = embedded.url(EMBEDDED_DATABASE_NAME);
   }
-  let orm: MikroORM;
+  let orm: MikroORM | undefined;
   try {
     orm = await MikroORM.init(createOrmConfig({ clientUrl }));
-    const applied = await orm.migrator.up();
-    if (applied.length)
-      log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+    await migrate(orm, clientUrl, log);
   } catch (err) {
+    await orm?.close(true);
     await embedded?.stop();
     throw err;
   }
