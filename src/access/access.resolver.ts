@@ -1,14 +1,9 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { toPayload } from '../graphql/payload.js';
 import { EmailAddressScalar } from '../graphql/scalars.js';
 import type { RequestContext } from '../http/context.js';
 import * as access from './access.service.js';
-import {
-  ActorType,
-  CreateApiKeyPayload,
-  DeletePayload,
-  LoginPayload,
-  SessionToken,
-} from './access.types.js';
+import { ActorType, CreateApiKeyPayload, DeletePayload, LoginPayload } from './access.types.js';
 import { ApiKey } from './api-key.entity.js';
 import { Role } from './role.js';
 
@@ -25,11 +20,7 @@ export class AccessResolver {
     @Arg('email', () => EmailAddressScalar) email: string,
     @Arg('password', () => String) password: string,
   ): Promise<LoginPayload> {
-    const payload = new LoginPayload();
-    const result = await access.login(ctx, email, password);
-    if (result.ok) payload.session = Object.assign(new SessionToken(), result.value);
-    else payload.userErrors = result.errors;
-    return payload;
+    return toPayload(new LoginPayload(), 'session', await access.login(ctx, email, password));
   }
 
   @Authorized()
@@ -64,10 +55,6 @@ export class AccessResolver {
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
   ): Promise<DeletePayload> {
-    const payload = new DeletePayload();
-    const result = await access.revokeApiKey(ctx, id);
-    if (result.ok) payload.deletedId = result.value;
-    else payload.userErrors = result.errors;
-    return payload;
+    return toPayload(new DeletePayload(), 'deletedId', await access.revokeApiKey(ctx, id));
   }
 }

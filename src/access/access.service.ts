@@ -2,7 +2,7 @@ import type { RequestContext } from '../http/context.js';
 import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { invalid, isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
-import { ActorType } from './access.types.js';
+import { ActorType, SessionToken } from './access.types.js';
 import { ApiKey } from './api-key.entity.js';
 import { Role } from './role.js';
 import { dummyPasswordHash, newToken, sha256Hex, TOKEN_PREFIX, verifyPassword } from './secrets.js';
@@ -17,7 +17,7 @@ export async function login(
   ctx: RequestContext,
   email: string,
   password: string,
-): Promise<Result<{ token: string; expiresAt: Date }>> {
+): Promise<Result<SessionToken>> {
   const tenant = requireTenant(ctx);
   const user = await ctx.em.findOne(
     User,
@@ -33,7 +33,7 @@ export async function login(
   const expiresAt = new Date(Date.now() + ctx.config.sessionTtlMinutes * 60_000);
   ctx.em.create(Session, { tenant, user, tokenHash: sha256Hex(token), expiresAt });
   await ctx.em.flush();
-  return ok({ token, expiresAt });
+  return ok(Object.assign(new SessionToken(), { token, expiresAt }));
 }
 
 /** Revokes the calling login session. False when the credential is not a session. */
