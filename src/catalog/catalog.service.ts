@@ -104,14 +104,23 @@ export async function createService(
   return ok(service);
 }
 
+/** A service of this tenant to change, active or not; NOT_FOUND on the `id` argument. */
+async function serviceToChange(ctx: RequestContext, id: string): Promise<Result<Service>> {
+  requireTenant(ctx);
+  const service = isId(id) ? await ctx.em.findOne(Service, { id }) : null;
+  return service
+    ? ok(service)
+    : fail(userError(UserErrorCode.NOT_FOUND, `No service ${id}`, ['id']));
+}
+
 export async function updateService(
   ctx: RequestContext,
   id: string,
   input: ServiceInput,
 ): Promise<Result<Service>> {
-  requireTenant(ctx);
-  const service = isId(id) ? await ctx.em.findOne(Service, { id }) : null;
-  if (!service) return fail(userError(UserErrorCode.NOT_FOUND, `No service ${id}`, ['id']));
+  const found = await serviceToChange(ctx, id);
+  if (!found.ok) return found;
+  const service = found.value;
   const { errors, resource } = await checkServiceInput(ctx, input);
   if (errors.length) return fail(...errors);
   applyServiceInput(service, input);
@@ -125,9 +134,9 @@ export async function setServiceActive(
   id: string,
   active: boolean,
 ): Promise<Result<Service>> {
-  requireTenant(ctx);
-  const service = isId(id) ? await ctx.em.findOne(Service, { id }) : null;
-  if (!service) return fail(userError(UserErrorCode.NOT_FOUND, `No service ${id}`, ['id']));
+  const found = await serviceToChange(ctx, id);
+  if (!found.ok) return found;
+  const service = found.value;
   service.active = active;
   await ctx.em.flush();
   return ok(service);

@@ -26,7 +26,8 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-function pidIsAlive(pid: number): boolean {
+/** Whether a process with this id exists (signal 0 checks without signalling). */
+export function pidIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

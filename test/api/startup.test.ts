@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pidIsAlive } from '../../src/db/embedded-postgres.js';
 import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { createTestDatabase, databaseUrl } from '../helpers/database.js';
 import { freePort } from '../helpers/free-port.js';
@@ -53,15 +54,6 @@ async function waitFor(server: Server, text: string, timeoutMs = 60_000): Promis
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'booking-start-'));
@@ -98,12 +90,12 @@ describe('npm start (node dist/src/main.js)', () => {
     const pgPid = Number(
       (await readFile(path.join(dataDir, 'pg/postmaster.pid'), 'utf8')).split('\n')[0],
     );
-    expect(pidAlive(pgPid)).toBe(true);
+    expect(pidIsAlive(pgPid)).toBe(true);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.stdout()).toContain('stopped cleanly');
-    expect(pidAlive(pgPid)).toBe(false);
+    expect(pidIsAlive(pgPid)).toBe(false);
 
     const second = launch(env);
     await waitFor(second, 'GraphQL API:');
@@ -118,7 +110,7 @@ describe('npm start (node dist/src/main.js)', () => {
     );
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
-    expect(pidAlive(secondPgPid)).toBe(false);
+    expect(pidIsAlive(secondPgPid)).toBe(false);
   });
 
   it('uses DATABASE_URL when set and starts no embedded PostgreSQL', async () => {
