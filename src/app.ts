@@ -21,25 +21,28 @@ export interface App {
 export interface StartOptions {
   /** Progress messages for the operator (the demo login among them). */
   log?: (msg: string) => void;
-  /** Use this ORM instead of opening the configured database (tests share one cluster). */
-  orm?: MikroORM;
+  /** Called with every SQL statement the ORM runs (statement counts in tests and benchmarks). */
+  onQuery?: (sql: string) => void;
+  /** The clock services read "now" from (epoch milliseconds); tests pin it. */
+  clock?: () => number;
 }
 
 /** Composition root: database, schema, HTTP server. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const log = options.log ?? (() => {});
-  let database: Database | null = null;
-  let orm = options.orm;
-  if (!orm) {
-    database = await openDatabase(config, log);
-    orm = database.orm;
+  const database: Database = await openDatabase(config, log, options.onQuery);
+  const orm = database.orm;
+  try {
     if (database.embedded && config.demoData) {
       await seedDemoData(orm, log);
     }
-  }
-  try {
     const schema = await createSchema();
-    const { fastify } = await createHttpServer({ config, orm, schema });
+    const { fastify } = await createHttpServer({
+      config,
+      orm,
+      schema,
+      clock: options.clock ?? Date.now,
+    });
     await fastify.listen({ host: config.host, port: config.port });
     const address = fastify.server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -53,13 +56,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       close() {
         closing ??= (async () => {
           await fastify.close();
-          await database?.close();
+          await database.close();
         })();
         return closing;
       },
     };
   } catch (err) {
-    await database?.close();
+    await database.close();
     throw err;
   }
 }

@@ -37,7 +37,7 @@ export class DeletePayload extends Payload {
   deletedId: string | null = null;
 }
 
-@ObjectType({ description: 'Who the credential is.' })
+@ObjectType('Actor', { description: 'Who the credential is.' })
 export class ActorType {
   @Field({ description: 'USER, API_KEY or PLATFORM' })
   kind!: string;

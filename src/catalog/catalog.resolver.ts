@@ -22,9 +22,10 @@ export class ServiceResolver {
   @Query(() => [Service], { description: 'public sees active ones only' })
   services(
     @Ctx() ctx: RequestContext,
-    @Arg('includeInactive', () => Boolean, { defaultValue: false }) includeInactive: boolean,
+    @Arg('includeInactive', () => Boolean, { nullable: true, defaultValue: false })
+    includeInactive: boolean | null,
   ): Promise<Service[]> {
-    return catalog.listServices(ctx, includeInactive);
+    return catalog.listServices(ctx, includeInactive ?? false);
   }
 
   @Query(() => Service, { nullable: true })

@@ -76,12 +76,12 @@ function applyServiceInput(service: Service, input: ServiceInput): void {
   service.description = input.description ?? null;
   service.durationMinutes = input.durationMinutes;
   service.slotIntervalOverride = input.slotIntervalMinutes ?? null;
-  service.bufferBeforeMinutes = input.bufferBeforeMinutes;
-  service.bufferAfterMinutes = input.bufferAfterMinutes;
-  service.capacity = input.capacity;
+  service.bufferBeforeMinutes = input.bufferBeforeMinutes ?? 0;
+  service.bufferAfterMinutes = input.bufferAfterMinutes ?? 0;
+  service.capacity = input.capacity ?? 1;
   service.priceMinor = input.priceMinor ?? null;
   service.currency = input.currency ?? null;
-  service.requiresConfirmation = input.requiresConfirmation;
+  service.requiresConfirmation = input.requiresConfirmation ?? false;
   service.minimumNoticeMinutes = input.minimumNoticeMinutes ?? null;
   service.maxAdvanceDays = input.maxAdvanceDays ?? null;
 }

@@ -52,23 +52,26 @@ export class ServiceInput {
   @Max(MINUTES_PER_DAY, { message: `$property must be at most ${MINUTES_PER_DAY} (one day)` })
   slotIntervalMinutes?: number | null;
 
-  @Field(() => Int, { defaultValue: 0 })
+  @Field(() => Int, { nullable: true, defaultValue: 0 })
+  @IsOptional()
   @IsInt()
   @Min(0, { message: '$property must be 0 or more' })
   @Max(MINUTES_PER_DAY)
-  bufferBeforeMinutes: number = 0;
+  bufferBeforeMinutes?: number | null = 0;
 
-  @Field(() => Int, { defaultValue: 0 })
+  @Field(() => Int, { nullable: true, defaultValue: 0 })
+  @IsOptional()
   @IsInt()
   @Min(0, { message: '$property must be 0 or more' })
   @Max(MINUTES_PER_DAY)
-  bufferAfterMinutes: number = 0;
+  bufferAfterMinutes?: number | null = 0;
 
-  @Field(() => Int, { defaultValue: 1 })
+  @Field(() => Int, { nullable: true, defaultValue: 1 })
+  @IsOptional()
   @IsInt()
   @Min(1, { message: '$property must be at least 1' })
   @Max(10_000)
-  capacity: number = 1;
+  capacity?: number | null = 1;
 
   @Field(() => Int, { nullable: true, description: 'price in minor units (pence, cents)' })
   @IsOptional()
@@ -81,9 +84,10 @@ export class ServiceInput {
   @Validate(IsIso4217)
   currency?: string | null;
 
-  @Field({ defaultValue: false })
+  @Field(() => Boolean, { nullable: true, defaultValue: false })
+  @IsOptional()
   @IsBoolean()
-  requiresConfirmation: boolean = false;
+  requiresConfirmation?: boolean | null = false;
 
   @Field(() => Int, { nullable: true })
   @IsOptional()

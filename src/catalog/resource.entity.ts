@@ -2,12 +2,13 @@ import { Entity, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
+import type { WeekdayWindow } from '../scheduling/local-time.js';
 
 /** What a booking occupies: a person, a room, a chair. */
 @ObjectType()
 @TenantScoped()
 @Entity({ tableName: 'resource' })
-export class Resource extends TenantOwnedEntity<'active'> {
+export class Resource extends TenantOwnedEntity<'active' | 'weeklyPattern'> {
   @Field()
   @Property({ length: 200 })
   name!: string;
@@ -15,4 +16,12 @@ export class Resource extends TenantOwnedEntity<'active'> {
   @Field()
   @Property({ default: true })
   active: boolean = true;
+
+  /**
+   * The weekly opening pattern, merged and sorted (ISO weekday, minutes since local
+   * midnight). Kept on the resource row: it is always read and replaced whole, and the slot
+   * query reads it with the service in one statement. Exposed as `weeklyWindows`.
+   */
+  @Property({ type: 'json', defaultRaw: `'[]'` })
+  weeklyPattern: WeekdayWindow[] = [];
 }

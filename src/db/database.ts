@@ -44,7 +44,11 @@ async function migrate(
  * Opens the database the configuration names: DATABASE_URL, or else an embedded PostgreSQL
  * under DATA_DIR/pg (started, and initialised on first use). Applies pending migrations.
  */
-export async function openDatabase(config: Config, log: (msg: string) => void): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  log: (msg: string) => void,
+  onQuery?: (sql: string) => void,
+): Promise<Database> {
   let embedded: EmbeddedDatabase | null = null;
   let clientUrl = config.databaseUrl;
   if (!clientUrl) {
@@ -62,7 +66,7 @@ export async function openDatabase(config: Config, log: (msg: string) => void): 
   }
   let orm: MikroORM | undefined;
   try {
-    orm = await MikroORM.init(createOrmConfig({ clientUrl }));
+    orm = await MikroORM.init(createOrmConfig({ clientUrl, onQuery }));
     await migrate(orm, clientUrl, log);
   } catch (err) {
     await orm?.close(true);

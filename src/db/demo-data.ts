@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { Temporal } from 'temporal-polyfill';
+import { Blackout } from '../availability/blackout.entity.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import { insertTenant } from '../tenancy/tenancy.service.js';
@@ -29,6 +31,26 @@ export async function seedDemoData(orm: MikroORM, log: (msg: string) => void): P
   em.setFilterParams(TENANT_FILTER, { tenantId: tenant.id });
   const resource = await em.findOneOrFail(Resource, {});
   resource.name = 'Sam (stylist)';
+  // Opening hours: Monday to Friday 09:00-17:00, Saturday 10:00-14:00.
+  resource.weeklyPattern = [
+    ...[1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: 9 * 60, end: 17 * 60 })),
+    { weekday: 6, start: 10 * 60, end: 14 * 60 },
+  ];
+  // A blackout: the next Wednesday afternoon, for team training.
+  const today = Temporal.Now.plainDateISO(tenant.timeZone);
+  const wednesday = today.add({ days: (3 - today.dayOfWeek + 7) % 7 || 7 });
+  const at = (hour: number) =>
+    new Date(
+      wednesday.toZonedDateTime({ timeZone: tenant.timeZone, plainTime: { hour } })
+        .epochMilliseconds,
+    );
+  em.create(Blackout, {
+    tenant,
+    resource: null,
+    startsAt: at(13),
+    endsAt: at(17),
+    reason: 'Team training',
+  });
   em.create(Service, {
     tenant,
     resource,

@@ -4,13 +4,26 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { ApiKey } from '../access/api-key.entity.js';
 import { Session } from '../access/session.entity.js';
 import { User } from '../access/user.entity.js';
+import { Blackout } from '../availability/blackout.entity.js';
+import { DateOverride } from '../availability/date-override.entity.js';
+import { Booking } from '../bookings/booking.entity.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /** Every entity of the application. A new entity is added here and gets a migration. */
-export const ENTITIES = [Tenant, Resource, Service, User, Session, ApiKey];
+export const ENTITIES = [
+  Tenant,
+  Resource,
+  Service,
+  User,
+  Session,
+  ApiKey,
+  DateOverride,
+  Blackout,
+  Booking,
+];
 
 /** Where generated migrations (TypeScript) and their snapshot live in the repository. */
 export const MIGRATIONS_SOURCE_DIR = 'migrations';

@@ -1,7 +1,12 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AccessResolver } from '../access/access.resolver.js';
+import {
+  BlackoutResolver,
+  ResourceAvailabilityResolver,
+} from '../availability/availability.resolver.js';
 import { ResourceResolver, ServiceResolver } from '../catalog/catalog.resolver.js';
+import { SlotsResolver } from '../scheduling/slots.resolver.js';
 import { TenantResolver } from '../tenancy/tenant.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { DateTimeScalar } from './scalars.js';
@@ -11,6 +16,9 @@ export const RESOLVERS = [
   AccessResolver,
   ServiceResolver,
   ResourceResolver,
+  ResourceAvailabilityResolver,
+  BlackoutResolver,
+  SlotsResolver,
 ] as const;
 
 /** Builds the GraphQL schema from the resolvers (the source of truth for schema.graphql). */

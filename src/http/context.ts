@@ -23,11 +23,14 @@ export interface RequestContext {
   actor: Actor | null;
   loaders: Loaders;
   config: Config;
+  /** The current instant, epoch milliseconds (one clock for the whole app; tests pin it). */
+  now(): number;
 }
 
 export interface AppServices {
   orm: MikroORM;
   config: Config;
+  clock: () => number;
 }
 
 export function forkForTenant(orm: MikroORM, tenantId: string | null): EntityManager {
@@ -65,5 +68,6 @@ export async function buildRequestContext(
     actor: auth?.actor ?? null,
     loaders: createLoaders(em),
     config,
+    now: app.clock,
   };
 }

@@ -21,8 +21,9 @@ export async function createHttpServer(options: {
   config: Config;
   orm: MikroORM;
   schema: GraphQLSchema;
+  clock: () => number;
 }): Promise<HttpServer> {
-  const { config, orm, schema } = options;
+  const { config, orm, schema, clock } = options;
   const fastify = Fastify({
     logger: { level: config.logLevel },
     // A graceful close waits at most this long for in-flight requests.
@@ -43,7 +44,7 @@ export async function createHttpServer(options: {
   await apollo.start();
 
   const handler = fastifyApolloHandler(apollo, {
-    context: (request) => buildRequestContext({ orm, config }, request),
+    context: (request) => buildRequestContext({ orm, config, clock }, request),
   });
   for (const url of [GRAPHQL_PATH, TENANT_GRAPHQL_PATH]) {
     fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url, handler });

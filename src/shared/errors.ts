@@ -45,6 +45,8 @@ export type ErrorCode =
   | 'TENANT_INACTIVE'
   | 'TENANT_CONFLICT'
   | 'BAD_REQUEST'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
   | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -55,6 +57,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   TENANT_INACTIVE: 403,
   TENANT_CONFLICT: 400,
   BAD_REQUEST: 400,
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 404,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -63,13 +67,22 @@ export class ApiError extends GraphQLError {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { withHttpStatus?: boolean } = {},
+    options: { withHttpStatus?: boolean; field?: string[] } = {},
   ) {
     super(message, {
-      extensions: options.withHttpStatus ? { code, http: { status: HTTP_STATUS[code] } } : { code },
+      extensions: {
+        code,
+        ...(options.field ? { field: options.field } : {}),
+        ...(options.withHttpStatus ? { http: { status: HTTP_STATUS[code] } } : {}),
+      },
     });
     this.name = 'ApiError';
   }
+}
+
+/** A bad argument of a query that has no payload: BAD_USER_INPUT naming the argument. */
+export function badArgument(field: string[], message: string): ApiError {
+  return new ApiError('BAD_USER_INPUT', message, { field });
 }
 
 /**

@@ -87,6 +87,18 @@ describe('npm start (node dist/src/main.js)', () => {
     }>('{ tenant { slug timeZone } services { name } }');
     expect(demo.tenant).toEqual({ slug: 'demo', timeZone: 'Europe/London' });
     expect(demo.services).toHaveLength(2);
+    // Opening hours and a blackout are seeded, so the next two weeks offer slots.
+    const { services } = await client.request<{ services: Array<{ id: string; name: string }> }>(
+      '{ services { id name } }',
+    );
+    const haircut = services.find((s) => s.name === 'Haircut');
+    const today = new Date().toISOString().slice(0, 10);
+    const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const { slots } = await client.request<{ slots: unknown[] }>(
+      'query ($id: ID!, $from: LocalDate!, $to: LocalDate!) { slots(serviceId: $id, from: $from, to: $to) { startsAt } }',
+      { id: haircut?.id, from: today, to: inTwoWeeks },
+    );
+    expect(slots.length).toBeGreaterThan(50);
     const pgPid = Number(
       (await readFile(path.join(dataDir, 'pg/postmaster.pid'), 'utf8')).split('\n')[0],
     );

@@ -32,11 +32,16 @@ export interface TestApp {
     variables?: Record<string, unknown>,
     options?: RequestOptions,
   ): Promise<GraphQLResult<T>>;
+  /** Runs `fn` and returns the SQL statements the server's ORM ran meanwhile. */
+  statementsDuring(fn: () => Promise<unknown>): Promise<string[]>;
   close(): Promise<void>;
 }
 
 /** The real server on its own cloned database, listening on a free loopback port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { clock?: () => number } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -48,7 +53,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     BASE_DOMAIN,
     ...env,
   });
-  const app = await startApp(config);
+  let recording: string[] | null = null;
+  const app = await startApp(config, {
+    clock: options.clock,
+    onQuery: (message) => {
+      if (recording && message.includes('[query]')) recording.push(message);
+    },
+  });
   const url = app.url;
 
   async function gql<T>(
@@ -76,7 +87,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     }
   }
 
-  return { app, database, url, gql, close: () => app.close() };
+  async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
+    const statements: string[] = [];
+    recording = statements;
+    try {
+      await fn();
+    } finally {
+      recording = null;
+    }
+    return statements;
+  }
+
+  return { app, database, url, gql, statementsDuring, close: () => app.close() };
 }
 
 export interface TenantFixture {

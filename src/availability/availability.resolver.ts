@@ -1,0 +1,139 @@
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { DeletePayload } from '../access/access.types.js';
+import { Role } from '../access/role.js';
+import { ResourcePayload } from '../catalog/catalog.types.js';
+import { Resource } from '../catalog/resource.entity.js';
+import { toPayload } from '../graphql/payload.js';
+import { DateTimeScalar, LocalDateScalar } from '../graphql/scalars.js';
+import type { RequestContext } from '../http/context.js';
+import * as availability from './availability.service.js';
+import {
+  BlackoutInput,
+  BlackoutPayload,
+  DateOverrideType,
+  TimeWindowInput,
+  WeeklyWindow,
+  WeeklyWindowInput,
+} from './availability.types.js';
+import { Blackout } from './blackout.entity.js';
+
+@Resolver(() => Resource)
+export class ResourceAvailabilityResolver {
+  @FieldResolver(() => [WeeklyWindow], { description: 'merged and sorted' })
+  weeklyWindows(@Root() resource: Resource): WeeklyWindow[] {
+    return availability.weeklyWindowsOf(resource);
+  }
+
+  @FieldResolver(() => [DateOverrideType])
+  dateOverrides(
+    @Root() resource: Resource,
+    @Ctx() ctx: RequestContext,
+    @Arg('from', () => LocalDateScalar) from: string,
+    @Arg('to', () => LocalDateScalar) to: string,
+  ): Promise<DateOverrideType[]> {
+    return availability.dateOverridesOf(ctx, resource, from, to);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ResourcePayload, { description: "replaces the resource's whole weekly pattern" })
+  async setWeeklyWindows(
+    @Ctx() ctx: RequestContext,
+    @Arg('resourceId', () => ID, {
+      nullable: true,
+      description: "null = the tenant's first resource",
+    })
+    resourceId: string | null | undefined,
+    @Arg('windows', () => [WeeklyWindowInput]) windows: WeeklyWindowInput[],
+  ): Promise<ResourcePayload> {
+    return toPayload(
+      new ResourcePayload(),
+      'resource',
+      await availability.setWeeklyWindows(ctx, resourceId, windows),
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ResourcePayload, { description: 'an empty list closes the day' })
+  async setDateOverride(
+    @Ctx() ctx: RequestContext,
+    @Arg('resourceId', () => ID, { nullable: true }) resourceId: string | null | undefined,
+    @Arg('date', () => LocalDateScalar) date: string,
+    @Arg('windows', () => [TimeWindowInput]) windows: TimeWindowInput[],
+  ): Promise<ResourcePayload> {
+    return toPayload(
+      new ResourcePayload(),
+      'resource',
+      await availability.setDateOverride(ctx, resourceId, date, windows),
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => ResourcePayload)
+  async clearDateOverride(
+    @Ctx() ctx: RequestContext,
+    @Arg('resourceId', () => ID, { nullable: true }) resourceId: string | null | undefined,
+    @Arg('date', () => LocalDateScalar) date: string,
+  ): Promise<ResourcePayload> {
+    return toPayload(
+      new ResourcePayload(),
+      'resource',
+      await availability.clearDateOverride(ctx, resourceId, date),
+    );
+  }
+}
+
+@Resolver(() => Blackout)
+export class BlackoutResolver {
+  @FieldResolver(() => Resource, {
+    nullable: true,
+    description: 'null = every resource of the tenant',
+  })
+  resource(
+    @Root() blackout: Blackout,
+    @Ctx() ctx: RequestContext,
+  ): Promise<Resource | null> | null {
+    return blackout.resource ? ctx.loaders.resource.load(blackout.resource.id) : null;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [Blackout], { description: 'blackouts that overlap [from, to)' })
+  blackouts(
+    @Ctx() ctx: RequestContext,
+    @Arg('from', () => DateTimeScalar) from: Date,
+    @Arg('to', () => DateTimeScalar) to: Date,
+  ): Promise<Blackout[]> {
+    return availability.listBlackouts(ctx, from, to);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => BlackoutPayload, { description: 'tenant-wide when no resource is named' })
+  async createBlackout(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => BlackoutInput) input: BlackoutInput,
+  ): Promise<BlackoutPayload> {
+    return toPayload(
+      new BlackoutPayload(),
+      'blackout',
+      await availability.createBlackout(ctx, input),
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => DeletePayload)
+  async deleteBlackout(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<DeletePayload> {
+    return toPayload(new DeletePayload(), 'deletedId', await availability.deleteBlackout(ctx, id));
+  }
+}

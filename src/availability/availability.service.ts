@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import { findResource, firstResource } from '../catalog/catalog.service.js';
+import type { Resource } from '../catalog/resource.entity.js';
+import type { RequestContext } from '../http/context.js';
+import {
+  formatLocalTime,
+  MINUTES_PER_DAY,
+  type MinuteWindow,
+  mergeWeekdayWindows,
+  mergeWindows,
+  parseLocalTime,
+} from '../scheduling/local-time.js';
+import {
+  badArgument,
+  fail,
+  ok,
+  type Result,
+  type UserError,
+  UserErrorCode,
+  userError,
+} from '../shared/errors.js';
+import { invalid, isId } from '../shared/validation.js';
+import { requireTenant } from '../tenancy/require-tenant.js';
+import {
+  type BlackoutInput,
+  DateOverrideType,
+  isoWeekday,
+  TimeWindow,
+  type TimeWindowInput,
+  WEEKDAYS,
+  WeeklyWindow,
+  type WeeklyWindowInput,
+} from './availability.types.js';
+import { Blackout } from './blackout.entity.js';
+import { DateOverride } from './date-override.entity.js';
+
+/** Longest range `dateOverrides` and `blackouts` answer for in one call. */
+export const MAX_LISTING_DAYS = 366;
+
+/** The resource named by `resourceId`, or the tenant's first resource when it is omitted. */
+export async function resourceOrFirst(
+  ctx: RequestContext,
+  resourceId: string | null | undefined,
+  field: string[],
+): Promise<Result<Resource>> {
+  requireTenant(ctx);
+  if (resourceId == null) return ok(await firstResource(ctx));
+  const resource = await findResource(ctx, resourceId);
+  return resource
+    ? ok(resource)
+    : fail(userError(UserErrorCode.NOT_FOUND, `No resource ${resourceId}`, field));
+}
+
+/** Checks HH:mm windows (start < end, 24:00 only as an end) and turns them into minutes. */
+function toMinuteWindows(
+  windows: readonly TimeWindowInput[],
+  path: string[],
+  errors: UserError[],
+): MinuteWindow[] {
+  const out: MinuteWindow[] = [];
+  windows.forEach((w, i) => {
+    const start = parseLocalTime(w.startTime);
+    const end = parseLocalTime(w.endTime);
+    const at = [...path, String(i)];
+    if (start === null || start === MINUTES_PER_DAY) {
+      errors.push(
+        invalid(
+          [...at, 'startTime'],
+          `${at.join('.')}.startTime must be HH:mm from 00:00 to 23:59 (24:00 is allowed only as an end)`,
+        ),
+      );
+    } else if (end === null || end <= start) {
+      errors.push(
+        invalid(
+          [...at, 'endTime'],
+          `${at.join('.')}.endTime must be after startTime (${w.startTime})`,
+        ),
+      );
+    } else {
+      out.push({ start, end });
+    }
+  });
+  return out;
+}
+
+export function weeklyWindowsOf(resource: Resource): WeeklyWindow[] {
+  return resource.weeklyPattern.map((w) =>
+    Object.assign(new WeeklyWindow(), {
+      weekday: WEEKDAYS[w.weekday - 1],
+      startTime: formatLocalTime(w.start),
+      endTime: formatLocalTime(w.end),
+    }),
+  );
+}
+
+const toTimeWindows = (windows: readonly MinuteWindow[]) =>
+  windows.map((w) =>
+    Object.assign(new TimeWindow(), {
+      startTime: formatLocalTime(w.start),
+      endTime: formatLocalTime(w.end),
+    }),
+  );
+
+/** Replaces the resource's whole weekly pattern (one row update, so one transaction). */
+export async function setWeeklyWindows(
+  ctx: RequestContext,
+  resourceId: string | null | undefined,
+  windows: readonly WeeklyWindowInput[],
+): Promise<Result<Resource>> {
+  const found = await resourceOrFirst(ctx, resourceId, ['resourceId']);
+  if (!found.ok) return found;
+  const errors: UserError[] = [];
+  const minutes = toMinuteWindows(windows, ['windows'], errors);
+  if (errors.length) return fail(...errors);
+  const withDays = windows.flatMap((w, i) => {
+    const m = minutes[i];
+    return m ? [{ weekday: isoWeekday(w.weekday), ...m }] : [];
+  });
+  const resource = found.value;
+  resource.weeklyPattern = mergeWeekdayWindows(withDays);
+  await ctx.em.flush();
+  return ok(resource);
+}
+
+export async function setDateOverride(
+  ctx: RequestContext,
+  resourceId: string | null | undefined,
+  date: string,
+  windows: readonly TimeWindowInput[],
+): Promise<Result<Resource>> {
+  const tenant = requireTenant(ctx);
+  const found = await resourceOrFirst(ctx, resourceId, ['resourceId']);
+  if (!found.ok) return found;
+  const errors: UserError[] = [];
+  const minutes = toMinuteWindows(windows, ['windows'], errors);
+  if (errors.length) return fail(...errors);
+  const resource = found.value;
+  // One atomic statement (INSERT ... ON CONFLICT): a row that exists keeps its id and gets
+  // the new windows. Plain data gets no property initialisers, hence id and timestamps here.
+  const now = new Date();
+  await ctx.em.upsert(
+    DateOverride,
+    {
+      id: randomUUID(),
+      createdAt: now,
+      updatedAt: now,
+      tenant,
+      resource,
+      date,
+      windows: mergeWindows(minutes),
+    },
+    {
+      onConflictFields: ['resource', 'date'],
+      onConflictAction: 'merge',
+      onConflictMergeFields: ['windows', 'updatedAt'],
+    },
+  );
+  return ok(resource);
+}
+
+export async function clearDateOverride(
+  ctx: RequestContext,
+  resourceId: string | null | undefined,
+  date: string,
+): Promise<Result<Resource>> {
+  const found = await resourceOrFirst(ctx, resourceId, ['resourceId']);
+  if (!found.ok) return found;
+  await ctx.em.nativeDelete(DateOverride, { resource: found.value, date });
+  return ok(found.value);
+}
+
+function checkDateRange(from: string, to: string): void {
+  if (from > to) throw badArgument(['to'], `to (${to}) must not be before from (${from})`);
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+  if (days > MAX_LISTING_DAYS) {
+    throw badArgument(['to'], `from..to may span at most ${MAX_LISTING_DAYS} days (got ${days})`);
+  }
+}
+
+export async function dateOverridesOf(
+  ctx: RequestContext,
+  resource: Resource,
+  from: string,
+  to: string,
+): Promise<DateOverrideType[]> {
+  checkDateRange(from, to);
+  const rows = await ctx.em.find(
+    DateOverride,
+    { resource, date: { $gte: from, $lte: to } },
+    { orderBy: { date: 'asc' } },
+  );
+  return rows.map((row) =>
+    Object.assign(new DateOverrideType(), { date: row.date, windows: toTimeWindows(row.windows) }),
+  );
+}
+
+export async function createBlackout(
+  ctx: RequestContext,
+  input: BlackoutInput,
+): Promise<Result<Blackout>> {
+  const tenant = requireTenant(ctx);
+  const errors: UserError[] = [];
+  if (input.endsAt.getTime() <= input.startsAt.getTime()) {
+    errors.push(invalid(['input', 'endsAt'], 'endsAt must be after startsAt'));
+  }
+  if (input.reason != null && input.reason.length > 500) {
+    errors.push(invalid(['input', 'reason'], 'reason must be at most 500 characters'));
+  }
+  let resource: Resource | null = null;
+  if (input.resourceId != null) {
+    resource = await findResource(ctx, input.resourceId);
+    if (!resource)
+      errors.push(
+        userError(UserErrorCode.NOT_FOUND, `No resource ${input.resourceId}`, [
+          'input',
+          'resourceId',
+        ]),
+      );
+  }
+  if (errors.length) return fail(...errors);
+  const blackout = ctx.em.create(Blackout, {
+    tenant,
+    resource,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    reason: input.reason ?? null,
+  });
+  await ctx.em.flush();
+  return ok(blackout);
+}
+
+export async function deleteBlackout(ctx: RequestContext, id: string): Promise<Result<string>> {
+  requireTenant(ctx);
+  const deleted = isId(id) ? await ctx.em.nativeDelete(Blackout, { id }) : 0;
+  return deleted ? ok(id) : fail(userError(UserErrorCode.NOT_FOUND, `No blackout ${id}`, ['id']));
+}
+
+/** Blackouts that overlap [from, to), in start order. */
+export async function listBlackouts(
+  ctx: RequestContext,
+  from: Date,
+  to: Date,
+): Promise<Blackout[]> {
+  requireTenant(ctx);
+  if (to.getTime() <= from.getTime()) throw badArgument(['to'], 'to must be after from');
+  if (to.getTime() - from.getTime() > MAX_LISTING_DAYS * 86_400_000) {
+    throw badArgument(['to'], `from..to may span at most ${MAX_LISTING_DAYS} days`);
+  }
+  return ctx.em.find(
+    Blackout,
+    { startsAt: { $lt: to }, endsAt: { $gt: from } },
+    { orderBy: { startsAt: 'asc', id: 'asc' } },
+  );
+}

@@ -1,0 +1,99 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeScalar, LocalDateScalar, LocalTimeScalar } from '../graphql/scalars.js';
+import { Payload } from '../shared/errors.js';
+import { Blackout } from './blackout.entity.js';
+
+export enum Weekday {
+  MONDAY = 'MONDAY',
+  TUESDAY = 'TUESDAY',
+  WEDNESDAY = 'WEDNESDAY',
+  THURSDAY = 'THURSDAY',
+  FRIDAY = 'FRIDAY',
+  SATURDAY = 'SATURDAY',
+  SUNDAY = 'SUNDAY',
+}
+registerEnumType(Weekday, { name: 'Weekday' });
+
+/** Weekday enum value -> ISO weekday number (1 = Monday). */
+export const WEEKDAYS: readonly Weekday[] = [
+  Weekday.MONDAY,
+  Weekday.TUESDAY,
+  Weekday.WEDNESDAY,
+  Weekday.THURSDAY,
+  Weekday.FRIDAY,
+  Weekday.SATURDAY,
+  Weekday.SUNDAY,
+];
+export const isoWeekday = (day: Weekday): number => WEEKDAYS.indexOf(day) + 1;
+
+@ObjectType()
+export class WeeklyWindow {
+  @Field(() => Weekday)
+  weekday!: Weekday;
+
+  @Field(() => LocalTimeScalar)
+  startTime!: string;
+
+  @Field(() => LocalTimeScalar)
+  endTime!: string;
+}
+
+@ObjectType()
+export class TimeWindow {
+  @Field(() => LocalTimeScalar)
+  startTime!: string;
+
+  @Field(() => LocalTimeScalar)
+  endTime!: string;
+}
+
+@ObjectType('DateOverride', { description: 'The windows of one local date; [] = closed that day.' })
+export class DateOverrideType {
+  @Field(() => LocalDateScalar)
+  date!: string;
+
+  @Field(() => [TimeWindow])
+  windows!: TimeWindow[];
+}
+
+@InputType()
+export class WeeklyWindowInput {
+  @Field(() => Weekday)
+  weekday!: Weekday;
+
+  @Field(() => LocalTimeScalar)
+  startTime!: string;
+
+  @Field(() => LocalTimeScalar)
+  endTime!: string;
+}
+
+@InputType()
+export class TimeWindowInput {
+  @Field(() => LocalTimeScalar)
+  startTime!: string;
+
+  @Field(() => LocalTimeScalar)
+  endTime!: string;
+}
+
+@InputType()
+export class BlackoutInput {
+  @Field(() => ID, { nullable: true, description: 'null = every resource of the tenant' })
+  resourceId?: string | null;
+
+  @Field(() => DateTimeScalar)
+  startsAt!: Date;
+
+  @Field(() => DateTimeScalar)
+  endsAt!: Date;
+
+  @Field(() => String, { nullable: true })
+  reason?: string | null;
+}
+
+@ObjectType()
+export class BlackoutPayload extends Payload {
+  @Field(() => Blackout, { nullable: true })
+  blackout: Blackout | null = null;
+}

@@ -1,0 +1,176 @@
+import { Temporal } from 'temporal-polyfill';
+import type { MinuteWindow, WeekdayWindow } from './local-time.js';
+
+/**
+ * The slot engine: which starts of a service are free on a resource over a range of local
+ * dates. Pure: plain values in, plain values out, no clock (`now` is an input), no I/O.
+ *
+ * Rules (docs/SLOTS.md): each local date takes its override's windows, else its weekday's;
+ * each window's ends become instants once per day with Temporal's "compatible"
+ * disambiguation; candidates step through the window in real elapsed minutes; a candidate
+ * is dropped when it overlaps a blackout, starts before now + notice, lies past the
+ * horizon, or when its occupied span (with buffers) overlaps an active booking's occupied
+ * span other than one of its own group session, which instead uses up capacity.
+ */
+
+const MINUTE_MS = 60_000;
+
+export interface EngineService {
+  id: string;
+  durationMinutes: number;
+  slotIntervalMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  capacity: number;
+  /** Already resolved: the service's value, else the tenant's default. */
+  minimumNoticeMinutes: number;
+  maxAdvanceDays: number;
+}
+
+/** An instant range [start, end) in epoch milliseconds. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** An active booking on the resource, as the engine needs it. */
+export interface BusySpan extends Span {
+  /** The occupied span is `start`/`end`; these identify its session. */
+  serviceId: string;
+  startsAt: number;
+  seats: number;
+}
+
+export interface SlotQuery {
+  service: EngineService;
+  timeZone: string;
+  weeklyWindows: readonly WeekdayWindow[];
+  /** Local date (YYYY-MM-DD) -> that date's windows; an empty list closes the day. */
+  overrides: ReadonlyMap<string, readonly MinuteWindow[]>;
+  /** Blackouts of the resource and the tenant's tenant-wide ones. */
+  blackouts: readonly Span[];
+  busy: readonly BusySpan[];
+  /** Epoch milliseconds. */
+  now: number;
+  /** Local dates, inclusive. */
+  from: string;
+  to: string;
+}
+
+export interface Slot {
+  startsAt: number;
+  endsAt: number;
+  remainingCapacity: number;
+  /** The local date whose window produced the slot. */
+  date: string;
+}
+
+interface Candidate {
+  start: number;
+  date: string;
+}
+
+/** The instant of a local wall time on a date; minute 1440 is the next day's midnight. */
+function instantOf(date: Temporal.PlainDate, minute: number, timeZone: string): number {
+  const day = minute === 1440 ? date.add({ days: 1 }) : date;
+  const m = minute === 1440 ? 0 : minute;
+  return day
+    .toPlainDateTime({ hour: Math.floor(m / 60), minute: m % 60 })
+    .toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
+}
+
+function windowsOf(
+  query: SlotQuery,
+  date: Temporal.PlainDate,
+  key: string,
+): readonly MinuteWindow[] {
+  const override = query.overrides.get(key);
+  if (override) return override;
+  return query.weeklyWindows.filter((w) => w.weekday === date.dayOfWeek);
+}
+
+/** Candidate starts in instant order, each with its local date. */
+function candidates(query: SlotQuery, lastDate: Temporal.PlainDate): Candidate[] {
+  const { durationMinutes, slotIntervalMinutes } = query.service;
+  const duration = durationMinutes * MINUTE_MS;
+  const step = slotIntervalMinutes * MINUTE_MS;
+  const out: Candidate[] = [];
+  let ordered = true;
+  for (
+    let date = Temporal.PlainDate.from(query.from);
+    Temporal.PlainDate.compare(date, lastDate) <= 0;
+    date = date.add({ days: 1 })
+  ) {
+    const key = date.toString();
+    for (const window of windowsOf(query, date, key)) {
+      const start = instantOf(date, window.start, query.timeZone);
+      const end = instantOf(date, window.end, query.timeZone);
+      for (let t = start; t + duration <= end; t += step) {
+        const previous = out[out.length - 1];
+        if (previous && previous.start >= t) ordered = false;
+        out.push({ start: t, date: key });
+      }
+    }
+  }
+  if (ordered) return out;
+  // Windows that a clock change folds onto each other can produce starts out of order.
+  out.sort((a, b) => a.start - b.start);
+  return out.filter((c, i) => i === 0 || c.start !== out[i - 1]?.start);
+}
+
+/**
+ * Walks sorted spans alongside sorted probes: `overlapping(probe)` visits only spans that
+ * may overlap it, skipping for good those that end before it (probes only move forward).
+ */
+function sweeper<T extends Span>(spans: readonly T[]) {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let first = 0;
+  return function* overlapping(probe: Span): Generator<T> {
+    while (first < sorted.length && (sorted[first] as T).end <= probe.start) first++;
+    for (let i = first; i < sorted.length; i++) {
+      const span = sorted[i] as T;
+      if (span.start >= probe.end) return;
+      if (span.end > probe.start) yield span;
+    }
+  };
+}
+
+export function computeSlots(query: SlotQuery): Slot[] {
+  const { service, timeZone, now } = query;
+  const today = Temporal.Instant.fromEpochMilliseconds(now)
+    .toZonedDateTimeISO(timeZone)
+    .toPlainDate();
+  const horizon = today.add({ days: service.maxAdvanceDays });
+  const to = Temporal.PlainDate.from(query.to);
+  const lastDate = Temporal.PlainDate.compare(to, horizon) > 0 ? horizon : to;
+  const earliest = now + service.minimumNoticeMinutes * MINUTE_MS;
+  const duration = service.durationMinutes * MINUTE_MS;
+  const before = service.bufferBeforeMinutes * MINUTE_MS;
+  const after = service.bufferAfterMinutes * MINUTE_MS;
+  const isGroup = service.capacity > 1;
+
+  const blackouts = sweeper(query.blackouts);
+  const busy = sweeper(query.busy);
+  const slots: Slot[] = [];
+  for (const candidate of candidates(query, lastDate)) {
+    const start = candidate.start;
+    if (start < earliest) continue;
+    const end = start + duration;
+    if (!blackouts({ start, end }).next().done) continue;
+    let seatsTaken = 0;
+    let conflict = false;
+    for (const booking of busy({ start: start - before, end: end + after })) {
+      if (isGroup && booking.serviceId === service.id && booking.startsAt === start) {
+        seatsTaken += booking.seats;
+      } else {
+        conflict = true;
+        break;
+      }
+    }
+    if (conflict) continue;
+    const remainingCapacity = service.capacity - seatsTaken;
+    if (remainingCapacity <= 0) continue;
+    slots.push({ startsAt: start, endsAt: end, remainingCapacity, date: candidate.date });
+  }
+  return slots;
+}

@@ -1,0 +1,28 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { LocalDateScalar } from '../graphql/scalars.js';
+import type { RequestContext } from '../http/context.js';
+import { SlotType } from './slot.types.js';
+import * as slotService from './slots.service.js';
+
+@Resolver()
+export class SlotsResolver {
+  @Query(() => [SlotType], {
+    description:
+      'public: free slots of an active service, local dates from..to inclusive (at most 62 days)',
+  })
+  async slots(
+    @Ctx() ctx: RequestContext,
+    @Arg('serviceId', () => ID) serviceId: string,
+    @Arg('from', () => LocalDateScalar) from: string,
+    @Arg('to', () => LocalDateScalar) to: string,
+  ): Promise<SlotType[]> {
+    const slots = await slotService.slots(ctx, serviceId, from, to);
+    return slots.map((s) =>
+      Object.assign(new SlotType(), {
+        startsAt: new Date(s.startsAt),
+        endsAt: new Date(s.endsAt),
+        remainingCapacity: s.remainingCapacity,
+      }),
+    );
+  }
+}

@@ -1,0 +1,128 @@
+import { Temporal } from 'temporal-polyfill';
+import { Blackout } from '../availability/blackout.entity.js';
+import { DateOverride } from '../availability/date-override.entity.js';
+import { Booking } from '../bookings/booking.entity.js';
+import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
+import type { Resource } from '../catalog/resource.entity.js';
+import { Service } from '../catalog/service.entity.js';
+import type { RequestContext } from '../http/context.js';
+import { ApiError, badArgument } from '../shared/errors.js';
+import { isId } from '../shared/validation.js';
+import { requireTenant } from '../tenancy/require-tenant.js';
+import type { Tenant } from '../tenancy/tenant.entity.js';
+import { computeSlots, type EngineService, type Slot, type SlotQuery } from './slot-engine.js';
+
+/** Longest range of local dates one `slots` request may ask for. */
+export const MAX_SLOT_RANGE_DAYS = 62;
+
+export function engineServiceOf(service: Service, tenant: Tenant): EngineService {
+  return {
+    id: service.id,
+    durationMinutes: service.durationMinutes,
+    slotIntervalMinutes: service.slotIntervalMinutes,
+    bufferBeforeMinutes: service.bufferBeforeMinutes,
+    bufferAfterMinutes: service.bufferAfterMinutes,
+    capacity: service.capacity,
+    minimumNoticeMinutes: service.minimumNoticeMinutes ?? tenant.minimumNoticeMinutes,
+    maxAdvanceDays: service.maxAdvanceDays ?? tenant.maxAdvanceDays,
+  };
+}
+
+/** The instant local midnight of `date` begins (first instant of the day in the zone). */
+export function startOfLocalDay(date: string, timeZone: string): number {
+  return Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds;
+}
+
+/**
+ * Everything the engine needs for `service` over local dates from..to, read in four
+ * statements whatever the range or the number of bookings: the service with its resource
+ * (and weekly pattern), the date overrides, the blackouts (the resource's and tenant-wide),
+ * and the active bookings on the resource.
+ */
+export async function loadSlotQuery(
+  ctx: RequestContext,
+  service: Service & { resource: { getEntity(): Resource } },
+  from: string,
+  to: string,
+  now: number,
+): Promise<SlotQuery> {
+  const tenant = requireTenant(ctx);
+  const resource = service.resource.getEntity();
+  const engineService = engineServiceOf(service, tenant);
+  const rangeStart = startOfLocalDay(from, tenant.timeZone);
+  const rangeEnd = startOfLocalDay(
+    Temporal.PlainDate.from(to).add({ days: 1 }).toString(),
+    tenant.timeZone,
+  );
+  const busyFrom = new Date(rangeStart - engineService.bufferBeforeMinutes * 60_000);
+  const busyTo = new Date(rangeEnd + engineService.bufferAfterMinutes * 60_000);
+
+  const [overrides, blackouts, bookings] = await Promise.all([
+    ctx.em.find(DateOverride, { resource, date: { $gte: from, $lte: to } }),
+    ctx.em.find(Blackout, {
+      $or: [{ resource }, { resource: null }],
+      startsAt: { $lt: new Date(rangeEnd) },
+      endsAt: { $gt: new Date(rangeStart) },
+    }),
+    ctx.em.find(
+      Booking,
+      {
+        resource,
+        status: { $in: [...ACTIVE_STATUSES] },
+        occupiedStart: { $lt: busyTo },
+        occupiedEnd: { $gt: busyFrom },
+      },
+      { fields: ['occupiedStart', 'occupiedEnd', 'startsAt', 'seats', 'service'] },
+    ),
+  ]);
+  return {
+    service: engineService,
+    timeZone: tenant.timeZone,
+    weeklyWindows: resource.weeklyPattern,
+    overrides: new Map(overrides.map((o) => [o.date, o.windows])),
+    blackouts: blackouts.map((b) => ({ start: b.startsAt.getTime(), end: b.endsAt.getTime() })),
+    busy: bookings.map((b) => ({
+      start: b.occupiedStart.getTime(),
+      end: b.occupiedEnd.getTime(),
+      serviceId: b.service.id,
+      startsAt: b.startsAt.getTime(),
+      seats: b.seats,
+    })),
+    now,
+    from,
+    to,
+  };
+}
+
+/** An active service of the tenant with its resource, in one statement; null when there is none. */
+export async function findBookableService(ctx: RequestContext, serviceId: string) {
+  requireTenant(ctx);
+  if (!isId(serviceId)) return null;
+  return ctx.em.findOne(
+    Service,
+    { id: serviceId, active: true },
+    { populate: ['resource'], strategy: 'joined' },
+  );
+}
+
+/** Public: the free slots of an active service over local dates from..to (inclusive). */
+export async function slots(
+  ctx: RequestContext,
+  serviceId: string,
+  from: string,
+  to: string,
+): Promise<Slot[]> {
+  if (from > to) throw badArgument(['to'], `to (${to}) must not be before from (${from})`);
+  const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days + 1;
+  if (days > MAX_SLOT_RANGE_DAYS) {
+    throw badArgument(
+      ['to'],
+      `from..to may span at most ${MAX_SLOT_RANGE_DAYS} days (got ${days})`,
+    );
+  }
+  const service = await findBookableService(ctx, serviceId);
+  if (!service) {
+    throw new ApiError('NOT_FOUND', `No active service ${serviceId}`, { field: ['serviceId'] });
+  }
+  return computeSlots(await loadSlotQuery(ctx, service, from, to, ctx.now()));
+}
