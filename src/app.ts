@@ -30,18 +30,19 @@ export interface StartOptions {
 /** Composition root: database, schema, HTTP server. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const log = options.log ?? (() => {});
+  const clock = options.clock ?? Date.now;
   const database: Database = await openDatabase(config, log, options.onQuery);
   const orm = database.orm;
   try {
     if (database.embedded && config.demoData) {
-      await seedDemoData(orm, log);
+      await seedDemoData({ orm, config, clock }, log);
     }
     const schema = await createSchema();
     const { fastify } = await createHttpServer({
       config,
       orm,
       schema,
-      clock: options.clock ?? Date.now,
+      clock,
     });
     await fastify.listen({ host: config.host, port: config.port });
     const address = fastify.server.address() as AddressInfo;

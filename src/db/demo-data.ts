@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { Temporal } from 'temporal-polyfill';
 import { Blackout } from '../availability/blackout.entity.js';
+import { CreateBookingInput } from '../bookings/booking.types.js';
+import { createBooking } from '../bookings/bookings.service.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
+import { type AppServices, systemContext } from '../http/context.js';
+import { slots } from '../scheduling/slots.service.js';
 import { insertTenant } from '../tenancy/tenancy.service.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { TENANT_FILTER } from './tenant-filter.js';
@@ -16,7 +19,8 @@ export const DEMO_ADMIN_EMAIL = 'admin@demo.example';
  * resource, two services and an admin user whose password is printed once. Does nothing
  * when any tenant exists.
  */
-export async function seedDemoData(orm: MikroORM, log: (msg: string) => void): Promise<boolean> {
+export async function seedDemoData(app: AppServices, log: (msg: string) => void): Promise<boolean> {
+  const { orm } = app;
   const em = orm.em.fork();
   if ((await em.count(Tenant, {})) > 0) return false;
   const password = randomBytes(12).toString('base64url');
@@ -51,7 +55,7 @@ export async function seedDemoData(orm: MikroORM, log: (msg: string) => void): P
     endsAt: at(17),
     reason: 'Team training',
   });
-  em.create(Service, {
+  const haircut = em.create(Service, {
     tenant,
     resource,
     name: 'Haircut',
@@ -61,7 +65,7 @@ export async function seedDemoData(orm: MikroORM, log: (msg: string) => void): P
     priceMinor: 3500,
     currency: 'GBP',
   });
-  em.create(Service, {
+  const consultation = em.create(Service, {
     tenant,
     resource,
     name: 'Colour consultation',
@@ -72,6 +76,7 @@ export async function seedDemoData(orm: MikroORM, log: (msg: string) => void): P
     requiresConfirmation: true,
   });
   await em.flush();
+  await seedDemoBookings(app, tenant, [haircut.id, haircut.id, consultation.id]);
   log('');
   log('Demo tenant "demo" created. Admin login (shown only this once):');
   log(`  tenant:   ${DEMO_SLUG}   (X-Tenant: ${DEMO_SLUG}, or /t/${DEMO_SLUG}/graphql)`);
@@ -79,4 +84,41 @@ export async function seedDemoData(orm: MikroORM, log: (msg: string) => void): P
   log(`  password: ${password}`);
   log('');
   return true;
+}
+
+const DEMO_CUSTOMERS = [
+  { name: 'Ada Lovelace', email: 'ada@customer.example', phone: '+44 20 7946 0001' },
+  { name: 'Alan Turing', email: 'alan@customer.example', phone: null },
+  { name: 'Grace Hopper', email: 'grace@customer.example', phone: null },
+];
+
+/** A few bookings over the coming week, made through createBooking like any other. */
+async function seedDemoBookings(
+  app: AppServices,
+  tenant: Tenant,
+  serviceIds: string[],
+): Promise<void> {
+  const today = Temporal.Now.plainDateISO(tenant.timeZone);
+  for (const [i, serviceId] of serviceIds.entries()) {
+    const ctx = systemContext(app, tenant);
+    const free = await slots(
+      ctx,
+      serviceId,
+      today.add({ days: 1 }).toString(),
+      today.add({ days: 8 }).toString(),
+    );
+    const slot = free[(i * 7) % Math.max(free.length, 1)];
+    if (!slot) continue;
+    const customer = DEMO_CUSTOMERS[i % DEMO_CUSTOMERS.length];
+    await createBooking(
+      ctx,
+      Object.assign(new CreateBookingInput(), {
+        serviceId,
+        startsAt: new Date(slot.startsAt),
+        seats: 1,
+        customer,
+        notes: i === 0 ? 'First visit' : null,
+      }),
+    );
+  }
 }

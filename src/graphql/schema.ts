@@ -5,6 +5,7 @@ import {
   BlackoutResolver,
   ResourceAvailabilityResolver,
 } from '../availability/availability.resolver.js';
+import { BookingResolver } from '../bookings/booking.resolver.js';
 import { ResourceResolver, ServiceResolver } from '../catalog/catalog.resolver.js';
 import { SlotsResolver } from '../scheduling/slots.resolver.js';
 import { TenantResolver } from '../tenancy/tenant.resolver.js';
@@ -19,6 +20,7 @@ export const RESOLVERS = [
   ResourceAvailabilityResolver,
   BlackoutResolver,
   SlotsResolver,
+  BookingResolver,
 ] as const;
 
 /** Builds the GraphQL schema from the resolvers (the source of truth for schema.graphql). */

@@ -71,3 +71,20 @@ export async function buildRequestContext(
     now: app.clock,
   };
 }
+
+/**
+ * A context for work the server does on its own behalf inside one tenant (demo data, jobs):
+ * the same tenant-filtered unit of work as a request, with no caller.
+ */
+export function systemContext(app: AppServices, tenant: Tenant): RequestContext {
+  const em = forkForTenant(app.orm, tenant.id);
+  return {
+    requestId: `system-${randomUUID()}`,
+    em,
+    tenant: em.merge(tenant),
+    actor: null,
+    loaders: createLoaders(em),
+    config: app.config,
+    now: app.clock,
+  };
+}

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Resource } from '../catalog/resource.entity.js';
+import { Service } from '../catalog/service.entity.js';
 
 /** Batches loads of one entity type by id into one `WHERE id IN (...)` per tick. */
 function byId<T extends { id: string }>(
@@ -18,6 +19,7 @@ function byId<T extends { id: string }>(
 export function createLoaders(em: EntityManager) {
   return {
     resource: byId(em, Resource),
+    service: byId(em, Service),
   };
 }
 

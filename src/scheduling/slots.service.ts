@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Temporal } from 'temporal-polyfill';
 import { Blackout } from '../availability/blackout.entity.js';
 import { DateOverride } from '../availability/date-override.entity.js';
@@ -33,21 +34,27 @@ export function startOfLocalDay(date: string, timeZone: string): number {
   return Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds;
 }
 
+export interface LoadOptions {
+  /** Leave this booking out of the busy spans (it is the one being moved). */
+  excludeBookingId?: string;
+}
+
 /**
- * Everything the engine needs for `service` over local dates from..to, read in four
- * statements whatever the range or the number of bookings: the service with its resource
- * (and weekly pattern), the date overrides, the blackouts (the resource's and tenant-wide),
- * and the active bookings on the resource.
+ * Everything the engine needs for `service` over local dates from..to, read in three
+ * statements on `em` (the service arrives with its resource and weekly pattern, read in one
+ * more): the date overrides, the blackouts (the resource's and tenant-wide), and the active
+ * bookings on the resource. Takes an EntityManager so that createBooking can read inside its
+ * transaction, after its lock.
  */
 export async function loadSlotQuery(
-  ctx: RequestContext,
-  service: Service & { resource: { getEntity(): Resource } },
-  from: string,
-  to: string,
-  now: number,
+  em: EntityManager,
+  tenant: Tenant,
+  service: Service,
+  resource: Resource,
+  range: { from: string; to: string; now: number },
+  options: LoadOptions = {},
 ): Promise<SlotQuery> {
-  const tenant = requireTenant(ctx);
-  const resource = service.resource.getEntity();
+  const { from, to, now } = range;
   const engineService = engineServiceOf(service, tenant);
   const rangeStart = startOfLocalDay(from, tenant.timeZone);
   const rangeEnd = startOfLocalDay(
@@ -58,19 +65,20 @@ export async function loadSlotQuery(
   const busyTo = new Date(rangeEnd + engineService.bufferAfterMinutes * 60_000);
 
   const [overrides, blackouts, bookings] = await Promise.all([
-    ctx.em.find(DateOverride, { resource, date: { $gte: from, $lte: to } }),
-    ctx.em.find(Blackout, {
+    em.find(DateOverride, { resource, date: { $gte: from, $lte: to } }),
+    em.find(Blackout, {
       $or: [{ resource }, { resource: null }],
       startsAt: { $lt: new Date(rangeEnd) },
       endsAt: { $gt: new Date(rangeStart) },
     }),
-    ctx.em.find(
+    em.find(
       Booking,
       {
         resource,
         status: { $in: [...ACTIVE_STATUSES] },
         occupiedStart: { $lt: busyTo },
         occupiedEnd: { $gt: busyFrom },
+        ...(options.excludeBookingId ? { id: { $ne: options.excludeBookingId } } : {}),
       },
       { fields: ['occupiedStart', 'occupiedEnd', 'startsAt', 'seats', 'service'] },
     ),
@@ -124,5 +132,11 @@ export async function slots(
   if (!service) {
     throw new ApiError('NOT_FOUND', `No active service ${serviceId}`, { field: ['serviceId'] });
   }
-  return computeSlots(await loadSlotQuery(ctx, service, from, to, ctx.now()));
+  const tenant = requireTenant(ctx);
+  const query = await loadSlotQuery(ctx.em, tenant, service, service.resource.getEntity(), {
+    from,
+    to,
+    now: ctx.now(),
+  });
+  return computeSlots(query);
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, startTestApp, type TenantFixture, type TestApp } from '../helpers/app.js';
 import { insertBooking } from '../helpers/bookings.js';
 import { sql } from '../helpers/database.js';
+import { type Scenario, scenario } from '../helpers/scenario.js';
 
 /** The server's clock is pinned, so the 2026 examples are in the future whatever today is. */
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -11,46 +12,14 @@ let t: TestApp;
 const SLOTS =
   'query ($serviceId: ID!, $from: LocalDate!, $to: LocalDate!) { slots(serviceId: $serviceId, from: $from, to: $to) { startsAt endsAt remainingCapacity } }';
 
-interface Fixture {
-  tenant: TenantFixture;
-  resourceId: string;
-  serviceId: string;
-}
+type Fixture = Scenario;
 
-async function admin<T>(f: TenantFixture, query: string, variables: Record<string, unknown> = {}) {
-  const res = await t.gql<T>(query, variables, { tenant: f.slug, token: f.token });
-  if (res.errors) throw new Error(JSON.stringify(res.errors));
-  return res.data as T;
-}
-
-/** A tenant in `timeZone` with no notice, a long horizon, weekly windows and one service. */
-async function fixture(
+const fixture = (
   slug: string,
   timeZone: string,
   windows: unknown[],
   service: Record<string, unknown> = {},
-): Promise<Fixture> {
-  const tenant = await createTenant(t, slug, { timeZone });
-  await admin(
-    tenant,
-    'mutation { updateTenant(input: { minimumNoticeMinutes: 0, maxAdvanceDays: 3650 }) { userErrors { message } } }',
-  );
-  const set = await admin<{ setWeeklyWindows: { resource: { id: string } } }>(
-    tenant,
-    'mutation ($w: [WeeklyWindowInput!]!) { setWeeklyWindows(windows: $w) { resource { id } userErrors { message } } }',
-    { w: windows },
-  );
-  const created = await admin<{ createService: { service: { id: string } } }>(
-    tenant,
-    'mutation ($input: ServiceInput!) { createService(input: $input) { service { id } userErrors { message } } }',
-    { input: { name: 'Appointment', durationMinutes: 60, ...service } },
-  );
-  return {
-    tenant,
-    resourceId: set.setWeeklyWindows.resource.id,
-    serviceId: created.createService.service.id,
-  };
-}
+) => scenario(t, slug, { timeZone, windows, service });
 
 async function slots(f: Fixture, from: string, to = from, serviceId = f.serviceId) {
   const res = await t.gql<{
@@ -155,16 +124,13 @@ describe('slots over HTTP', () => {
     const f = await fixture('overrides', 'UTC', [
       { weekday: 'MONDAY', startTime: '09:00', endTime: '12:00' },
     ]);
-    await admin(
-      f.tenant,
+    await f.admin(
       'mutation { setDateOverride(date: "2026-03-30", windows: []) { userErrors { message } } }',
     );
-    await admin(
-      f.tenant,
+    await f.admin(
       'mutation { setDateOverride(date: "2026-03-29", windows: [{ startTime: "10:00", endTime: "12:00" }]) { userErrors { message } } }',
     );
-    await admin(
-      f.tenant,
+    await f.admin(
       'mutation { createBlackout(input: { startsAt: "2026-04-06T10:30:00Z", endsAt: "2026-04-06T11:00:00Z" }) { userErrors { message } } }',
     );
     expect(await startsOf(f, '2026-03-29', '2026-04-06')).toEqual([
@@ -269,13 +235,11 @@ describe('slots: bad requests', () => {
 
   it('refuse an unknown, inactive or foreign service the same way', async () => {
     const other = await fixture('foreign', 'UTC', sunday0to4);
-    const inactive = await admin<{ createService: { service: { id: string } } }>(
-      london.tenant,
+    const inactive = await london.admin<{ createService: { service: { id: string } } }>(
       'mutation { createService(input: { name: "Old", durationMinutes: 30 }) { service { id } } }',
     );
     const inactiveId = inactive.createService.service.id;
-    await admin(
-      london.tenant,
+    await london.admin(
       'mutation ($id: ID!) { setServiceActive(id: $id, active: false) { userErrors { message } } }',
       { id: inactiveId },
     );
@@ -316,8 +280,7 @@ describe('slots: SQL statements', () => {
       });
     }
     for (let i = 0; i < 20; i++) {
-      await admin(
-        f.tenant,
+      await f.admin(
         'mutation ($d: LocalDate!) { setDateOverride(date: $d, windows: [{ startTime: "10:00", endTime: "12:00" }]) { userErrors { message } } }',
         {
           d: new Date(Date.parse('2026-03-10') + i * 86_400_000).toISOString().slice(0, 10),
@@ -354,8 +317,7 @@ describe('slots: isolation', () => {
       startsAt: '2026-03-30T09:00:00Z',
       durationMinutes: 60,
     });
-    await admin(
-      theirs.tenant,
+    await theirs.admin(
       'mutation { createBlackout(input: { startsAt: "2026-03-30T10:00:00Z", endsAt: "2026-03-30T11:00:00Z" }) { userErrors { message } } }',
     );
     expect(await startsOf(mine, '2026-03-30')).toEqual(['2026-03-30T09:00', '2026-03-30T10:00']);

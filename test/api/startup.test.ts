@@ -117,6 +117,18 @@ describe('npm start (node dist/src/main.js)', () => {
       { p: password },
     );
     expect(login.login.session?.token).toMatch(/^bks_/);
+    const admin = new GraphQLClient(`http://127.0.0.1:${port}/t/demo/graphql`, {
+      headers: { authorization: `Bearer ${login.login.session?.token}` },
+    });
+    const seeded = await admin.request<{
+      bookings: { totalCount: number; edges: Array<{ node: { status: string } }> };
+    }>('{ bookings(first: 10) { totalCount edges { node { status } } } }');
+    expect(seeded.bookings.totalCount).toBe(3);
+    expect(seeded.bookings.edges.map((e) => e.node.status).sort()).toEqual([
+      'CONFIRMED',
+      'CONFIRMED',
+      'PENDING',
+    ]);
     const secondPgPid = Number(
       (await readFile(path.join(dataDir, 'pg/postmaster.pid'), 'utf8')).split('\n')[0],
     );

@@ -24,28 +24,6 @@ import { PROJECT_ROOT } from '../../src/shared/paths.js';
  * fails the test until it is taken off.
  */
 const PENDING = new Set<string>([
-  // issue 4: bookings
-  'Booking',
-  'BookingStatus',
-  'BookingEdge',
-  'PageInfo',
-  'BookingConnection',
-  'BookingFilter',
-  'CustomerInput',
-  'CreateBookingInput',
-  'CreateBookingPayload',
-  'BookingPayload',
-  'Query.bookingByToken',
-  'Query.booking',
-  'Query.bookings',
-  'Mutation.createBooking',
-  'Mutation.confirmBooking',
-  'Mutation.cancelBooking',
-  'Mutation.rescheduleBooking',
-  'Mutation.completeBooking',
-  'Mutation.markNoShow',
-  'Mutation.cancelBookingByToken',
-  'Mutation.rescheduleBookingByToken',
   // issue 5: notifications
   'Notification',
   'NotificationStatus',

@@ -1,0 +1,116 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { RequestContext } from '../http/context.js';
+import { badArgument } from '../shared/errors.js';
+import { isId } from '../shared/validation.js';
+import { requireTenant } from '../tenancy/require-tenant.js';
+import { Booking } from './booking.entity.js';
+import {
+  type BookingConnection,
+  BookingEdge,
+  type BookingFilter,
+  PageInfo,
+} from './booking.types.js';
+
+export const MAX_PAGE_SIZE = 200;
+
+/** A position in the listing's order (start time, then id), opaque to clients. */
+export function encodeCursor(booking: Pick<Booking, 'startsAt' | 'id'>): string {
+  return Buffer.from(JSON.stringify([booking.startsAt.toISOString(), booking.id])).toString(
+    'base64url',
+  );
+}
+
+export function decodeCursor(cursor: string): { startsAt: Date; id: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [iso, id] = value;
+    const startsAt = new Date(String(iso));
+    if (Number.isNaN(startsAt.getTime()) || typeof id !== 'string' || !isId(id)) return null;
+    return { startsAt, id };
+  } catch {
+    return null;
+  }
+}
+
+/** Escapes LIKE wildcards so that a search for "50%" means those characters. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The filter of `bookings` and `bookingsCsv` as a query on the tenant's bookings. */
+export function bookingWhere(filter: BookingFilter | null | undefined): FilterQuery<Booking> {
+  const where: FilterQuery<Booking> & Record<string, unknown> = {};
+  if (!filter) return where;
+  if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
+    throw badArgument(['filter', 'to'], 'filter.to must be after filter.from');
+  }
+  if (filter.from || filter.to) {
+    where.startsAt = {
+      ...(filter.from ? { $gte: filter.from } : {}),
+      ...(filter.to ? { $lt: filter.to } : {}),
+    };
+  }
+  if (filter.statuses) where.status = { $in: filter.statuses };
+  if (filter.serviceIds) where.service = { $in: filter.serviceIds.filter(isId) };
+  const search = filter.search?.trim();
+  if (search) {
+    if (search.length > 200)
+      throw badArgument(['filter', 'search'], 'filter.search must be at most 200 characters');
+    const pattern = likePattern(search);
+    where.$or = [
+      { reference: { $ilike: pattern } },
+      { customerName: { $ilike: pattern } },
+      { customerEmail: { $ilike: pattern } },
+    ];
+  }
+  return where;
+}
+
+/**
+ * ADMIN, PARTNER: bookings in start order (then id), a page after `after`, with the total
+ * that match the filter. Two statements: the page and the count.
+ */
+export async function listBookings(
+  ctx: RequestContext,
+  filter: BookingFilter | null | undefined,
+  first: number,
+  after: string | null | undefined,
+): Promise<BookingConnection> {
+  requireTenant(ctx);
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badArgument(['first'], `first must be between 0 and ${MAX_PAGE_SIZE}`);
+  }
+  const where = bookingWhere(filter);
+  let page: FilterQuery<Booking> = where;
+  if (after) {
+    const cursor = decodeCursor(after);
+    if (!cursor) throw badArgument(['after'], 'after is not a cursor this listing gave out');
+    page = {
+      $and: [
+        where,
+        {
+          $or: [
+            { startsAt: { $gt: cursor.startsAt } },
+            { startsAt: cursor.startsAt, id: { $gt: cursor.id } },
+          ],
+        },
+      ],
+    };
+  }
+  const [rows, totalCount] = await Promise.all([
+    ctx.em.find(Booking, page, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: first + 1 }),
+    ctx.em.count(Booking, where),
+  ]);
+  const edges = rows
+    .slice(0, first)
+    .map((node) => Object.assign(new BookingEdge(), { cursor: encodeCursor(node), node }));
+  return {
+    edges,
+    pageInfo: Object.assign(new PageInfo(), {
+      hasNextPage: rows.length > first,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    }),
+    totalCount,
+  };
+}

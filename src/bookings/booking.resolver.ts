@@ -1,0 +1,176 @@
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { Role } from '../access/role.js';
+import { Resource } from '../catalog/resource.entity.js';
+import { Service } from '../catalog/service.entity.js';
+import { toPayload } from '../graphql/payload.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
+import type { RequestContext } from '../http/context.js';
+import { Booking } from './booking.entity.js';
+import {
+  BookingConnection,
+  BookingFilter,
+  BookingPayload,
+  CreateBookingInput,
+  CreateBookingPayload,
+} from './booking.types.js';
+import { listBookings } from './booking-listing.js';
+import * as bookings from './bookings.service.js';
+
+async function loaded<T>(value: Promise<T | null>, what: string): Promise<T> {
+  const row = await value;
+  if (!row) throw new Error(`${what} missing`);
+  return row;
+}
+
+@Resolver(() => Booking)
+export class BookingResolver {
+  @FieldResolver(() => Service)
+  service(@Root() booking: Booking, @Ctx() ctx: RequestContext): Promise<Service> {
+    return loaded(ctx.loaders.service.load(booking.service.id), `service of booking ${booking.id}`);
+  }
+
+  @FieldResolver(() => Resource)
+  resource(@Root() booking: Booking, @Ctx() ctx: RequestContext): Promise<Resource> {
+    return loaded(
+      ctx.loaders.resource.load(booking.resource.id),
+      `resource of booking ${booking.id}`,
+    );
+  }
+
+  @Authorized(Role.ADMIN, Role.PARTNER)
+  @Query(() => Booking, { nullable: true })
+  booking(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Booking | null> {
+    return bookings.findBooking(ctx, id);
+  }
+
+  @Authorized(Role.ADMIN, Role.PARTNER)
+  @Query(() => BookingConnection, { description: 'in start order, then id' })
+  bookings(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => BookingFilter, { nullable: true }) filter: BookingFilter | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<BookingConnection> {
+    return listBookings(ctx, filter, first ?? 50, after);
+  }
+
+  @Query(() => Booking, { nullable: true, description: 'customer holding a manage token' })
+  bookingByToken(
+    @Ctx() ctx: RequestContext,
+    @Arg('token', () => String) token: string,
+  ): Promise<Booking | null> {
+    return bookings.bookingByToken(ctx, token);
+  }
+
+  @Mutation(() => CreateBookingPayload, { description: 'public' })
+  async createBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', () => CreateBookingInput) input: CreateBookingInput,
+  ): Promise<CreateBookingPayload> {
+    const payload = new CreateBookingPayload();
+    const result = await bookings.createBooking(ctx, input);
+    if (result.ok) Object.assign(payload, result.value);
+    else payload.userErrors = result.errors;
+    return payload;
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => BookingPayload)
+  async confirmBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<BookingPayload> {
+    return toPayload(
+      new BookingPayload(),
+      'booking',
+      await bookings.transition(ctx, id, 'confirm'),
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => BookingPayload)
+  async cancelBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+  ): Promise<BookingPayload> {
+    return toPayload(
+      new BookingPayload(),
+      'booking',
+      await bookings.transition(ctx, id, 'cancel', { reason }),
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => BookingPayload)
+  async rescheduleBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
+  ): Promise<BookingPayload> {
+    return toPayload(
+      new BookingPayload(),
+      'booking',
+      await bookings.rescheduleBooking(ctx, id, startsAt),
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => BookingPayload)
+  async completeBooking(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<BookingPayload> {
+    return toPayload(
+      new BookingPayload(),
+      'booking',
+      await bookings.transition(ctx, id, 'complete'),
+    );
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => BookingPayload)
+  async markNoShow(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<BookingPayload> {
+    return toPayload(new BookingPayload(), 'booking', await bookings.transition(ctx, id, 'noShow'));
+  }
+
+  @Mutation(() => BookingPayload, { description: 'customer' })
+  async cancelBookingByToken(
+    @Ctx() ctx: RequestContext,
+    @Arg('token', () => String) token: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+  ): Promise<BookingPayload> {
+    return toPayload(
+      new BookingPayload(),
+      'booking',
+      await bookings.cancelBookingByToken(ctx, token, reason),
+    );
+  }
+
+  @Mutation(() => BookingPayload, { description: 'customer' })
+  async rescheduleBookingByToken(
+    @Ctx() ctx: RequestContext,
+    @Arg('token', () => String) token: string,
+    @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
+  ): Promise<BookingPayload> {
+    return toPayload(
+      new BookingPayload(),
+      'booking',
+      await bookings.rescheduleBookingByToken(ctx, token, startsAt),
+    );
+  }
+}

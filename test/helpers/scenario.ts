@@ -1,0 +1,109 @@
+import { createTenant, type TenantFixture, type TestApp } from './app.js';
+
+export interface Scenario {
+  tenant: TenantFixture;
+  resourceId: string;
+  serviceId: string;
+  /** Runs an operation as the tenant's admin; throws on GraphQL errors. */
+  admin<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<T>;
+}
+
+export const weekdays = (
+  startTime: string,
+  endTime: string,
+  days = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'],
+) => days.map((weekday) => ({ weekday, startTime, endTime }));
+
+/**
+ * A tenant in `timeZone` with no minimum notice and a long horizon, the given weekly
+ * windows on its first resource, and one service (60 minutes unless `service` says otherwise).
+ */
+export async function scenario(
+  t: TestApp,
+  slug: string,
+  options: {
+    timeZone?: string;
+    windows: unknown[];
+    service?: Record<string, unknown>;
+    tenant?: Record<string, unknown>;
+  },
+): Promise<Scenario> {
+  const tenant = await createTenant(t, slug, { timeZone: options.timeZone ?? 'UTC' });
+  async function admin<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const res = await t.gql<T>(query, variables, { tenant: tenant.slug, token: tenant.token });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data as T;
+  }
+  await admin(
+    'mutation ($input: UpdateTenantInput!) { updateTenant(input: $input) { userErrors { message } } }',
+    {
+      input: { minimumNoticeMinutes: 0, maxAdvanceDays: 3650, ...options.tenant },
+    },
+  );
+  const set = await admin<{ setWeeklyWindows: { resource: { id: string } } }>(
+    'mutation ($w: [WeeklyWindowInput!]!) { setWeeklyWindows(windows: $w) { resource { id } userErrors { message } } }',
+    { w: options.windows },
+  );
+  const serviceId = await createService(admin, {
+    name: 'Appointment',
+    durationMinutes: 60,
+    ...options.service,
+  });
+  return { tenant, resourceId: set.setWeeklyWindows.resource.id, serviceId, admin };
+}
+
+export async function createService(
+  admin: Scenario['admin'],
+  input: Record<string, unknown>,
+): Promise<string> {
+  const created = await admin<{
+    createService: { service: { id: string } | null; userErrors: unknown[] };
+  }>(
+    'mutation ($input: ServiceInput!) { createService(input: $input) { service { id } userErrors { code field message } } }',
+    { input },
+  );
+  if (!created.createService.service)
+    throw new Error(JSON.stringify(created.createService.userErrors));
+  return created.createService.service.id;
+}
+
+export const CREATE_BOOKING = `mutation ($input: CreateBookingInput!) {
+  createBooking(input: $input) {
+    booking { id reference status startsAt endsAt seats customerName customerEmail customerPhone notes createdAt updatedAt cancelledAt cancellationReason service { id } resource { id } }
+    manageToken
+    userErrors { code field message }
+  }
+}`;
+
+export interface BookingResult {
+  createBooking: {
+    booking: {
+      id: string;
+      reference: string;
+      status: string;
+      startsAt: string;
+      seats: number;
+    } | null;
+    manageToken: string | null;
+    userErrors: Array<{ code: string; field: string[] | null; message: string }>;
+  };
+}
+
+/** createBooking as the public (no credential), with a default customer. */
+export function book(t: TestApp, slug: string, input: Record<string, unknown>) {
+  return t.gql<BookingResult>(
+    CREATE_BOOKING,
+    { input: { customer: { name: 'Ada Lovelace', email: 'ada@example.com' }, ...input } },
+    { tenant: slug },
+  );
+}
+
+/** No two active bookings on a resource whose occupied spans overlap, unless of one session. */
+export const OVERLAPS_SQL = `
+  select count(*)::int as n from booking a join booking b
+    on a.resource_id = b.resource_id and a.id < b.id and a.session_key <> b.session_key
+   and tstzrange(a.occupied_start, a.occupied_end) && tstzrange(b.occupied_start, b.occupied_end)
+  where a.status in ('PENDING','CONFIRMED','COMPLETED','NO_SHOW') and b.status in ('PENDING','CONFIRMED','COMPLETED','NO_SHOW')`;
