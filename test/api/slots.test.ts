@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, startTestApp, type TenantFixture, type TestApp } from '../helpers/app.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { insertBooking } from '../helpers/bookings.js';
 import { sql } from '../helpers/database.js';
 import { type Scenario, scenario } from '../helpers/scenario.js';
