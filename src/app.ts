@@ -1,12 +1,21 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import type { Config } from './config.js';
-import { type Database, openDatabase } from './db/database.js';
+import { openDatabase } from './db/database.js';
 import { seedDemoData } from './db/demo-data.js';
 import { createSchema } from './graphql/schema.js';
+import type { AppServices } from './http/context.js';
 import { createHttpServer } from './http/server.js';
+import { createMailer } from './notifications/mailer.js';
+import { Notifier } from './notifications/notifier.js';
+import { NotificationQueue } from './notifications/queue.js';
+import { SealedBox } from './notifications/sealed-box.js';
 
 export interface App {
   config: Config;
@@ -14,7 +23,7 @@ export interface App {
   fastify: FastifyInstance;
   /** Base URL the HTTP server listens on, e.g. http://127.0.0.1:4000 */
   url: string;
-  /** Drains HTTP, closes the ORM and stops the embedded PostgreSQL, in that order. */
+  /** Drains HTTP, lets running jobs finish, closes the ORM and stops the embedded PostgreSQL. */
   close(): Promise<void>;
 }
 
@@ -27,23 +36,49 @@ export interface StartOptions {
   clock?: () => number;
 }
 
-/** Composition root: database, schema, HTTP server. */
+/** SECRET_KEY, or outside production a key kept in DATA_DIR/secret.key (made on first use). */
+async function secretKey(config: Config): Promise<string> {
+  if (config.secretKey) return config.secretKey;
+  const file = path.join(config.dataDir, 'secret.key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const key = randomBytes(32).toString('base64url');
+    await mkdir(config.dataDir, { recursive: true });
+    await writeFile(file, `${key}\n`, { mode: 0o600 });
+    return key;
+  }
+}
+
+/** Composition root: database, job queue and mail, schema, HTTP server. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const log = options.log ?? (() => {});
   const clock = options.clock ?? Date.now;
-  const database: Database = await openDatabase(config, log, options.onQuery);
+  const database = await openDatabase(config, log, options.onQuery);
   const orm = database.orm;
+  const logger = pino({ level: config.logLevel });
+  const queue = new NotificationQueue(database.url, config);
+  const mailer = createMailer(config, log);
   try {
-    if (database.embedded && config.demoData) {
-      await seedDemoData({ orm, config, clock }, log);
-    }
-    const schema = await createSchema();
-    const { fastify } = await createHttpServer({
-      config,
+    const notifier = new Notifier(
       orm,
-      schema,
-      clock,
-    });
+      config,
+      queue,
+      mailer,
+      new SealedBox(await secretKey(config)),
+      logger,
+    );
+    const services: AppServices = { orm, config, clock, notifier };
+    const schema = await createSchema();
+    const { fastify } = await createHttpServer({ config, orm, schema, services, logger });
+    await queue.start((err) => logger.error({ err }, 'job queue error'));
+    await queue.work(
+      (job) => services.notifier.deliver(job),
+      (job) => services.notifier.dead(job),
+    );
+    if (database.embedded && config.demoData) {
+      await seedDemoData(services, log);
+    }
     await fastify.listen({ host: config.host, port: config.port });
     const address = fastify.server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
@@ -57,12 +92,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       close() {
         closing ??= (async () => {
           await fastify.close();
+          await queue.stop();
+          mailer.close();
           await database.close();
         })();
         return closing;
       },
     };
   } catch (err) {
+    await queue.stop().catch(() => {});
     await database.close();
     throw err;
   }

@@ -25,6 +25,29 @@ export interface Config {
   /** Seed the demo tenant on the first start against an empty embedded database. */
   demoData: boolean;
   sessionTtlMinutes: number;
+  /** Key (32+ characters) that encrypts secrets held briefly for outgoing mail. */
+  secretKey: string | undefined;
+  emailEnabled: boolean;
+  /** SMTP server; when absent mail goes to the local sink (a log line and a file per message). */
+  smtp: SmtpConfig | undefined;
+  mailFrom: string;
+  mailSinkDir: string;
+  /** Link in customer emails; `{tenant}` and `{token}` are replaced. */
+  manageUrlTemplate: string;
+  notifyRetryLimit: number;
+  notifyRetryDelaySeconds: number;
+  /** How often the job queue looks for jobs whose worker died (heartbeat missed). */
+  jobsSuperviseSeconds: number;
+}
+
+export type SmtpTls = 'starttls' | 'implicit' | 'none';
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  tls: SmtpTls;
+  user: string | undefined;
+  password: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -221,6 +244,121 @@ export const CONFIG_SPEC = [
     description: 'Lifetime of an admin login session.',
     defaultText: '720',
     parse: integer('SESSION_TTL_MINUTES', 720, 5, 60 * 24 * 30),
+  }),
+  spec({
+    name: 'SECRET_KEY',
+    key: 'secretKey',
+    description:
+      'At least 32 characters; encrypts the manage link while its confirmation email waits to be sent. Required in production; elsewhere one is kept in `DATA_DIR/secret.key`.',
+    defaultText: '(unset)',
+    parse: (raw, env) => {
+      if (raw === undefined || raw === '') {
+        if (nodeEnvOf(env) === 'production') {
+          throw new ConfigError('SECRET_KEY', 'is required when NODE_ENV=production');
+        }
+        return undefined;
+      }
+      if (raw.length < 32)
+        throw new ConfigError('SECRET_KEY', `must be at least 32 characters (got ${raw.length})`);
+      return raw;
+    },
+  }),
+  spec({
+    name: 'EMAIL_ENABLED',
+    key: 'emailEnabled',
+    description: 'Send notification email. When off, notifications are recorded as SKIPPED.',
+    defaultText: 'true',
+    parse: (raw) => boolean('EMAIL_ENABLED', true)(raw),
+  }),
+  spec({
+    name: 'SMTP_HOST',
+    key: 'smtp',
+    description:
+      'SMTP server for outgoing mail, with `SMTP_PORT` (default 587), `SMTP_TLS` (`starttls` required, `implicit` for port 465, or `none`), `SMTP_USER` and `SMTP_PASSWORD`. Unset: mail goes to the local sink.',
+    defaultText: '(unset)',
+    parse: (raw, env) => {
+      if (raw === undefined || raw === '') {
+        if (nodeEnvOf(env) === 'production' && boolean('EMAIL_ENABLED', true)(env.EMAIL_ENABLED)) {
+          throw new ConfigError(
+            'SMTP_HOST',
+            'is required when NODE_ENV=production and EMAIL_ENABLED is on',
+          );
+        }
+        return undefined;
+      }
+      return {
+        host: raw,
+        port: integer('SMTP_PORT', 587, 1, 65535)(env.SMTP_PORT),
+        tls: oneOf('SMTP_TLS', ['starttls', 'implicit', 'none'] as const, 'starttls')(env.SMTP_TLS),
+        user: env.SMTP_USER || undefined,
+        password: env.SMTP_PASSWORD || undefined,
+      };
+    },
+  }),
+  spec({
+    name: 'MAIL_FROM',
+    key: 'mailFrom',
+    description: 'Sender of notification email, e.g. `Acme Bookings <bookings@acme.example>`.',
+    defaultText: 'Booking API <no-reply@localhost>',
+    parse: (raw) => {
+      const value = raw || 'Booking API <no-reply@localhost>';
+      if (!/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(value)) {
+        throw new ConfigError(
+          'MAIL_FROM',
+          `must be an address or "Name <address>" (got "${value}")`,
+        );
+      }
+      return value;
+    },
+  }),
+  spec({
+    name: 'MAIL_SINK_DIR',
+    key: 'mailSinkDir',
+    description:
+      'Where the local mail sink writes one `.eml` file per message (used without `SMTP_HOST`).',
+    defaultText: 'DATA_DIR/mail',
+    parse: (raw, env) => raw || `${env.DATA_DIR || '.data'}/mail`,
+  }),
+  spec({
+    name: 'MANAGE_URL_TEMPLATE',
+    key: 'manageUrlTemplate',
+    description:
+      'The manage link in confirmation email; `{tenant}` becomes the tenant slug and `{token}` the manage token, e.g. `https://{tenant}.example.com/manage/{token}`.',
+    defaultText: 'http://localhost:3000/{tenant}/manage/{token}',
+    parse: (raw) => {
+      const value = raw || 'http://localhost:3000/{tenant}/manage/{token}';
+      if (!value.includes('{token}'))
+        throw new ConfigError('MANAGE_URL_TEMPLATE', 'must contain {token}');
+      try {
+        new URL(value.replaceAll('{tenant}', 'x').replaceAll('{token}', 'x'));
+      } catch {
+        throw new ConfigError('MANAGE_URL_TEMPLATE', `must be a URL (got "${value}")`);
+      }
+      return value;
+    },
+  }),
+  spec({
+    name: 'NOTIFY_RETRY_LIMIT',
+    key: 'notifyRetryLimit',
+    description: 'Retries of a notification that fails to send before it is marked FAILED.',
+    defaultText: '6',
+    parse: integer('NOTIFY_RETRY_LIMIT', 6, 0, 50),
+  }),
+  spec({
+    name: 'NOTIFY_RETRY_DELAY_SECONDS',
+    key: 'notifyRetryDelaySeconds',
+    description:
+      'First retry delay; it doubles with each retry (exponential backoff), up to an hour.',
+    defaultText: '30',
+    parse: integer('NOTIFY_RETRY_DELAY_SECONDS', 30, 1, 3600),
+  }),
+  spec({
+    name: 'JOBS_SUPERVISE_SECONDS',
+    key: 'jobsSuperviseSeconds',
+    description:
+      'How often the job queue checks for jobs whose worker stopped sending heartbeats (a crashed process) and retries them.',
+    defaultText: '30',
+    parse: integer('JOBS_SUPERVISE_SECONDS', 30, 1, 3600),
   }),
 ] as const;
 

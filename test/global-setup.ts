@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { PgBoss } from 'pg-boss';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { createOrmConfig } from '../src/db/orm-config.js';
@@ -29,6 +30,14 @@ export default async function setup(project: TestProject) {
   const orm = await MikroORM.init(createOrmConfig({ clientUrl: pg.url(TEMPLATE_DATABASE) }));
   await orm.migrator.up();
   await orm.close(true);
+  // The job queue's own schema, installed once here so that every cloned database has it.
+  const boss = new PgBoss({
+    connectionString: pg.url(TEMPLATE_DATABASE),
+    schema: 'pgboss',
+    supervise: false,
+  });
+  await boss.start();
+  await boss.stop({ graceful: false, close: true });
   project.provide('pgPort', port);
   project.provide('templateDatabase', TEMPLATE_DATABASE);
   return async () => {

@@ -45,6 +45,7 @@ export class Booking extends TenantOwnedEntity<
   | 'manageTokenHash'
   | 'idempotencyKey'
   | 'requestFingerprint'
+  | 'sequence'
 > {
   @Field()
   @Property({ length: 16 })
@@ -114,6 +115,10 @@ export class Booking extends TenantOwnedEntity<
 
   @Property({ type: 'string', length: 200, nullable: true })
   idempotencyKey: string | null = null;
+
+  /** SEQUENCE of the booking's calendar invites: 0 when made, one more with every change. */
+  @Property({ default: 0 })
+  sequence: number = 0;
 
   /** SHA-256 of the request that used the idempotency key, to refuse a different request. */
   @Property({ type: 'string', length: 64, nullable: true })

@@ -108,7 +108,7 @@ export class BookingResolver {
     return toPayload(
       new BookingPayload(),
       'booking',
-      await bookings.transition(ctx, id, 'cancel', { reason }),
+      await bookings.transition(ctx, id, 'cancel', { reason, by: 'admin' }),
     );
   }
 

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Temporal } from 'temporal-polyfill';
 import { newToken, sha256Hex } from '../access/secrets.js';
 import { Resource } from '../catalog/resource.entity.js';
-import type { Service } from '../catalog/service.entity.js';
+import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../http/context.js';
 import { computeSlots, type SlotQuery } from '../scheduling/slot-engine.js';
 import {
@@ -333,7 +333,10 @@ export async function createBooking(
           requestFingerprint: request.idempotencyKey ? print : null,
           sessionKey: service.capacity > 1 ? groupSessionKey(service.id, request.startsAt) : id,
         });
-        await tx.flush();
+        await ctx.notifier.bookingEvent(tx, tenant, booking, service, {
+          type: 'created',
+          manageToken,
+        });
         return ok({ booking, manageToken });
       });
     } catch (err) {
@@ -407,12 +410,16 @@ function invalidTransition(booking: Booking, verb: string): Result<Booking> {
   );
 }
 
+/** Who asked for a change: the business (an admin or its key) or the customer (their token). */
+export type ChangedBy = 'admin' | 'customer';
+
 async function applyTransition(
   ctx: RequestContext,
   where: { id: string },
   action: Transition,
-  extra: { reason?: string | null } = {},
+  extra: { reason?: string | null; by: ChangedBy },
 ): Promise<Result<Booking>> {
+  const tenant = requireTenant(ctx);
   const rule = TRANSITIONS[action];
   return ctx.em.transactional(async (tx) => {
     const booking = await tx.findOne(Booking, where, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -432,6 +439,14 @@ async function applyTransition(
       booking.cancelledAt = new Date(ctx.now());
       booking.cancellationReason = extra.reason?.trim() || null;
     }
+    if (action === 'confirm' || action === 'cancel') {
+      const service = await tx.findOneOrFail(Service, { id: booking.service.id });
+      const event =
+        action === 'confirm'
+          ? ({ type: 'confirmed' } as const)
+          : ({ type: 'cancelled', by: extra.by, reason: booking.cancellationReason } as const);
+      await ctx.notifier.bookingEvent(tx, tenant, booking, service, event);
+    }
     await tx.flush();
     return ok(booking);
   });
@@ -441,7 +456,7 @@ export async function transition(
   ctx: RequestContext,
   id: string,
   action: Transition,
-  extra: { reason?: string | null } = {},
+  extra: { reason?: string | null; by: ChangedBy } = { by: 'admin' },
 ): Promise<Result<Booking>> {
   requireTenant(ctx);
   if (extra.reason != null && extra.reason.length > MAX_REASON) {
@@ -460,6 +475,7 @@ async function moveBooking(
   ctx: RequestContext,
   bookingId: string,
   startsAt: Date,
+  by: ChangedBy,
 ): Promise<Result<Booking>> {
   const tenant = requireTenant(ctx);
   const current = await ctx.em.findOne(Booking, { id: bookingId }, { populate: ['service'] });
@@ -493,9 +509,14 @@ async function moveBooking(
         },
       );
       if (problem) return fail<Booking>(problem);
+      const previous = { previousStartsAt: booking.startsAt, previousEndsAt: booking.endsAt };
       Object.assign(booking, spanOf(service, startsAt));
       if (service.capacity > 1) booking.sessionKey = groupSessionKey(service.id, startsAt);
-      await tx.flush();
+      await ctx.notifier.bookingEvent(tx, tenant, booking, service, {
+        type: 'rescheduled',
+        by,
+        ...previous,
+      });
       return ok(booking);
     });
   } catch (err) {
@@ -511,7 +532,7 @@ export async function rescheduleBooking(
 ): Promise<Result<Booking>> {
   requireTenant(ctx);
   if (!isId(id)) return notFound(id, ['id']);
-  return moveBooking(ctx, id, startsAt);
+  return moveBooking(ctx, id, startsAt, 'admin');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -550,7 +571,7 @@ export async function cancelBookingByToken(
 ): Promise<Result<Booking>> {
   const found = await changeableByCustomer(ctx, token);
   if (!found.ok) return found;
-  return transition(ctx, found.value.id, 'cancel', { reason });
+  return transition(ctx, found.value.id, 'cancel', { reason, by: 'customer' });
 }
 
 export async function rescheduleBookingByToken(
@@ -560,7 +581,7 @@ export async function rescheduleBookingByToken(
 ): Promise<Result<Booking>> {
   const found = await changeableByCustomer(ctx, token);
   if (!found.ok) return found;
-  return moveBooking(ctx, found.value.id, startsAt);
+  return moveBooking(ctx, found.value.id, startsAt, 'customer');
 }
 
 export async function findBooking(ctx: RequestContext, id: string): Promise<Booking | null> {

@@ -14,6 +14,8 @@ export interface Database {
   orm: MikroORM;
   /** The embedded cluster, when the app started one (no DATABASE_URL). */
   embedded: EmbeddedDatabase | null;
+  /** Connection string of the application database. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function openDatabase(
   return {
     orm,
     embedded,
+    url: clientUrl,
     async close() {
       await orm.close(true);
       await embedded?.stop();

@@ -9,6 +9,7 @@ import { DateOverride } from '../availability/date-override.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
+import { Notification } from '../notifications/notification.entity.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
@@ -23,6 +24,7 @@ export const ENTITIES = [
   DateOverride,
   Blackout,
   Booking,
+  Notification,
 ];
 
 /** Where generated migrations (TypeScript) and their snapshot live in the repository. */

@@ -7,6 +7,7 @@ import {
 } from '../availability/availability.resolver.js';
 import { BookingResolver } from '../bookings/booking.resolver.js';
 import { ResourceResolver, ServiceResolver } from '../catalog/catalog.resolver.js';
+import { NotificationResolver } from '../notifications/notification.resolver.js';
 import { SlotsResolver } from '../scheduling/slots.resolver.js';
 import { TenantResolver } from '../tenancy/tenant.resolver.js';
 import { authChecker } from './auth-checker.js';
@@ -21,6 +22,7 @@ export const RESOLVERS = [
   BlackoutResolver,
   SlotsResolver,
   BookingResolver,
+  NotificationResolver,
 ] as const;
 
 /** Builds the GraphQL schema from the resolvers (the source of truth for schema.graphql). */

@@ -5,6 +5,7 @@ import type { Actor } from '../access/actor.js';
 import { authenticate } from '../access/authenticate.js';
 import type { Config } from '../config.js';
 import { TENANT_FILTER } from '../db/tenant-filter.js';
+import type { Notifier } from '../notifications/notifier.js';
 import { requestError } from '../shared/errors.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 import { resolveTenant } from '../tenancy/tenant-resolver.js';
@@ -25,12 +26,14 @@ export interface RequestContext {
   config: Config;
   /** The current instant, epoch milliseconds (one clock for the whole app; tests pin it). */
   now(): number;
+  notifier: Notifier;
 }
 
 export interface AppServices {
   orm: MikroORM;
   config: Config;
   clock: () => number;
+  notifier: Notifier;
 }
 
 export function forkForTenant(orm: MikroORM, tenantId: string | null): EntityManager {
@@ -69,6 +72,7 @@ export async function buildRequestContext(
     loaders: createLoaders(em),
     config,
     now: app.clock,
+    notifier: app.notifier,
   };
 }
 
@@ -86,5 +90,6 @@ export function systemContext(app: AppServices, tenant: Tenant): RequestContext 
     loaders: createLoaders(em),
     config: app.config,
     now: app.clock,
+    notifier: app.notifier,
   };
 }

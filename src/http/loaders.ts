@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { Booking } from '../bookings/booking.entity.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 
@@ -20,6 +21,7 @@ export function createLoaders(em: EntityManager) {
   return {
     resource: byId(em, Resource),
     service: byId(em, Service),
+    booking: byId(em, Booking),
   };
 }
 

@@ -1,11 +1,11 @@
 import { ApolloServer } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import { createFormatError } from '../graphql/format-error.js';
-import { buildRequestContext, type RequestContext } from './context.js';
+import { type AppServices, buildRequestContext, type RequestContext } from './context.js';
 import { registerHealthRoutes } from './health.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -21,11 +21,12 @@ export async function createHttpServer(options: {
   config: Config;
   orm: MikroORM;
   schema: GraphQLSchema;
-  clock: () => number;
+  services: AppServices;
+  logger: FastifyBaseLogger;
 }): Promise<HttpServer> {
-  const { config, orm, schema, clock } = options;
+  const { config, orm, schema, services } = options;
   const fastify = Fastify({
-    logger: { level: config.logLevel },
+    loggerInstance: options.logger,
     // A graceful close waits at most this long for in-flight requests.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -44,7 +45,7 @@ export async function createHttpServer(options: {
   await apollo.start();
 
   const handler = fastifyApolloHandler(apollo, {
-    context: (request) => buildRequestContext({ orm, config, clock }, request),
+    context: (request) => buildRequestContext(services, request),
   });
   for (const url of [GRAPHQL_PATH, TENANT_GRAPHQL_PATH]) {
     fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url, handler });

@@ -113,6 +113,7 @@ export async function updateTenant(
     'cancellationNoticeMinutes',
     'allowedOrigins',
     'subdomain',
+    'emailEnabled',
   ] as const) {
     if (input[key] === null)
       errors.push(
@@ -146,6 +147,7 @@ export async function updateTenant(
     tenant.cancellationNoticeMinutes = input.cancellationNoticeMinutes;
   }
   if (input.allowedOrigins != null) tenant.allowedOrigins = [...new Set(origins)];
+  if (input.emailEnabled != null) tenant.emailEnabled = input.emailEnabled;
   try {
     await ctx.em.flush();
   } catch (err) {

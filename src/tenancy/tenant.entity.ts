@@ -22,6 +22,7 @@ export class Tenant extends BaseEntity<
   | 'maxAdvanceDays'
   | 'cancellationNoticeMinutes'
   | 'allowedOrigins'
+  | 'emailEnabled'
 > {
   @Field()
   @Property({ length: 63, unique: true })
@@ -63,6 +64,13 @@ export class Tenant extends BaseEntity<
   @Field(() => Int)
   @Property({ default: TENANT_DEFAULTS.cancellationNoticeMinutes })
   cancellationNoticeMinutes: number = TENANT_DEFAULTS.cancellationNoticeMinutes;
+
+  @Field({
+    description:
+      "Email notifications for this tenant's bookings; when off they are recorded as SKIPPED.",
+  })
+  @Property({ default: true })
+  emailEnabled: boolean = true;
 
   @Field(() => [String])
   @Property({ type: ArrayType, defaultRaw: "'{}'" })

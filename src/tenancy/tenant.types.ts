@@ -112,6 +112,13 @@ export class UpdateTenantInput {
   @IsOptional()
   @ArrayMaxSize(50)
   allowedOrigins?: string[] | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Send email notifications for this tenant.',
+  })
+  @IsOptional()
+  emailEnabled?: boolean | null;
 }
 
 @ObjectType()

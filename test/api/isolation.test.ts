@@ -181,6 +181,7 @@ describe('the tenant filter', () => {
       'Blackout',
       'Booking',
       'DateOverride',
+      'Notification',
       'Resource',
       'Service',
       'Session',

@@ -4,7 +4,8 @@ import { sql } from '../helpers/database.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ NODE_ENV: 'production' });
+  // Production needs an SMTP server configured; nothing here sends mail.
+  t = await startTestApp({ NODE_ENV: 'production', SMTP_HOST: '127.0.0.1', SMTP_PORT: '2525' });
   await createTenant(t, 'acme');
 });
 afterAll(() => t?.close());

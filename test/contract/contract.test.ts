@@ -24,11 +24,6 @@ import { PROJECT_ROOT } from '../../src/shared/paths.js';
  * fails the test until it is taken off.
  */
 const PENDING = new Set<string>([
-  // issue 5: notifications
-  'Notification',
-  'NotificationStatus',
-  'Query.notifications',
-  'Mutation.retryNotification',
   // issue 6: exports
   'Query.bookingsCsv',
 ]);

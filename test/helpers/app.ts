@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -26,6 +28,8 @@ export interface TestApp {
   app: App;
   database: string;
   url: string;
+  /** Where mail goes when no SMTP server is configured (the local sink). */
+  mailSinkDir: string;
   /** Runs an operation through the real HTTP server with graphql-request; never throws on GraphQL errors. */
   gql<T = Record<string, unknown>>(
     query: string,
@@ -43,6 +47,7 @@ export async function startTestApp(
   options: { clock?: () => number } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
+  const mailSinkDir = path.join(tmpdir(), `booking-mail-${database}`);
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -51,6 +56,11 @@ export async function startTestApp(
     DATABASE_URL: databaseUrl(database),
     PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN,
     BASE_DOMAIN,
+    SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
+    MAIL_SINK_DIR: mailSinkDir,
+    NOTIFY_RETRY_LIMIT: '2',
+    NOTIFY_RETRY_DELAY_SECONDS: '1',
+    JOBS_SUPERVISE_SECONDS: '1',
     ...env,
   });
   let recording: string[] | null = null;
@@ -98,7 +108,7 @@ export async function startTestApp(
     return statements;
   }
 
-  return { app, database, url, gql, statementsDuring, close: () => app.close() };
+  return { app, database, url, mailSinkDir, gql, statementsDuring, close: () => app.close() };
 }
 
 export interface TenantFixture {

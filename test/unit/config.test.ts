@@ -38,6 +38,26 @@ describe('configuration', () => {
     [{ DEMO_DATA: 'perhaps' }, 'DEMO_DATA', 'true or false'],
     [{ SESSION_TTL_MINUTES: '1' }, 'SESSION_TTL_MINUTES', 'between 5'],
     [{ EMBEDDED_PG_PORT: '80' }, 'EMBEDDED_PG_PORT', 'between 1024'],
+    [
+      { NODE_ENV: 'production', PLATFORM_ADMIN_TOKEN: 'p'.repeat(40) },
+      'SECRET_KEY',
+      'required when NODE_ENV=production',
+    ],
+    [{ SECRET_KEY: 'short' }, 'SECRET_KEY', 'at least 32'],
+    [
+      { NODE_ENV: 'production', PLATFORM_ADMIN_TOKEN: 'p'.repeat(40), SECRET_KEY: 's'.repeat(40) },
+      'SMTP_HOST',
+      'required when NODE_ENV=production',
+    ],
+    [{ SMTP_HOST: 'mail', SMTP_PORT: 'x' }, 'SMTP_PORT', 'whole number'],
+    [{ SMTP_HOST: 'mail', SMTP_TLS: 'maybe' }, 'SMTP_TLS', 'one of starttls, implicit, none'],
+    [{ MAIL_FROM: 'not an address' }, 'MAIL_FROM', 'an address'],
+    [
+      { MANAGE_URL_TEMPLATE: 'https://x.example/manage' },
+      'MANAGE_URL_TEMPLATE',
+      'must contain {token}',
+    ],
+    [{ NOTIFY_RETRY_LIMIT: '-1' }, 'NOTIFY_RETRY_LIMIT', 'whole number'],
   ])('refuses %o naming %s', (env, variable, rule) => {
     const err = configError(env);
     expect(err.variable).toBe(variable);
@@ -49,6 +69,8 @@ describe('configuration', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       PLATFORM_ADMIN_TOKEN: 'p'.repeat(40),
+      SECRET_KEY: 's'.repeat(40),
+      SMTP_HOST: 'smtp.example.com',
       DEMO_DATA: 'true',
     });
     expect(config.demoData).toBe(false);

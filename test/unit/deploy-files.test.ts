@@ -32,7 +32,10 @@ describe('docker-compose.yml', () => {
     expect(app?.depends_on?.postgres?.condition).toBe('service_healthy');
     expect(app?.environment?.DATABASE_URL).toMatch(/^postgres:\/\/.*@postgres:5432\/booking$/);
     expect(app?.environment?.NODE_ENV).toBe('production');
-    expect(app?.environment?.PLATFORM_ADMIN_TOKEN).toContain('PLATFORM_ADMIN_TOKEN');
+    // Every variable production requires is passed through.
+    for (const name of ['PLATFORM_ADMIN_TOKEN', 'SECRET_KEY', 'SMTP_HOST']) {
+      expect(app?.environment?.[name]).toContain(name);
+    }
   });
 });
 

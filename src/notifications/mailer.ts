@@ -1,0 +1,87 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { Config } from '../config.js';
+
+export interface OutgoingMail {
+  /** Stable per notification, so that a repeat is recognisably the same message. */
+  messageId: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  text: string;
+  html: string;
+  ics: { method: 'REQUEST' | 'CANCEL'; content: string };
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+function message(config: Config, mail: OutgoingMail): SendMailOptions {
+  return {
+    from: config.mailFrom,
+    to: mail.to,
+    replyTo: mail.replyTo,
+    subject: mail.subject,
+    messageId: mail.messageId,
+    text: mail.text,
+    html: mail.html,
+    attachments: [
+      {
+        filename: 'invite.ics',
+        content: mail.ics.content,
+        contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}`,
+      },
+    ],
+  };
+}
+
+/** SMTP with the configured TLS and credentials, and time limits so a dead server fails fast. */
+function smtpMailer(config: Config, smtp: NonNullable<Config['smtp']>): Mailer {
+  const transport: Transporter = nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.tls === 'implicit',
+    requireTLS: smtp.tls === 'starttls',
+    ignoreTLS: smtp.tls === 'none',
+    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  });
+  return {
+    async send(mail) {
+      await transport.sendMail(message(config, mail));
+    },
+    close: () => transport.close(),
+  };
+}
+
+/**
+ * For machines with no SMTP server: each message is written as an .eml file under
+ * MAIL_SINK_DIR and announced with a log line, so the whole flow is visible locally.
+ */
+function sinkMailer(config: Config, log: (line: string) => void): Mailer {
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  });
+  return {
+    async send(mail) {
+      const info = await transport.sendMail(message(config, mail));
+      await mkdir(config.mailSinkDir, { recursive: true });
+      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9.-]+/g, '_')}.eml`;
+      const file = path.join(config.mailSinkDir, name);
+      await writeFile(file, info.message as Buffer);
+      log(`mail (local sink) to ${mail.to}: "${mail.subject}" -> ${file}`);
+    },
+    close: () => transport.close(),
+  };
+}
+
+export function createMailer(config: Config, log: (line: string) => void): Mailer {
+  return config.smtp ? smtpMailer(config, config.smtp) : sinkMailer(config, log);
+}

@@ -1,0 +1,10 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum NotificationStatus {
+  QUEUED = 'QUEUED',
+  SENT = 'SENT',
+  FAILED = 'FAILED',
+  /** Email was switched off (globally or for the tenant) when the event happened. */
+  SKIPPED = 'SKIPPED',
+}
+registerEnumType(NotificationStatus, { name: 'NotificationStatus' });

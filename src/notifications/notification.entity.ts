@@ -1,0 +1,66 @@
+import type { Ref } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, Int, ObjectType } from 'type-graphql';
+import { Booking } from '../bookings/booking.entity.js';
+import { TenantScoped } from '../db/tenant-filter.js';
+import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
+import { NotificationStatus } from './notification-status.js';
+
+/** What a notification says, frozen when the event happens so that every retry sends the same. */
+export interface NotificationPayload {
+  /** METHOD of the calendar invite. */
+  method: 'REQUEST' | 'CANCEL';
+  /** SEQUENCE of the calendar invite. */
+  sequence: number;
+  serviceName: string;
+  startsAt: string;
+  endsAt: string;
+  previousStartsAt?: string;
+  previousEndsAt?: string;
+  reason?: string | null;
+  by?: 'admin' | 'customer';
+  /** The manage token, encrypted, until the confirmation email carrying it is sent. */
+  sealedManageToken?: string;
+}
+
+/**
+ * One email about a booking event, written in the event's transaction with its job. The row
+ * is the record of delivery: attempts, the last error, when it was sent.
+ */
+@ObjectType()
+@TenantScoped()
+@Entity({ tableName: 'notification' })
+@Index({ properties: ['tenant', 'createdAt'] })
+export class Notification extends TenantOwnedEntity<
+  'status' | 'attempts' | 'lastError' | 'sentAt' | 'booking'
+> {
+  @ManyToOne(() => Booking, { ref: true, nullable: true, index: true, deleteRule: 'set null' })
+  booking: Ref<Booking> | null = null;
+
+  @Field({ description: 'e.g. booking.created.customer' })
+  @Property({ length: 64 })
+  kind!: string;
+
+  @Field()
+  @Property({ length: 254 })
+  recipient!: string;
+
+  @Field(() => NotificationStatus)
+  @Enum({ items: () => NotificationStatus, nativeEnumName: 'notification_status' })
+  status: NotificationStatus = NotificationStatus.QUEUED;
+
+  @Field(() => Int)
+  @Property({ default: 0 })
+  attempts: number = 0;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  lastError: string | null = null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  sentAt: Date | null = null;
+
+  @Property({ type: 'json' })
+  payload!: NotificationPayload;
+}

@@ -1,0 +1,347 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Job } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Booking } from '../bookings/booking.entity.js';
+import { BookingStatus } from '../bookings/booking-status.js';
+import type { Service } from '../catalog/service.entity.js';
+import type { Config } from '../config.js';
+import { TENANT_FILTER } from '../db/tenant-filter.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+import { inviteIcs } from './calendar.js';
+import type { Mailer, OutgoingMail } from './mailer.js';
+import { Notification, type NotificationPayload } from './notification.entity.js';
+import { NotificationStatus } from './notification-status.js';
+import type { NotificationQueue, SendJob } from './queue.js';
+import type { SealedBox } from './sealed-box.js';
+import { type EmailContent, formatWhen, renderEmail } from './templates.js';
+
+/** What happened to a booking, as far as the people involved need to hear. */
+export type BookingEvent =
+  | { type: 'created'; manageToken: string }
+  | { type: 'confirmed' }
+  | { type: 'cancelled'; by: 'admin' | 'customer'; reason: string | null }
+  | { type: 'rescheduled'; by: 'admin' | 'customer'; previousStartsAt: Date; previousEndsAt: Date };
+
+interface Planned {
+  kind: string;
+  recipient: string;
+}
+
+/** Who hears of an event: the customer always; the business of new bookings and of what customers change. */
+function recipients(event: BookingEvent, booking: Booking, tenant: Tenant): Planned[] {
+  const customer = (kind: string) => ({ kind, recipient: booking.customerEmail });
+  const business = (kind: string) => ({ kind, recipient: tenant.email });
+  switch (event.type) {
+    case 'created':
+      return [
+        customer(
+          booking.status === BookingStatus.PENDING
+            ? 'booking.requested.customer'
+            : 'booking.created.customer',
+        ),
+        business('booking.created.business'),
+      ];
+    case 'confirmed':
+      return [customer('booking.confirmed.customer')];
+    case 'cancelled':
+      return event.by === 'customer'
+        ? [customer('booking.cancelled.customer'), business('booking.cancelled.business')]
+        : [customer('booking.cancelled.customer')];
+    case 'rescheduled':
+      return event.by === 'customer'
+        ? [customer('booking.rescheduled.customer'), business('booking.rescheduled.business')]
+        : [customer('booking.rescheduled.customer')];
+  }
+}
+
+const FOOTER = 'You receive this email because of a booking made with this business.';
+
+export class Notifier {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly config: Config,
+    private readonly queue: NotificationQueue,
+    private readonly mailer: Mailer,
+    private readonly box: SealedBox,
+    private readonly log: Logger,
+  ) {}
+
+  /** The domain of the sender address: Message-IDs and calendar UIDs are made under it. */
+  private get mailDomain(): string {
+    return /@([^>\s]+)>?\s*$/.exec(this.config.mailFrom)?.[1] ?? 'localhost';
+  }
+
+  /**
+   * Records the notifications of a booking event inside the caller's transaction `tx`: the
+   * rows, and a job for each (or SKIPPED rows when email is off). Nothing is sent unless the
+   * transaction commits. Bumps the booking's invite SEQUENCE for every change after creation.
+   */
+  async bookingEvent(
+    tx: EntityManager,
+    tenant: Tenant,
+    booking: Booking,
+    service: Service,
+    event: BookingEvent,
+  ): Promise<void> {
+    if (event.type !== 'created') booking.sequence += 1;
+    const enabled = this.config.emailEnabled && tenant.emailEnabled;
+    const base: Omit<NotificationPayload, 'sealedManageToken'> = {
+      method: event.type === 'cancelled' ? 'CANCEL' : 'REQUEST',
+      sequence: booking.sequence,
+      serviceName: service.name,
+      startsAt: booking.startsAt.toISOString(),
+      endsAt: booking.endsAt.toISOString(),
+      ...(event.type === 'cancelled' ? { reason: event.reason, by: event.by } : {}),
+      ...(event.type === 'rescheduled'
+        ? {
+            previousStartsAt: event.previousStartsAt.toISOString(),
+            previousEndsAt: event.previousEndsAt.toISOString(),
+            by: event.by,
+          }
+        : {}),
+    };
+    const created = recipients(event, booking, tenant).map(({ kind, recipient }) =>
+      tx.create(Notification, {
+        tenant,
+        booking,
+        kind,
+        recipient,
+        status: enabled ? NotificationStatus.QUEUED : NotificationStatus.SKIPPED,
+        payload:
+          event.type === 'created' && kind.endsWith('.customer')
+            ? { ...base, sealedManageToken: this.box.seal(event.manageToken) }
+            : base,
+      }),
+    );
+    await tx.flush();
+    if (!enabled) return;
+    for (const notification of created) {
+      await this.queue.enqueue(tx, { tenantId: tenant.id, notificationId: notification.id });
+    }
+  }
+
+  /** Puts a FAILED notification back in the queue, in one transaction. False when it is not FAILED. */
+  async retry(em: EntityManager, tenantId: string, id: string): Promise<boolean> {
+    return em.transactional(async (tx) => {
+      const updated = await tx.nativeUpdate(
+        Notification,
+        { id, status: NotificationStatus.FAILED },
+        { status: NotificationStatus.QUEUED },
+      );
+      if (updated === 0) return false;
+      await this.queue.enqueue(tx, { tenantId, notificationId: id });
+      return true;
+    });
+  }
+
+  private em(tenantId: string): EntityManager {
+    const em = this.orm.em.fork({ clear: true });
+    em.setFilterParams(TENANT_FILTER, { tenantId });
+    return em;
+  }
+
+  /**
+   * The worker's job: send one notification. A notification already SENT (a job run twice) or
+   * SKIPPED is left alone; the attempt is recorded before the message goes out; a failure is
+   * recorded and thrown so that the queue retries, and the last allowed attempt ends FAILED.
+   */
+  async deliver(job: Job<SendJob>): Promise<void> {
+    const em = this.em(job.data.tenantId);
+    const notification = await em.findOne(
+      Notification,
+      { id: job.data.notificationId },
+      { populate: ['booking'] },
+    );
+    if (
+      !notification ||
+      notification.status === NotificationStatus.SENT ||
+      notification.status === NotificationStatus.SKIPPED
+    )
+      return;
+    const tenant = await em.findOneOrFail(Tenant, { id: job.data.tenantId });
+    if (!this.config.emailEnabled || !tenant.emailEnabled) {
+      notification.status = NotificationStatus.SKIPPED;
+      await em.flush();
+      return;
+    }
+    notification.attempts += 1;
+    notification.status = NotificationStatus.QUEUED;
+    await em.flush();
+    try {
+      const booking = notification.booking?.getEntity();
+      if (!booking) throw new Error('the booking no longer exists');
+      await this.mailer.send(this.compose(notification, booking, tenant));
+    } catch (err) {
+      const last = job.retryCount >= this.queue.retryLimit;
+      notification.lastError = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+      if (last) notification.status = NotificationStatus.FAILED;
+      await em.flush();
+      this.log.error(
+        { notificationId: notification.id, attempt: notification.attempts, final: last, err },
+        'notification not sent',
+      );
+      throw err;
+    }
+    notification.status = NotificationStatus.SENT;
+    notification.sentAt = new Date();
+    notification.lastError = null;
+    // The manage token has reached its only reader: drop the sealed copy.
+    const { sealedManageToken: _sent, ...rest } = notification.payload;
+    notification.payload = rest;
+    await em.flush();
+  }
+
+  /** A job that ran out of attempts, including ones whose worker died mid-way: FAILED, visibly. */
+  async dead(job: Job<SendJob>): Promise<void> {
+    const em = this.em(job.data.tenantId);
+    await em.nativeUpdate(
+      Notification,
+      { id: job.data.notificationId, status: NotificationStatus.QUEUED },
+      { status: NotificationStatus.FAILED },
+    );
+    const notification = await em.findOne(Notification, { id: job.data.notificationId });
+    if (
+      notification &&
+      notification.status === NotificationStatus.FAILED &&
+      !notification.lastError
+    ) {
+      notification.lastError = 'the sending worker stopped before it finished (no heartbeat)';
+      await em.flush();
+    }
+  }
+
+  /** The message for a notification: its text, HTML and calendar invite. */
+  compose(notification: Notification, booking: Booking, tenant: Tenant): OutgoingMail {
+    const p = notification.payload;
+    const start = new Date(p.startsAt);
+    const end = new Date(p.endsAt);
+    const when = formatWhen(start, end, tenant.timeZone);
+    const forBusiness = notification.kind.endsWith('.business');
+    const token = p.sealedManageToken ? this.box.open(p.sealedManageToken) : null;
+    const manageUrl =
+      token && !forBusiness
+        ? this.config.manageUrlTemplate
+            .replaceAll('{tenant}', encodeURIComponent(tenant.slug))
+            .replaceAll('{token}', encodeURIComponent(token))
+        : null;
+    const details = [
+      { label: 'Service', value: p.serviceName },
+      { label: 'When', value: when },
+      { label: 'Reference', value: booking.reference },
+      ...(booking.seats > 1 ? [{ label: 'Seats', value: String(booking.seats) }] : []),
+      ...(forBusiness
+        ? [
+            { label: 'Customer', value: booking.customerName },
+            { label: 'Email', value: booking.customerEmail },
+            ...(booking.customerPhone ? [{ label: 'Phone', value: booking.customerPhone }] : []),
+            ...(booking.notes ? [{ label: 'Notes', value: booking.notes }] : []),
+          ]
+        : []),
+    ];
+    const previous =
+      p.previousStartsAt && p.previousEndsAt
+        ? `It was booked for ${formatWhen(new Date(p.previousStartsAt), new Date(p.previousEndsAt), tenant.timeZone)}.`
+        : null;
+    const reason = p.reason ? `Reason: ${p.reason}` : null;
+    const text = this.wording(
+      notification.kind,
+      booking.customerName,
+      tenant.name,
+      p.serviceName,
+      when,
+    );
+    const content: EmailContent = {
+      ...text,
+      details,
+      notes: [previous, reason].filter((x): x is string => x !== null),
+      manageUrl,
+      businessName: tenant.name,
+      footer: forBusiness ? 'Sent by your booking system.' : FOOTER,
+    };
+    const { html, text: plain } = renderEmail(content);
+    return {
+      messageId: `<notification-${notification.id}@${this.mailDomain}>`,
+      to: notification.recipient,
+      replyTo: forBusiness ? booking.customerEmail : tenant.email,
+      subject: content.subject,
+      html,
+      text: plain,
+      ics: {
+        method: p.method,
+        content: inviteIcs({
+          uid: `booking-${booking.id}@${this.mailDomain}`,
+          sequence: p.sequence,
+          method: p.method,
+          start,
+          end,
+          summary: `${p.serviceName} – ${forBusiness ? booking.customerName : tenant.name}`,
+          description: `Reference ${booking.reference}`,
+          organizer: { name: tenant.name, email: tenant.email },
+          attendee: { name: booking.customerName, email: booking.customerEmail },
+          status:
+            p.method === 'CANCEL'
+              ? 'CANCELLED'
+              : booking.status === BookingStatus.PENDING
+                ? 'TENTATIVE'
+                : 'CONFIRMED',
+        }),
+      },
+    };
+  }
+
+  private wording(kind: string, customer: string, business: string, service: string, when: string) {
+    const w = (subject: string, heading: string, intro: string) => ({ subject, heading, intro });
+    switch (kind) {
+      case 'booking.created.customer':
+        return w(
+          `Booking confirmed: ${service}, ${when}`,
+          'Your booking is confirmed',
+          `Hi ${customer}, your booking with ${business} is confirmed.`,
+        );
+      case 'booking.requested.customer':
+        return w(
+          `Booking request received: ${service}, ${when}`,
+          'We have your request',
+          `Hi ${customer}, ${business} has received your booking request and will confirm it shortly. The time is held for you.`,
+        );
+      case 'booking.created.business':
+        return w(
+          `New booking: ${service}, ${when} (${customer})`,
+          'New booking',
+          `${customer} has booked ${service}.`,
+        );
+      case 'booking.confirmed.customer':
+        return w(
+          `Booking confirmed: ${service}, ${when}`,
+          'Your booking is confirmed',
+          `Hi ${customer}, ${business} has confirmed your booking.`,
+        );
+      case 'booking.cancelled.customer':
+        return w(
+          `Booking cancelled: ${service}, ${when}`,
+          'Your booking is cancelled',
+          `Hi ${customer}, your booking with ${business} has been cancelled.`,
+        );
+      case 'booking.cancelled.business':
+        return w(
+          `Booking cancelled by the customer: ${service}, ${when}`,
+          'Booking cancelled',
+          `${customer} has cancelled their booking.`,
+        );
+      case 'booking.rescheduled.customer':
+        return w(
+          `Booking moved: ${service}, ${when}`,
+          'Your booking has moved',
+          `Hi ${customer}, your booking with ${business} now takes place at the new time below.`,
+        );
+      case 'booking.rescheduled.business':
+        return w(
+          `Booking moved by the customer: ${service}, ${when}`,
+          'Booking moved',
+          `${customer} has moved their booking to the time below.`,
+        );
+      default:
+        throw new Error(`no wording for notification kind ${kind}`);
+    }
+  }
+}

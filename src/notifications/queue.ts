@@ -1,0 +1,100 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { fromKysely, type Job, PgBoss } from 'pg-boss';
+import type { Config } from '../config.js';
+
+export const SEND_QUEUE = 'notification-send';
+export const DEAD_QUEUE = 'notification-dead';
+const HEARTBEAT_SECONDS = 10;
+
+export interface SendJob {
+  tenantId: string;
+  notificationId: string;
+}
+
+/**
+ * pg-boss, in the app's process and database (schema `pgboss`). Jobs are sent inside the
+ * caller's transaction, so a rolled-back booking leaves no job behind. Failed sends are
+ * retried with exponential backoff; a job that runs out of retries, or whose worker died on
+ * its last attempt, goes to a dead-letter queue.
+ */
+export class NotificationQueue {
+  readonly #boss: PgBoss;
+  readonly #config: Config;
+  #started = false;
+
+  constructor(connectionString: string, config: Config) {
+    this.#config = config;
+    this.#boss = new PgBoss({
+      connectionString,
+      schema: 'pgboss',
+      max: 4,
+      supervise: true,
+      superviseIntervalSeconds: config.jobsSuperviseSeconds,
+      monitorIntervalSeconds: config.jobsSuperviseSeconds,
+    });
+  }
+
+  get retryLimit(): number {
+    return this.#config.notifyRetryLimit;
+  }
+
+  /** Starts pg-boss (installing or migrating its schema) and declares the queues. */
+  async start(onError: (err: unknown) => void): Promise<void> {
+    this.#boss.on('error', onError);
+    await this.#boss.start();
+    this.#started = true;
+    await this.#boss.createQueue(DEAD_QUEUE, { retryLimit: 0 });
+    const options = {
+      retryLimit: this.#config.notifyRetryLimit,
+      retryDelay: this.#config.notifyRetryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: 3600,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      expireInSeconds: 120,
+      deadLetter: DEAD_QUEUE,
+    };
+    await this.#boss.createQueue(SEND_QUEUE, options).catch(async () => {
+      await this.#boss.updateQueue(SEND_QUEUE, options);
+    });
+    await this.#boss.updateQueue(SEND_QUEUE, options);
+  }
+
+  /** Runs `handler` for each job; `onDead` for each job that ran out of attempts. */
+  async work(
+    handler: (job: Job<SendJob>) => Promise<void>,
+    onDead: (job: Job<SendJob>) => Promise<void>,
+  ): Promise<void> {
+    await this.#boss.work<SendJob>(
+      SEND_QUEUE,
+      { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 1 },
+      async ([job]) => {
+        if (job) await handler(job);
+      },
+    );
+    await this.#boss.work<SendJob>(
+      DEAD_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: 2 },
+      async ([job]) => {
+        if (job) await onDead(job);
+      },
+    );
+  }
+
+  /** Sends a job on the connection of `tx`'s transaction: it exists only if that commits. */
+  async enqueue(tx: EntityManager, job: SendJob): Promise<void> {
+    await this.#boss.send(SEND_QUEUE, job, { db: fromKysely(tx.getKysely()) });
+  }
+
+  /** Jobs waiting or running, for health and metrics. */
+  async depth(): Promise<number> {
+    const queue = await this.#boss.getQueue(SEND_QUEUE);
+    return queue ? queue.queuedCount + queue.activeCount : 0;
+  }
+
+  /** Waits for running jobs to finish (at most `timeoutMs`), then closes pg-boss's pool. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    await this.#boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+  }
+}

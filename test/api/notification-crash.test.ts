@@ -1,0 +1,157 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/shared/paths.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { databaseUrl, sql } from '../helpers/database.js';
+import { freePort } from '../helpers/free-port.js';
+import { type Scenario, scenario, weekdays } from '../helpers/scenario.js';
+import { TestSmtpServer, waitFor } from '../helpers/smtp.js';
+
+/**
+ * A worker killed after the SMTP server accepted a message and before the notification was
+ * recorded as SENT. SMTP cannot tell a client that a message it never heard the answer to
+ * was delivered, so the job runs again after restart: the message is delivered a second
+ * time, with the same Message-ID (mail clients show it once), and then recorded, once.
+ */
+let smtp: TestSmtpServer;
+let t: TestApp;
+let s: Scenario;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  smtp = await TestSmtpServer.start();
+  // This in-process app only sets the tenant up, then stops, so that the child processes
+  // below are the only workers on the database.
+  t = await startTestApp({ ...smtp.env() });
+  s = await scenario(t, 'crash', {
+    windows: weekdays('00:00', '24:00', [
+      'MONDAY',
+      'TUESDAY',
+      'WEDNESDAY',
+      'THURSDAY',
+      'FRIDAY',
+      'SATURDAY',
+      'SUNDAY',
+    ]),
+  });
+  await t.close();
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await smtp?.stop();
+});
+
+async function launch(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/main.js')], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: databaseUrl(t.database),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
+      NOTIFY_RETRY_LIMIT: '3',
+      NOTIFY_RETRY_DELAY_SECONDS: '1',
+      JOBS_SUPERVISE_SECONDS: '1',
+      ...smtp.env(),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('GraphQL API:')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}`, exited };
+}
+
+describe('a worker killed between sending and recording', () => {
+  it('re-sends after restart with the same Message-ID, and records the notification SENT once', async () => {
+    const first = await launch();
+    const lock = new pg.Client({ connectionString: databaseUrl(t.database) });
+    await lock.connect();
+    let killed = false;
+    smtp.beforeAccept = async () => {
+      if (killed) return;
+      // Hold the notification rows so that the worker cannot record SENT after our 250.
+      await lock.query('begin');
+      await lock.query("select id from notification where status = 'QUEUED' for update");
+    };
+    smtp.afterAccept = () => {
+      if (killed) return;
+      killed = true;
+      first.child.kill('SIGKILL');
+      void lock.query('rollback');
+    };
+
+    const startsAt = new Date(Date.now() + 7 * 86_400_000);
+    startsAt.setUTCHours(10, 0, 0, 0);
+    const res = await fetch(`${first.url}/t/crash/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query:
+          'mutation ($input: CreateBookingInput!) { createBooking(input: $input) { booking { id } userErrors { code } } }',
+        variables: {
+          input: {
+            serviceId: s.serviceId,
+            startsAt: startsAt.toISOString(),
+            customer: { name: 'Kim', email: 'kim@customer.example' },
+          },
+        },
+      }),
+    });
+    const bookingId = (
+      (await res.json()) as { data: { createBooking: { booking: { id: string } } } }
+    ).data.createBooking.booking.id;
+    await waitFor('the kill', async () => killed);
+    await first.exited;
+    await waitFor('the lock released', async () => smtp.received.length > 0);
+    const [afterKill] = await sql<{ status: string }>(
+      t.database,
+      "select status from notification where booking_id = $1 and kind = 'booking.created.customer'",
+      [bookingId],
+    );
+    expect(afterKill?.status).toBe('QUEUED');
+    await lock.end();
+
+    await launch();
+    const rows = await waitFor(
+      'both notifications SENT',
+      async () => {
+        const r = await sql<{ id: string; kind: string; status: string; attempts: number }>(
+          t.database,
+          'select id, kind, status, attempts from notification where booking_id = $1 order by kind',
+          [bookingId],
+        );
+        return r.length === 2 && r.every((x) => x.status === 'SENT') ? r : null;
+      },
+      60_000,
+    );
+    const customerRow = rows.find((r) => r.kind === 'booking.created.customer');
+    const copies = smtp.received.filter((m) =>
+      m.parsed.messageId?.includes(customerRow?.id ?? '-'),
+    );
+    console.log(
+      'crash between send and record',
+      JSON.stringify({
+        deliveries: copies.length,
+        messageIds: copies.map((c) => c.parsed.messageId),
+        attempts: customerRow?.attempts,
+      }),
+    );
+    expect(copies.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(copies.map((c) => c.parsed.messageId)).size).toBe(1);
+    expect(new Set(copies.map((c) => c.parsed.subject)).size).toBe(1);
+    expect(customerRow?.attempts).toBe(copies.length);
+  }, 120_000);
+});
