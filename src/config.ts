@@ -38,6 +38,8 @@ export interface Config {
   notifyRetryDelaySeconds: number;
   /** How often the job queue looks for jobs whose worker died (heartbeat missed). */
   jobsSuperviseSeconds: number;
+  /** Most rows `bookingsCsv` returns; larger exports use the streamed download. */
+  exportRowLimit: number;
 }
 
 export type SmtpTls = 'starttls' | 'implicit' | 'none';
@@ -359,6 +361,14 @@ export const CONFIG_SPEC = [
       'How often the job queue checks for jobs whose worker stopped sending heartbeats (a crashed process) and retries them.',
     defaultText: '30',
     parse: integer('JOBS_SUPERVISE_SECONDS', 30, 1, 3600),
+  }),
+  spec({
+    name: 'EXPORT_ROW_LIMIT',
+    key: 'exportRowLimit',
+    description:
+      'Most bookings `bookingsCsv` returns in one answer; larger exports are refused with a pointer to `GET /exports/bookings.csv`, which streams with no limit.',
+    defaultText: '50000',
+    parse: integer('EXPORT_ROW_LIMIT', 50_000, 1, 1_000_000),
   }),
 ] as const;
 

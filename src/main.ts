@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   if (stopping) return;
   say(`GraphQL API:  ${app.url}${GRAPHQL_PATH}`);
   say(`Per tenant:   ${app.url}/t/<slug>/graphql   (or the X-Tenant header)`);
+  say(`Console:      ${app.url}/console/`);
   say(`Health:       ${app.url}/healthz   ${app.url}/readyz`);
   say(
     config.databaseUrl

@@ -24,6 +24,7 @@ import {
   CreateBookingInput,
   CreateBookingPayload,
 } from './booking.types.js';
+import { bookingsCsv } from './booking-export.js';
 import { listBookings } from './booking-listing.js';
 import * as bookings from './bookings.service.js';
 
@@ -63,6 +64,17 @@ export class BookingResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<BookingConnection> {
     return listBookings(ctx, filter, first ?? 50, after);
+  }
+
+  @Authorized(Role.ADMIN, Role.PARTNER)
+  @Query(() => String, {
+    description: `RFC 4180 CSV with a header row, the same filter as bookings; at most EXPORT_ROW_LIMIT rows (GET /exports/bookings.csv streams any number)`,
+  })
+  bookingsCsv(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => BookingFilter, { nullable: true }) filter: BookingFilter | null,
+  ): Promise<string> {
+    return bookingsCsv(ctx, filter);
   }
 
   @Query(() => Booking, { nullable: true, description: 'customer holding a manage token' })

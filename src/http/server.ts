@@ -5,7 +5,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import { createFormatError } from '../graphql/format-error.js';
+import { registerConsole } from './console.js';
 import { type AppServices, buildRequestContext, type RequestContext } from './context.js';
+import { registerExportRoutes } from './exports.js';
 import { registerHealthRoutes } from './health.js';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -51,5 +53,7 @@ export async function createHttpServer(options: {
     fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url, handler });
   }
   registerHealthRoutes(fastify, orm);
+  registerExportRoutes(fastify, services);
+  await registerConsole(fastify);
   return { fastify, apollo };
 }

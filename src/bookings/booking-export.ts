@@ -1,0 +1,241 @@
+import { pipeline, Readable } from 'node:stream';
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
+import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
+import { Resource } from '../catalog/resource.entity.js';
+import { Service } from '../catalog/service.entity.js';
+import type { RequestContext } from '../http/context.js';
+import { ApiError } from '../shared/errors.js';
+import { requireTenant } from '../tenancy/require-tenant.js';
+import { Booking } from './booking.entity.js';
+import type { BookingFilter } from './booking.types.js';
+import { bookingWhere } from './booking-listing.js';
+
+/** The CSV columns, in order, as the header row names them. */
+export const CSV_COLUMNS = [
+  'reference',
+  'service',
+  'resource',
+  'local_date',
+  'local_start',
+  'local_end',
+  'starts_at_utc',
+  'ends_at_utc',
+  'status',
+  'seats',
+  'customer_name',
+  'customer_email',
+  'customer_phone',
+  'notes',
+  'created_at_utc',
+] as const;
+
+const BATCH = 1000;
+/** RFC 4180: CRLF line ends; fields quoted when they hold a comma, quote or line break. */
+const CSV_OPTIONS = {
+  header: true,
+  columns: [...CSV_COLUMNS],
+  record_delimiter: 'windows',
+} as const;
+
+/**
+ * A cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage
+ * return) gets a leading apostrophe, so it is shown as text (OWASP "CSV injection").
+ */
+export function neutralise(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+export interface CsvNames {
+  services: Map<string, string>;
+  resources: Map<string, string>;
+}
+
+/** A booking as the export reads it: plain values, no entity. */
+export interface ExportRow {
+  id: string;
+  reference: string;
+  service: string;
+  resource: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: string;
+  seats: number;
+  customerName: string;
+  customerEmail: string;
+  customerPhone: string | null;
+  notes: string | null;
+  createdAt: Date;
+}
+
+/**
+ * Local date and time of instants in one zone, with one ICU formatter made per export (the
+ * same time-zone database Temporal reads, without an object per conversion).
+ */
+export function localFormatter(timeZone: string) {
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return (instant: Date) => {
+    const p: Record<string, string> = {};
+    for (const part of format.formatToParts(instant)) p[part.type] = part.value;
+    return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+  };
+}
+
+/** One booking as a CSV record: local date and times in the tenant's zone, instants in UTC. */
+export function csvRecord(
+  row: ExportRow,
+  names: CsvNames,
+  local: ReturnType<typeof localFormatter>,
+): string[] {
+  const start = local(row.startsAt);
+  const end = local(row.endsAt);
+  return [
+    row.reference,
+    names.services.get(row.service) ?? '',
+    names.resources.get(row.resource) ?? '',
+    start.date,
+    start.time,
+    end.time,
+    row.startsAt.toISOString(),
+    row.endsAt.toISOString(),
+    row.status,
+    String(row.seats),
+    row.customerName,
+    row.customerEmail,
+    row.customerPhone ?? '',
+    row.notes ?? '',
+    row.createdAt.toISOString(),
+  ].map(neutralise);
+}
+
+async function names(em: EntityManager): Promise<CsvNames> {
+  const [services, resources] = await Promise.all([
+    em.find(Service, {}, { fields: ['name'] }),
+    em.find(Resource, {}, { fields: ['name'] }),
+  ]);
+  return {
+    services: new Map(services.map((s) => [s.id, s.name])),
+    resources: new Map(resources.map((r) => [r.id, r.name])),
+  };
+}
+
+const EXPORT_FIELDS = [
+  'id',
+  'reference',
+  'service',
+  'resource',
+  'startsAt',
+  'endsAt',
+  'status',
+  'seats',
+  'customerName',
+  'customerEmail',
+  'customerPhone',
+  'notes',
+  'createdAt',
+] as const;
+
+const asDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
+
+/**
+ * The filtered bookings in start order, then id, read `BATCH` at a time by keyset (no
+ * offset) as plain rows (no entities, no identity map): memory stays flat whatever the
+ * count. A QueryBuilder gets the tenant filter only through applyFilters().
+ */
+async function* exportRows(
+  em: EntityManager,
+  where: FilterQuery<Booking>,
+): AsyncGenerator<ExportRow[]> {
+  let after: { startsAt: Date; id: string } | null = null;
+  for (;;) {
+    const page: FilterQuery<Booking> = after
+      ? {
+          $and: [
+            where,
+            {
+              $or: [
+                { startsAt: { $gt: after.startsAt } },
+                { startsAt: after.startsAt, id: { $gt: after.id } },
+              ],
+            },
+          ],
+        }
+      : where;
+    const qb = em
+      .createQueryBuilder(Booking, 'b')
+      .select([...EXPORT_FIELDS])
+      .where(page as QBFilterQuery<Booking, 'b'>)
+      .orderBy({ startsAt: 'asc', id: 'asc' })
+      .limit(BATCH);
+    await qb.applyFilters();
+    const raw = await qb.execute<Array<Record<string, unknown>>>('all', true);
+    if (raw.length === 0) return;
+    const rows = raw.map(
+      (r): ExportRow => ({
+        ...(r as unknown as ExportRow),
+        startsAt: asDate(r.startsAt),
+        endsAt: asDate(r.endsAt),
+        createdAt: asDate(r.createdAt),
+      }),
+    );
+    yield rows;
+    const last = rows[rows.length - 1] as ExportRow;
+    after = { startsAt: last.startsAt, id: last.id };
+    if (rows.length < BATCH) return;
+  }
+}
+
+async function* csvRecords(
+  ctx: RequestContext,
+  where: FilterQuery<Booking>,
+): AsyncGenerator<string[]> {
+  const tenant = requireTenant(ctx);
+  const lookup = await names(ctx.em);
+  const local = localFormatter(tenant.timeZone);
+  for await (const batch of exportRows(ctx.em, where)) {
+    for (const row of batch) yield csvRecord(row, lookup, local);
+  }
+}
+
+/** ADMIN, PARTNER: the filtered bookings as one CSV text, up to the configured row limit. */
+export async function bookingsCsv(
+  ctx: RequestContext,
+  filter: BookingFilter | null | undefined,
+): Promise<string> {
+  requireTenant(ctx);
+  const where = bookingWhere(filter);
+  const count = await ctx.em.count(Booking, where);
+  const limit = ctx.config.exportRowLimit;
+  if (count > limit) {
+    throw new ApiError(
+      'BAD_USER_INPUT',
+      `The export has ${count} bookings, more than bookingsCsv returns (${limit}): narrow the filter (from, to, statuses, serviceIds) or download GET /exports/bookings.csv, which streams any number`,
+      { field: ['filter'] },
+    );
+  }
+  const records: string[][] = [];
+  for await (const record of csvRecords(ctx, where)) records.push(record);
+  return stringifySync(records, CSV_OPTIONS);
+}
+
+/** The same CSV as a stream, with no row limit, read and written a batch at a time. */
+export function bookingsCsvStream(
+  ctx: RequestContext,
+  filter: BookingFilter | null | undefined,
+): Readable {
+  const where = bookingWhere(filter);
+  const csv = stringify(CSV_OPTIONS);
+  // pipeline, not pipe: a failure half-way (the database gone) ends the response with an
+  // error instead of leaving it open.
+  pipeline(Readable.from(csvRecords(ctx, where)), csv, () => {});
+  return csv;
+}

@@ -1,0 +1,296 @@
+import 'graphiql/graphiql.css';
+import './console.css';
+import { GraphiQL } from 'graphiql';
+import { type FormEvent, StrictMode, useCallback, useMemo, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { readyTabs } from './operations.js';
+
+/**
+ * The admin console: a sign-in panel, then GraphiQL on this server's /graphql with the
+ * credential as the Authorization header and the tenant as X-Tenant on every request. The
+ * credential lives in sessionStorage: this browser tab only, gone when it closes.
+ */
+
+interface Credential {
+  tenant: string;
+  token: string;
+  kind: 'session' | 'apiKey';
+}
+
+interface Me {
+  kind: string;
+  role: string | null;
+  email: string | null;
+  name: string | null;
+  tenant: { name: string; slug: string; timeZone: string } | null;
+}
+
+const STORAGE_KEY = 'booking-console:credential';
+const ENDPOINT = `${window.location.origin}/graphql`;
+
+function loadCredential(): Credential | null {
+  try {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    return raw ? (JSON.parse(raw) as Credential) : null;
+  } catch {
+    return null;
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+async function post<T>(body: object, headers: Record<string, string>): Promise<GraphQLResponse<T>> {
+  const response = await fetch(ENDPOINT, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as GraphQLResponse<T>;
+}
+
+const authHeaders = (c: Credential) => ({
+  authorization: `Bearer ${c.token}`,
+  'x-tenant': c.tenant,
+});
+
+const ME = '{ me { kind role email name tenant { name slug timeZone } } }';
+
+function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void }) {
+  const [mode, setMode] = useState<'password' | 'apiKey'>('password');
+  const [tenant, setTenant] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const slug = tenant.trim().toLowerCase();
+      let credential: Credential;
+      if (mode === 'password') {
+        const res = await post<{
+          login: { session: { token: string } | null; userErrors: Array<{ message: string }> };
+        }>(
+          {
+            query:
+              'mutation Login($email: EmailAddress!, $password: String!) { login(email: $email, password: $password) { session { token } userErrors { message } } }',
+            variables: { email: email.trim(), password },
+          },
+          { 'x-tenant': slug },
+        );
+        const token = res.data?.login.session?.token;
+        if (!token) {
+          setError(
+            res.data?.login.userErrors[0]?.message ?? res.errors?.[0]?.message ?? 'Sign-in failed',
+          );
+          return;
+        }
+        credential = { tenant: slug, token, kind: 'session' };
+      } else {
+        credential = { tenant: slug, token: apiKey.trim(), kind: 'apiKey' };
+      }
+      const me = await post<{ me: Me | null }>({ query: ME }, authHeaders(credential));
+      if (!me.data?.me) {
+        setError(me.errors?.[0]?.message ?? 'This credential does not work here');
+        return;
+      }
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credential));
+      onSignedIn(credential, me.data.me);
+    } catch {
+      setError('The server could not be reached');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="signin">
+      <form onSubmit={submit} aria-label="Sign in">
+        <h1>Booking console</h1>
+        <div className="modes" role="tablist">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'password'}
+            onClick={() => setMode('password')}
+          >
+            Email and password
+          </button>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'apiKey'}
+            onClick={() => setMode('apiKey')}
+          >
+            API key
+          </button>
+        </div>
+        <label>
+          Business (tenant slug)
+          <input
+            name="tenant"
+            value={tenant}
+            onChange={(e) => setTenant(e.target.value)}
+            required
+            autoComplete="organization"
+          />
+        </label>
+        {mode === 'password' ? (
+          <>
+            <label>
+              Email
+              <input
+                name="email"
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+                required
+                autoComplete="username"
+              />
+            </label>
+            <label>
+              Password
+              <input
+                name="password"
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+                autoComplete="current-password"
+              />
+            </label>
+          </>
+        ) : (
+          <label>
+            API key
+            <input
+              name="apiKey"
+              type="password"
+              value={apiKey}
+              onChange={(e) => setApiKey(e.target.value)}
+              required
+              autoComplete="off"
+            />
+          </label>
+        )}
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function Console({
+  credential,
+  me,
+  onSignOut,
+}: {
+  credential: Credential;
+  me: Me;
+  onSignOut: () => void;
+}) {
+  const fetcher = useCallback(
+    async (params: object) => {
+      const response = await fetch(ENDPOINT, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...authHeaders(credential) },
+        body: JSON.stringify(params),
+      });
+      return response.json();
+    },
+    [credential],
+  );
+  const tabs = useMemo(() => {
+    const ready = readyTabs();
+    // GraphiQL 3 fills the first tab's query from defaultTabs but its variables editor from
+    // stored variables only: seed them the first time the console opens in this tab.
+    if (!sessionStorage.getItem('graphiql:tabState')) {
+      sessionStorage.setItem('graphiql:variables', ready[0]?.variables ?? '');
+    }
+    return ready;
+  }, []);
+  const who = me.email ?? me.name ?? me.kind;
+  return (
+    <div className="console">
+      <header>
+        <strong>{me.tenant?.name ?? credential.tenant}</strong>
+        <span className="who" data-testid="who">
+          {who} · {me.role ?? me.kind} · {me.tenant?.timeZone}
+        </span>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <div className="ide">
+        <GraphiQL
+          fetcher={fetcher}
+          defaultTabs={tabs}
+          storage={sessionStorage}
+          defaultEditorToolsVisibility="variables"
+        />
+      </div>
+    </div>
+  );
+}
+
+function App() {
+  const [credential, setCredential] = useState<Credential | null>(loadCredential);
+  const [me, setMe] = useState<Me | null>(null);
+  const [checked, setChecked] = useState(false);
+
+  // A credential kept from earlier in this tab is checked once before the console shows.
+  if (credential && !me && !checked) {
+    setChecked(true);
+    void post<{ me: Me | null }>({ query: ME }, authHeaders(credential)).then((res) => {
+      if (res.data?.me) setMe(res.data.me);
+      else {
+        sessionStorage.removeItem(STORAGE_KEY);
+        setCredential(null);
+      }
+    });
+  }
+
+  async function signOut() {
+    if (credential?.kind === 'session') {
+      await post({ query: 'mutation Logout { logout }' }, authHeaders(credential)).catch(() => {});
+    }
+    sessionStorage.clear();
+    setCredential(null);
+    setMe(null);
+    setChecked(false);
+  }
+
+  if (credential && me)
+    return <Console credential={credential} me={me} onSignOut={() => void signOut()} />;
+  if (credential && !me) return <main className="signin">Checking your sign-in…</main>;
+  return (
+    <SignIn
+      onSignedIn={(c, m) => {
+        setCredential(c);
+        setMe(m);
+      }}
+    />
+  );
+}
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * The console's ready-made operations, one GraphiQL tab each, for an admin's daily jobs.
+ * Dates are filled in from the browser's calendar day and week.
+ */
+
+export interface ReadyTab {
+  query: string;
+  variables: string;
+}
+
+function startOfDay(d: Date): Date {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+}
+
+function isoDate(d: Date): string {
+  const m = String(d.getMonth() + 1).padStart(2, '0');
+  return `${d.getFullYear()}-${m}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+const vars = (value: object) => JSON.stringify(value, null, 2);
+
+export function readyTabs(now = new Date()): ReadyTab[] {
+  const today = startOfDay(now);
+  const tomorrow = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1);
+  const monday = new Date(
+    today.getFullYear(),
+    today.getMonth(),
+    today.getDate() - ((today.getDay() + 6) % 7),
+  );
+  const nextMonday = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 7);
+  const inAWeek = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 6);
+  const bookingFields = `
+      cursor
+      node {
+        id
+        reference
+        startsAt
+        endsAt
+        status
+        seats
+        customerName
+        customerEmail
+        customerPhone
+        notes
+        service { name }
+        resource { name }
+      }`;
+  return [
+    {
+      query: `# Today's bookings, in start order.
+query TodaysBookings($from: DateTime!, $to: DateTime!) {
+  bookings(filter: { from: $from, to: $to }, first: 200) {
+    totalCount
+    edges {${bookingFields}
+    }
+  }
+}
+`,
+      variables: vars({ from: today.toISOString(), to: tomorrow.toISOString() }),
+    },
+    {
+      query: `# This week's bookings (Monday to Sunday), active ones only.
+query ThisWeeksBookings($from: DateTime!, $to: DateTime!, $after: String) {
+  bookings(filter: { from: $from, to: $to, statuses: [PENDING, CONFIRMED] }, first: 200, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {${bookingFields}
+    }
+  }
+}
+`,
+      variables: vars({ from: monday.toISOString(), to: nextMonday.toISOString(), after: null }),
+    },
+    {
+      query: `# Confirm a pending booking, or cancel one (the customer is told by email).
+# Run the operation you need with the ▶ button's menu.
+mutation ConfirmBooking($id: ID!) {
+  confirmBooking(id: $id) {
+    booking { reference status startsAt }
+    userErrors { code field message }
+  }
+}
+
+mutation CancelBooking($id: ID!, $reason: String) {
+  cancelBooking(id: $id, reason: $reason) {
+    booking { reference status cancelledAt cancellationReason }
+    userErrors { code field message }
+  }
+}
+`,
+      variables: vars({ id: 'paste a booking id here', reason: 'Staff illness' }),
+    },
+    {
+      query: `# Opening hours: replaces the whole weekly pattern of a resource (the first one when
+# resourceId is left out). Times are local to the business's time zone.
+mutation SetOpeningHours($resourceId: ID, $windows: [WeeklyWindowInput!]!) {
+  setWeeklyWindows(resourceId: $resourceId, windows: $windows) {
+    resource { name weeklyWindows { weekday startTime endTime } }
+    userErrors { code field message }
+  }
+}
+
+query Resources {
+  resources { id name weeklyWindows { weekday startTime endTime } }
+}
+`,
+      variables: vars({
+        resourceId: null,
+        windows: [
+          ...['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((weekday) => ({
+            weekday,
+            startTime: '09:00',
+            endTime: '17:00',
+          })),
+          { weekday: 'SATURDAY', startTime: '10:00', endTime: '14:00' },
+        ],
+      }),
+    },
+    {
+      query: `# Close a resource (or, with no resourceId, the whole business) for a while.
+mutation AddBlackout($input: BlackoutInput!) {
+  createBlackout(input: $input) {
+    blackout { id startsAt endsAt reason resource { name } }
+    userErrors { code field message }
+  }
+}
+`,
+      variables: vars({
+        input: {
+          resourceId: null,
+          startsAt: new Date(tomorrow.getTime() + 12 * 3_600_000).toISOString(),
+          endsAt: new Date(tomorrow.getTime() + 14 * 3_600_000).toISOString(),
+          reason: 'Team meeting',
+        },
+      }),
+    },
+    {
+      query: `# Free slots of a service over local dates (at most 62 days). Run Services first for ids.
+query Services {
+  services(includeInactive: true) { id name durationMinutes active }
+}
+
+query CheckSlots($serviceId: ID!, $from: LocalDate!, $to: LocalDate!) {
+  slots(serviceId: $serviceId, from: $from, to: $to) { startsAt endsAt remainingCapacity }
+}
+`,
+      variables: vars({
+        serviceId: 'paste a service id here',
+        from: isoDate(today),
+        to: isoDate(inAWeek),
+      }),
+    },
+    {
+      query: `# Bookings as CSV (RFC 4180), same filter as the listing. For large exports use
+# GET /exports/bookings.csv with the same Authorization and X-Tenant headers.
+query ExportCsv($filter: BookingFilter) {
+  bookingsCsv(filter: $filter)
+}
+`,
+      variables: vars({ filter: { from: monday.toISOString(), to: nextMonday.toISOString() } }),
+    },
+  ];
+}

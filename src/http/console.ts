@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { PROJECT_ROOT } from '../shared/paths.js';
+
+export const CONSOLE_PATH = '/console/';
+const CONSOLE_DIR = path.join(PROJECT_ROOT, 'dist', 'console');
+
+/**
+ * The admin console (built by `npm run build` into dist/console) at /console/, from the API's
+ * own origin. Not served when it has not been built (the API works without it).
+ */
+export async function registerConsole(fastify: FastifyInstance): Promise<boolean> {
+  if (!existsSync(path.join(CONSOLE_DIR, 'index.html'))) return false;
+  await fastify.register(fastifyStatic, {
+    root: CONSOLE_DIR,
+    prefix: CONSOLE_PATH,
+    index: ['index.html'],
+    // Source maps and licence texts are served too; nothing else lives in that folder.
+    maxAge: '1h',
+  });
+  fastify.get('/console', (_request, reply) => reply.redirect(CONSOLE_PATH, 301));
+  return true;
+}

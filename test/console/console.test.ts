@@ -1,0 +1,184 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/shared/paths.js';
+import { createApiKey, startTestApp, type TestApp } from '../helpers/app.js';
+import { insertBooking } from '../helpers/bookings.js';
+import { sql } from '../helpers/database.js';
+import { type Scenario, scenario, weekdays } from '../helpers/scenario.js';
+
+/** Debian's Chromium (.ci/run installs it); playwright-core downloads no browser of its own. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * Every run saves its screenshot under .data/test-artifacts/ (git-ignored); with
+ * UPDATE_SCREENSHOTS=1 it also refreshes the one in docs/.
+ */
+const SCREENSHOTS = [
+  path.join(PROJECT_ROOT, '.data', 'test-artifacts', 'console.png'),
+  ...(process.env.UPDATE_SCREENSHOTS === '1'
+    ? [path.join(PROJECT_ROOT, 'docs', 'console.png')]
+    : []),
+];
+
+let t: TestApp;
+let s: Scenario;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`,
+    );
+  t = await startTestApp({ EMAIL_ENABLED: 'false' });
+  s = await scenario(t, 'bella', { timeZone: 'UTC', windows: weekdays('09:00', '17:00') });
+  await s.admin(
+    'mutation { updateTenant(input: { name: "Bella Hair Studio" }) { userErrors { message } } }',
+  );
+  // Bookings today (the console's first tab asks for the browser's today).
+  const today = new Date().toISOString().slice(0, 10);
+  for (const [hour, name] of [
+    ['09:00', 'Ada Lovelace'],
+    ['11:30', 'Grace Hopper'],
+    ['15:00', 'Alan Turing'],
+  ] as const) {
+    const id = await insertBooking(t.database, {
+      tenantId: s.tenant.id,
+      serviceId: s.serviceId,
+      resourceId: s.resourceId,
+      startsAt: `${today}T${hour}:00Z`,
+      durationMinutes: 60,
+    });
+    await sql(t.database, 'update booking set customer_name = $1 where id = $2', [name, id]);
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** A page that records every request it makes. */
+async function openConsole(): Promise<{ page: Page; requests: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${t.url}/console/`);
+  await page.getByRole('form', { name: 'Sign in' }).waitFor();
+  return { page, requests };
+}
+
+async function signIn(page: Page, password: string) {
+  await page.getByLabel('Business (tenant slug)').fill('bella');
+  await page.getByLabel('Email').fill(s.tenant.adminEmail);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('the admin console in a browser', () => {
+  it('shows an error for a wrong password', async () => {
+    const { page } = await openConsole();
+    await signIn(page, 'not-the-password');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toBe('Email or password is incorrect');
+    expect(await page.locator('.graphiql-container').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('signs in, runs a ready-made query, shows the bookings, signs out; every request stays on its own origin', async () => {
+    const { page, requests } = await openConsole();
+    await signIn(page, s.tenant.adminPassword);
+    await page.getByTestId('who').waitFor();
+    expect(await page.getByTestId('who').textContent()).toContain(s.tenant.adminEmail);
+    await page.locator('.graphiql-container').waitFor();
+    // The first ready-made tab: today's bookings.
+    await page.locator('.graphiql-tab', { hasText: 'TodaysBookings' }).first().waitFor();
+    const answer = page.waitForResponse(
+      (r) =>
+        r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('TodaysBookings'),
+    );
+    await page.locator('.graphiql-execute-button').click();
+    const response = await answer;
+    // Sent with the credential and the tenant.
+    expect(response.request().headers()).toMatchObject({
+      'x-tenant': 'bella',
+      authorization: expect.stringMatching(/^Bearer bks_/),
+    });
+    const body = (await response.json()) as {
+      data: { bookings: { totalCount: number; edges: Array<{ node: { customerName: string } }> } };
+    };
+    expect(body.data.bookings.totalCount).toBe(3);
+    expect(body.data.bookings.edges.map((e) => e.node.customerName)).toEqual([
+      'Ada Lovelace',
+      'Grace Hopper',
+      'Alan Turing',
+    ]);
+    // And shown: the result pane renders the lines in view.
+    const result = page.locator('.result-window');
+    await result.filter({ hasText: 'Grace Hopper' }).waitFor({ timeout: 15_000 });
+    expect(await result.textContent()).toContain('"totalCount": 3');
+    // The credential is kept for this tab only, and sent with the tenant on every request.
+    const stored = await page.evaluate(() => ({
+      session: sessionStorage.getItem('booking-console:credential'),
+      local: JSON.stringify(localStorage),
+    }));
+    expect(JSON.parse(stored.session ?? '{}')).toMatchObject({ tenant: 'bella', kind: 'session' });
+    expect(stored.local).not.toContain('bks_');
+    for (const file of SCREENSHOTS) await page.screenshot({ path: file });
+    expect(existsSync(SCREENSHOTS[0] ?? '')).toBe(true);
+
+    const tabs = await page.locator('.graphiql-tab').allTextContents();
+    for (const name of [
+      'TodaysBookings',
+      'ThisWeeksBookings',
+      'ConfirmBooking',
+      'SetOpeningHours',
+      'AddBlackout',
+      'Services',
+      'ExportCsv',
+    ]) {
+      expect(tabs.join(' ')).toContain(name);
+    }
+
+    const token = JSON.parse(stored.session ?? '{}').token as string;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    // Signing out ended the session on the server too.
+    const after = await t.gql('{ me { kind } }', {}, { tenant: 'bella', token });
+    expect(after.status).toBe(401);
+    const origin = new URL(t.url).origin;
+    expect(requests.length).toBeGreaterThan(3);
+    expect(requests.filter((url) => !url.startsWith(origin))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('signs in with an API key, and shows the schema documentation', async () => {
+    const key = await createApiKey(t, s.tenant, 'PARTNER');
+    const { page } = await openConsole();
+    await page.getByRole('tab', { name: 'API key' }).click();
+    await page.getByLabel('Business (tenant slug)').fill('bella');
+    await page.getByLabel('API key').fill(key.secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('who').waitFor();
+    expect(await page.getByTestId('who').textContent()).toContain('PARTNER');
+    await page.locator('.graphiql-container').waitFor();
+    await page.getByRole('button', { name: /Show Documentation Explorer/i }).click();
+    await page
+      .locator('.graphiql-doc-explorer')
+      .filter({ hasText: 'Query' })
+      .waitFor({ timeout: 15_000 });
+    await page.context().close();
+  });
+});
