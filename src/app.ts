@@ -3,24 +3,28 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { seedDemoData } from './db/demo-data.js';
 import { createSchema } from './graphql/schema.js';
 import type { AppServices } from './http/context.js';
+import { Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { createMailer } from './notifications/mailer.js';
 import { Notifier } from './notifications/notifier.js';
 import { NotificationQueue } from './notifications/queue.js';
 import { SealedBox } from './notifications/sealed-box.js';
+import { RateLimits } from './security/rate-limits.js';
+import { createLogger } from './shared/logger.js';
 
 export interface App {
   config: Config;
   orm: MikroORM;
   fastify: FastifyInstance;
+  services: AppServices;
   /** Base URL the HTTP server listens on, e.g. http://127.0.0.1:4000 */
   url: string;
   /** Drains HTTP, lets running jobs finish, closes the ORM and stops the embedded PostgreSQL. */
@@ -34,6 +38,8 @@ export interface StartOptions {
   onQuery?: (sql: string) => void;
   /** The clock services read "now" from (epoch milliseconds); tests pin it. */
   clock?: () => number;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: Writable;
 }
 
 /** SECRET_KEY, or outside production a key kept in DATA_DIR/secret.key (made on first use). */
@@ -50,16 +56,19 @@ async function secretKey(config: Config): Promise<string> {
   }
 }
 
-/** Composition root: database, job queue and mail, schema, HTTP server. */
+/** Composition root: database, job queue and mail, rate limits, metrics, schema, HTTP server. */
 export async function startApp(config: Config, options: StartOptions = {}): Promise<App> {
   const log = options.log ?? (() => {});
   const clock = options.clock ?? Date.now;
+  const logger = createLogger(config, options.logStream);
   const database = await openDatabase(config, log, options.onQuery);
   const orm = database.orm;
-  const logger = pino({ level: config.logLevel });
   const queue = new NotificationQueue(database.url, config);
+  const limits = new RateLimits(database.url, config);
   const mailer = createMailer(config, log);
   try {
+    const metrics = new Metrics(orm, queue);
+    limits.onLimited = (limit) => metrics.rateLimited.inc({ limit });
     const notifier = new Notifier(
       orm,
       config,
@@ -67,14 +76,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       mailer,
       new SealedBox(await secretKey(config)),
       logger,
+      () => metrics.notificationsFailed.inc(),
     );
-    const services: AppServices = { orm, config, clock, notifier };
+    const services: AppServices = { orm, config, clock, notifier, limits, metrics };
     const schema = await createSchema();
-    const { fastify } = await createHttpServer({ config, orm, schema, services, logger });
+    const { fastify } = await createHttpServer({ config, schema, services, logger });
+    await limits.start();
     await queue.start((err) => logger.error({ err }, 'job queue error'));
     await queue.work(
-      (job) => services.notifier.deliver(job),
-      (job) => services.notifier.dead(job),
+      (job) => notifier.deliver(job),
+      (job) => notifier.dead(job),
     );
     if (database.embedded && config.demoData) {
       await seedDemoData(services, log);
@@ -88,11 +99,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       config,
       orm,
       fastify,
+      services,
       url,
       close() {
         closing ??= (async () => {
           await fastify.close();
           await queue.stop();
+          await limits.stop();
           mailer.close();
           await database.close();
         })();
@@ -101,6 +114,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     };
   } catch (err) {
     await queue.stop().catch(() => {});
+    await limits.stop().catch(() => {});
     await database.close();
     throw err;
   }

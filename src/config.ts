@@ -40,6 +40,14 @@ export interface Config {
   jobsSuperviseSeconds: number;
   /** Most rows `bookingsCsv` returns; larger exports use the streamed download. */
   exportRowLimit: number;
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); empty: none. */
+  trustedProxies: string[];
+  /** Largest request body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** Rate limits on (the default). Off only for tests and benchmarks. */
+  rateLimits: boolean;
+  /** Bearer token for GET /metrics; unset: the endpoint is off. */
+  metricsToken: string | undefined;
 }
 
 export type SmtpTls = 'starttls' | 'implicit' | 'none';
@@ -369,6 +377,58 @@ export const CONFIG_SPEC = [
       'Most bookings `bookingsCsv` returns in one answer; larger exports are refused with a pointer to `GET /exports/bookings.csv`, which streams with no limit.',
     defaultText: '50000',
     parse: integer('EXPORT_ROW_LIMIT', 50_000, 1, 1_000_000),
+  }),
+  spec({
+    name: 'TRUSTED_PROXIES',
+    key: 'trustedProxies',
+    description:
+      'Comma-separated addresses or CIDR ranges of the proxies in front of the server (e.g. `10.0.0.0/8`); only their `X-Forwarded-For` is believed for the client address that rate limits count. Unset: none.',
+    defaultText: '(unset)',
+    parse: (raw) => {
+      const list = (raw ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
+      for (const item of list) {
+        if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item)) {
+          throw new ConfigError(
+            'TRUSTED_PROXIES',
+            `must list IP addresses or CIDR ranges (got "${item}")`,
+          );
+        }
+      }
+      return list;
+    },
+  }),
+  spec({
+    name: 'BODY_LIMIT_BYTES',
+    key: 'bodyLimitBytes',
+    description: 'Largest request body accepted; larger ones get 413.',
+    defaultText: '102400',
+    parse: integer('BODY_LIMIT_BYTES', 100 * 1024, 1024, 10 * 1024 * 1024),
+  }),
+  spec({
+    name: 'RATE_LIMITS',
+    key: 'rateLimits',
+    description: 'Rate limits (docs/SECURITY.md). Switch off only for tests and benchmarks.',
+    defaultText: 'true',
+    parse: (raw) => boolean('RATE_LIMITS', true)(raw),
+  }),
+  spec({
+    name: 'METRICS_TOKEN',
+    key: 'metricsToken',
+    description:
+      'Bearer token that `GET /metrics` (Prometheus) requires, at least 16 characters. Unset: no metrics endpoint.',
+    defaultText: '(unset)',
+    parse: (raw) => {
+      if (raw === undefined || raw === '') return undefined;
+      if (raw.length < 16)
+        throw new ConfigError(
+          'METRICS_TOKEN',
+          `must be at least 16 characters (got ${raw.length})`,
+        );
+      return raw;
+    },
   }),
 ] as const;
 

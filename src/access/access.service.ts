@@ -19,6 +19,11 @@ export async function login(
   password: string,
 ): Promise<Result<SessionToken>> {
   const tenant = requireTenant(ctx);
+  // An account locked by repeated failures stays locked, whatever the password; every
+  // attempt from one address counts, known email or not.
+  const account = `${tenant.id}:${email.toLowerCase()}`;
+  await ctx.limits.ensureNotBlocked('loginAccount', account, 'failed sign-ins for this account');
+  if (ctx.ip) await ctx.limits.consume('loginIp', ctx.ip, 'sign-in attempts from this address');
   const user = await ctx.em.findOne(
     User,
     { email: email.toLowerCase() },
@@ -27,8 +32,10 @@ export async function login(
   // Verify against a dummy hash for an unknown email so both failures take as long.
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
   if (!user || !valid) {
+    await ctx.limits.penalise('loginAccount', account);
     return fail(userError(UserErrorCode.INVALID_INPUT, LOGIN_FAILED));
   }
+  await ctx.limits.reset('loginAccount', account);
   const token = newToken(TOKEN_PREFIX.session);
   const expiresAt = new Date(Date.now() + ctx.config.sessionTtlMinutes * 60_000);
   ctx.em.create(Session, { tenant, user, tokenHash: sha256Hex(token), expiresAt });

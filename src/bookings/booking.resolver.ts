@@ -16,6 +16,8 @@ import { Service } from '../catalog/service.entity.js';
 import { toPayload } from '../graphql/payload.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import type { RequestContext } from '../http/context.js';
+import { UserErrorCode } from '../shared/errors.js';
+import { requireTenant } from '../tenancy/require-tenant.js';
 import { Booking } from './booking.entity.js';
 import {
   BookingConnection,
@@ -27,6 +29,17 @@ import {
 import { bookingsCsv } from './booking-export.js';
 import { listBookings } from './booking-listing.js';
 import * as bookings from './bookings.service.js';
+
+/**
+ * createBooking and the manage-token mutations are what the public internet can write: each
+ * takes a point from the client address's budget and from the tenant's.
+ */
+async function limitPublicWrite(ctx: RequestContext): Promise<void> {
+  const tenant = requireTenant(ctx);
+  if (ctx.ip)
+    await ctx.limits.consume('publicWriteIp', ctx.ip, 'booking requests from this address');
+  await ctx.limits.consume('publicWriteTenant', tenant.id, `booking requests for ${tenant.slug}`);
+}
 
 async function loaded<T>(value: Promise<T | null>, what: string): Promise<T> {
   const row = await value;
@@ -90,8 +103,13 @@ export class BookingResolver {
     @Ctx() ctx: RequestContext,
     @Arg('input', () => CreateBookingInput) input: CreateBookingInput,
   ): Promise<CreateBookingPayload> {
+    await limitPublicWrite(ctx);
     const payload = new CreateBookingPayload();
     const result = await bookings.createBooking(ctx, input);
+    if (result.ok && result.value.manageToken) ctx.metrics.bookingsCreated.inc();
+    if (!result.ok && result.errors.some((e) => e.code === UserErrorCode.BOOKING_CONFLICT)) {
+      ctx.metrics.bookingConflicts.inc();
+    }
     if (result.ok) Object.assign(payload, result.value);
     else payload.userErrors = result.errors;
     return payload;
@@ -166,6 +184,7 @@ export class BookingResolver {
     @Arg('token', () => String) token: string,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
   ): Promise<BookingPayload> {
+    await limitPublicWrite(ctx);
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -179,6 +198,7 @@ export class BookingResolver {
     @Arg('token', () => String) token: string,
     @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
   ): Promise<BookingPayload> {
+    await limitPublicWrite(ctx);
     return toPayload(
       new BookingPayload(),
       'booking',

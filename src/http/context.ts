@@ -6,11 +6,13 @@ import { authenticate } from '../access/authenticate.js';
 import type { Config } from '../config.js';
 import { TENANT_FILTER } from '../db/tenant-filter.js';
 import type { Notifier } from '../notifications/notifier.js';
+import type { RateLimits } from '../security/rate-limits.js';
 import { requestError } from '../shared/errors.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 import { resolveTenant } from '../tenancy/tenant-resolver.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { Metrics } from './metrics.js';
 
 /**
  * Everything a resolver and a service get about the request: its own unit of work (an
@@ -27,6 +29,10 @@ export interface RequestContext {
   /** The current instant, epoch milliseconds (one clock for the whole app; tests pin it). */
   now(): number;
   notifier: Notifier;
+  limits: RateLimits;
+  metrics: Metrics;
+  /** The client's address (X-Forwarded-For counts only from TRUSTED_PROXIES); null for the server's own work. */
+  ip: string | null;
 }
 
 export interface AppServices {
@@ -34,6 +40,8 @@ export interface AppServices {
   config: Config;
   clock: () => number;
   notifier: Notifier;
+  limits: RateLimits;
+  metrics: Metrics;
 }
 
 export function forkForTenant(orm: MikroORM, tenantId: string | null): EntityManager {
@@ -73,6 +81,9 @@ export async function buildRequestContext(
     config,
     now: app.clock,
     notifier: app.notifier,
+    limits: app.limits,
+    metrics: app.metrics,
+    ip: request.ip,
   };
 }
 
@@ -91,5 +102,8 @@ export function systemContext(app: AppServices, tenant: Tenant): RequestContext 
     config: app.config,
     now: app.clock,
     notifier: app.notifier,
+    limits: app.limits,
+    metrics: app.metrics,
+    ip: null,
   };
 }

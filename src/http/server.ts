@@ -1,14 +1,18 @@
-import { ApolloServer } from '@apollo/server';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import { createFormatError } from '../graphql/format-error.js';
+import { introspectionGatePlugin, observabilityPlugin } from '../graphql/plugins.js';
 import { registerConsole } from './console.js';
 import { type AppServices, buildRequestContext, type RequestContext } from './context.js';
 import { registerExportRoutes } from './exports.js';
 import { registerHealthRoutes } from './health.js';
+import { registerMetricsRoute } from './metrics.js';
+import { registerProtections } from './protections.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const TENANT_GRAPHQL_PATH = '/t/:slug/graphql';
@@ -18,31 +22,68 @@ export interface HttpServer {
   apollo: ApolloServer<RequestContext>;
 }
 
-/** Fastify with GraphQL at /graphql and /t/<slug>/graphql, and the health routes. */
+/**
+ * Limits on what one GraphQL document may ask for (graphql-armor); the reasons are in
+ * docs/SECURITY.md. Introspection is not counted: the console's schema query is deep.
+ */
+export const QUERY_LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxDirectives: 10,
+  maxTokens: 2000,
+  maxCost: 20_000,
+} as const;
+
+/** Fastify with GraphQL at /graphql and /t/<slug>/graphql, downloads, health, metrics and the console. */
+/** graphql-armor's protections with QUERY_LIMITS; suggestions hidden in production. */
+export function queryArmor(production: boolean) {
+  return new ApolloArmor({
+    maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true },
+    maxAliases: { n: QUERY_LIMITS.maxAliases },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    maxTokens: { n: QUERY_LIMITS.maxTokens },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
+    // Suggestions ("Did you mean ...?") describe the schema: hidden where introspection is.
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}
+
 export async function createHttpServer(options: {
   config: Config;
-  orm: MikroORM;
   schema: GraphQLSchema;
   services: AppServices;
   logger: FastifyBaseLogger;
 }): Promise<HttpServer> {
-  const { config, orm, schema, services } = options;
+  const { config, schema, services } = options;
+  const production = config.nodeEnv === 'production';
   const fastify = Fastify({
     loggerInstance: options.logger,
-    // A graceful close waits at most this long for in-flight requests.
+    genReqId: () => randomUUID(),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
+  await registerProtections(fastify, services);
 
+  const armor = queryArmor(production);
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    ...armor,
+    plugins: [
+      // graphql-armor is typed against Apollo's CommonJS build, this file against its ESM
+      // build: the same plugin interface, seen twice by the compiler.
+      ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
+      fastifyApolloDrainPlugin(fastify),
+      observabilityPlugin(fastify.log, services.metrics),
+      ...(production ? [introspectionGatePlugin()] : []),
+    ],
+    validationRules: [...armor.validationRules],
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
     introspection: true,
-    includeStacktraceInErrorResponses: config.nodeEnv !== 'production',
-    formatError: createFormatError({
-      production: config.nodeEnv === 'production',
-      log: fastify.log,
-    }),
-    plugins: [fastifyApolloDrainPlugin(fastify)],
+    includeStacktraceInErrorResponses: !production,
+    formatError: createFormatError({ production, log: fastify.log }),
   });
   await apollo.start();
 
@@ -52,7 +93,8 @@ export async function createHttpServer(options: {
   for (const url of [GRAPHQL_PATH, TENANT_GRAPHQL_PATH]) {
     fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url, handler });
   }
-  registerHealthRoutes(fastify, orm);
+  registerHealthRoutes(fastify, services.orm);
+  registerMetricsRoute(fastify, services.metrics, config);
   registerExportRoutes(fastify, services);
   await registerConsole(fastify);
   return { fastify, apollo };

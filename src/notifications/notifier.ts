@@ -64,6 +64,8 @@ export class Notifier {
     private readonly mailer: Mailer,
     private readonly box: SealedBox,
     private readonly log: Logger,
+    /** Called when a notification ends FAILED (metrics). */
+    private readonly onFailed: () => void = () => {},
   ) {}
 
   /** The domain of the sender address: Message-IDs and calendar UIDs are made under it. */
@@ -174,7 +176,10 @@ export class Notifier {
     } catch (err) {
       const last = job.retryCount >= this.queue.retryLimit;
       notification.lastError = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
-      if (last) notification.status = NotificationStatus.FAILED;
+      if (last) {
+        notification.status = NotificationStatus.FAILED;
+        this.onFailed();
+      }
       await em.flush();
       this.log.error(
         { notificationId: notification.id, attempt: notification.attempts, final: last, err },

@@ -47,6 +47,7 @@ export type ErrorCode =
   | 'BAD_REQUEST'
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
+  | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -59,6 +60,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_REQUEST: 400,
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,
+  RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 

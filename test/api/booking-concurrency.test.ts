@@ -193,6 +193,7 @@ describe('two server processes on one database', () => {
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        RATE_LIMITS: 'false',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -61,6 +61,8 @@ export async function startTestApp(
     NOTIFY_RETRY_LIMIT: '2',
     NOTIFY_RETRY_DELAY_SECONDS: '1',
     JOBS_SUPERVISE_SECONDS: '1',
+    // Off here so that storms and suites can run; test/api/rate-limits.test.ts turns them on.
+    RATE_LIMITS: 'false',
     ...env,
   });
   let recording: string[] | null = null;

@@ -1,0 +1,159 @@
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
+import { Tenant } from '../tenancy/tenant.entity.js';
+import { tenantSources } from '../tenancy/tenant-sources.js';
+import type { AppServices } from './context.js';
+
+/**
+ * Content-Security-Policy for every response (the console is the only HTML): scripts,
+ * styles, fonts and requests from this origin only; inline style attributes are allowed
+ * because the GraphiQL editor positions its text with them. No framing, no plugins.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+/** Paths that probes and scrapers call, outside the general rate limit. */
+const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
+const ALLOWED_ORIGINS_TTL_MS = 30_000;
+
+/** The browser origins a tenant allows, cached briefly (changes apply within 30 s). */
+function allowedOriginsLookup(services: AppServices) {
+  const cache = new Map<string, { at: number; origins: string[] | null }>();
+  return async (kind: 'slug' | 'subdomain', value: string): Promise<string[] | null> => {
+    const key = `${kind}:${value}`;
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < ALLOWED_ORIGINS_TTL_MS) return hit.origins;
+    const tenant = await services.orm.em
+      .fork()
+      .findOne(Tenant, kind === 'slug' ? { slug: value } : { subdomain: value }, {
+        fields: ['allowedOrigins'],
+      });
+    const origins = tenant ? tenant.allowedOrigins : null;
+    cache.set(key, { at: Date.now(), origins });
+    return origins;
+  };
+}
+
+function ownOrigin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * Whether a browser at `origin` may call the API for the tenant this request names: its own
+ * origin (the console) always; another only if every tenant the request names lists it.
+ * Null when the request names no tenant (the caller decides).
+ */
+async function originAllowed(
+  services: AppServices,
+  lookup: ReturnType<typeof allowedOriginsLookup>,
+  request: FastifyRequest,
+  origin: string,
+): Promise<boolean | null> {
+  if (origin === ownOrigin(request)) return true;
+  const sources = tenantSources({
+    host: request.headers.host,
+    xTenant: request.headers['x-tenant'],
+    pathSlug:
+      (request.params as { slug?: string } | undefined)?.slug ??
+      /^\/t\/([^/]+)\//.exec(request.url)?.[1],
+    baseDomain: services.config.baseDomain,
+  });
+  if (sources.length === 0) return null;
+  for (const source of sources) {
+    const origins = await lookup(source.kind === 'subdomain' ? 'subdomain' : 'slug', source.value);
+    if (!origins?.includes(origin)) return false;
+  }
+  return true;
+}
+
+function refuse(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  return reply
+    .code(status)
+    .headers(headers)
+    .send({ errors: [{ message, extensions: { code } }] });
+}
+
+export async function registerProtections(
+  fastify: FastifyInstance,
+  services: AppServices,
+): Promise<void> {
+  await fastify.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+
+  // General limit per client address (before anything else runs).
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (UNLIMITED.has(request.url.split('?')[0] ?? '')) return;
+    try {
+      await services.limits.consume('general', request.ip, 'requests from this address');
+    } catch (err) {
+      if (err instanceof GraphQLError && err.extensions.code === 'RATE_LIMITED') {
+        const retryAfter = String(err.extensions.retryAfter);
+        return refuse(reply, 429, 'RATE_LIMITED', err.message, { 'retry-after': retryAfter });
+      }
+      throw err;
+    }
+  });
+
+  const lookup = allowedOriginsLookup(services);
+  // A cross-origin request from a browser origin the tenant does not allow does nothing:
+  // refused before it runs (the browser would hide the answer, but not undo a booking).
+  fastify.addHook('preHandler', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (!origin || request.method === 'OPTIONS') return;
+    // Allowed: the server's own origin, or one every named tenant lists (naming none is not enough).
+    if ((await originAllowed(services, lookup, request, origin)) !== true) {
+      return refuse(
+        reply,
+        403,
+        'FORBIDDEN',
+        `The origin ${origin} may not call this API for this tenant (add it to the tenant's allowedOrigins)`,
+      );
+    }
+  });
+
+  await fastify.register(fastifyCors, {
+    hook: 'preHandler',
+    delegator: async (request: FastifyRequest) => {
+      const origin = request.headers.origin;
+      if (!origin) return { origin: false };
+      // A preflight cannot name its tenant in X-Tenant (browsers send the header's name, not
+      // its value): it is answered for the origin, and the request itself is checked above.
+      const allowed =
+        request.method === 'OPTIONS'
+          ? (await originAllowed(services, lookup, request, origin)) !== false
+          : await originAllowed(services, lookup, request, origin);
+      return {
+        origin: allowed === true ? origin : false,
+        methods: ['GET', 'POST', 'OPTIONS'],
+        allowedHeaders: [
+          'content-type',
+          'authorization',
+          'x-tenant',
+          'apollo-require-preflight',
+          'x-apollo-operation-name',
+        ],
+        maxAge: 600,
+      };
+    },
+  });
+}

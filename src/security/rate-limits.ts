@@ -1,0 +1,121 @@
+import pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Config } from '../config.js';
+import { ApiError } from '../shared/errors.js';
+
+/**
+ * The limits, chosen for a public booking endpoint (reasons in docs/SECURITY.md). Counters live
+ * in PostgreSQL (schema `ratelimit`), so every instance on one database shares them.
+ */
+export const LIMITS = {
+  /** Every request from one client address. */
+  general: { points: 600, duration: 60 },
+  /** createBooking and the manage-token mutations, per client address... */
+  publicWriteIp: { points: 20, duration: 600 },
+  /** ...and per tenant, so that many addresses cannot flood one business. */
+  publicWriteTenant: { points: 300, duration: 600 },
+  /** Sign-in attempts from one client address. */
+  loginIp: { points: 20, duration: 900 },
+  /** Failed sign-ins to one account; the account is then locked for `blockDuration`. */
+  loginAccount: { points: 10, duration: 900, blockDuration: 900 },
+} as const;
+
+export type LimitName = keyof typeof LIMITS;
+
+/** A GraphQL error RATE_LIMITED with the seconds to wait (also as HTTP 429 and Retry-After). */
+export function rateLimited(retryAfterSeconds: number, what: string): ApiError {
+  const error = new ApiError(
+    'RATE_LIMITED',
+    `Too many ${what}; try again in ${retryAfterSeconds} s`,
+  );
+  error.extensions.retryAfter = retryAfterSeconds;
+  error.extensions.http = {
+    status: 429,
+    headers: new Map([['retry-after', String(retryAfterSeconds)]]),
+  };
+  return error;
+}
+
+const secondsLeft = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+
+export class RateLimits {
+  readonly #pool: pg.Pool | null;
+  readonly #limiters = new Map<LimitName, RateLimiterPostgres>();
+  /** Counted every time a request is refused (for metrics). */
+  onLimited: (limit: LimitName) => void = () => {};
+
+  constructor(
+    databaseUrl: string,
+    private readonly config: Config,
+  ) {
+    this.#pool = config.rateLimits ? new pg.Pool({ connectionString: databaseUrl, max: 4 }) : null;
+  }
+
+  async start(): Promise<void> {
+    const pool = this.#pool;
+    if (!pool) return;
+    await pool.query('create schema if not exists ratelimit');
+    for (const [name, options] of Object.entries(LIMITS) as Array<
+      [LimitName, (typeof LIMITS)[LimitName]]
+    >) {
+      const limiter = await new Promise<RateLimiterPostgres>((resolve, reject) => {
+        const created: RateLimiterPostgres = new RateLimiterPostgres(
+          {
+            storeClient: pool,
+            storeType: 'pool',
+            schemaName: 'ratelimit',
+            tableName: 'hits',
+            keyPrefix: name,
+            clearExpiredByTimeout: true,
+            ...options,
+          },
+          (err?: unknown) => (err ? reject(err) : resolve(created)),
+        );
+      });
+      this.#limiters.set(name, limiter);
+    }
+  }
+
+  /** Takes one point of `limit` for `key`; throws RATE_LIMITED when none is left. */
+  async consume(limit: LimitName, key: string, what: string): Promise<void> {
+    const limiter = this.#limiters.get(limit);
+    if (!limiter) return;
+    try {
+      await limiter.consume(key);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) {
+        this.onLimited(limit);
+        throw rateLimited(secondsLeft(err), what);
+      }
+      throw err;
+    }
+  }
+
+  /** Throws RATE_LIMITED while `key` is locked out (without taking a point). */
+  async ensureNotBlocked(limit: LimitName, key: string, what: string): Promise<void> {
+    const limiter = this.#limiters.get(limit);
+    if (!limiter) return;
+    const res = await limiter.get(key);
+    if (res && res.remainingPoints <= 0 && res.msBeforeNext > 0) {
+      this.onLimited(limit);
+      throw rateLimited(secondsLeft(res), what);
+    }
+  }
+
+  /** Records a failure against `key` without throwing (a lock-out starts when they run out). */
+  async penalise(limit: LimitName, key: string): Promise<void> {
+    const limiter = this.#limiters.get(limit);
+    if (!limiter) return;
+    await limiter.consume(key).catch((err: unknown) => {
+      if (!(err instanceof RateLimiterRes)) throw err;
+    });
+  }
+
+  async reset(limit: LimitName, key: string): Promise<void> {
+    await this.#limiters.get(limit)?.delete(key);
+  }
+
+  async stop(): Promise<void> {
+    await this.#pool?.end();
+  }
+}
