@@ -1,3 +1,4 @@
+import { audit } from '../audit/audit.js';
 import type { RequestContext } from '../http/context.js';
 import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { invalid, isId } from '../shared/validation.js';
@@ -72,6 +73,12 @@ export async function createApiKey(
     prefix: secret.slice(0, API_KEY_PREFIX_LENGTH),
     secretHash: sha256Hex(secret),
   });
+  audit(ctx, ctx.em, {
+    action: 'api_key.created',
+    entityType: 'api_key',
+    entityId: apiKey.id,
+    changes: { name: trimmed, role },
+  });
   await ctx.em.flush();
   return ok({ apiKey, secret });
 }
@@ -81,6 +88,12 @@ export async function revokeApiKey(ctx: RequestContext, id: string): Promise<Res
   const key = isId(id) ? await ctx.em.findOne(ApiKey, { id, revokedAt: null }) : null;
   if (!key) return fail(userError(UserErrorCode.NOT_FOUND, `No API key ${id}`, ['id']));
   key.revokedAt = new Date();
+  audit(ctx, ctx.em, {
+    action: 'api_key.revoked',
+    entityType: 'api_key',
+    entityId: key.id,
+    changes: { name: key.name },
+  });
   await ctx.em.flush();
   return ok(key.id);
 }

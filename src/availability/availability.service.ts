@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { audit } from '../audit/audit.js';
 import { findResource, firstResource } from '../catalog/catalog.service.js';
 import type { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../http/context.js';
@@ -118,6 +119,12 @@ export async function setWeeklyWindows(
   });
   const resource = found.value;
   resource.weeklyPattern = mergeWeekdayWindows(withDays);
+  audit(ctx, ctx.em, {
+    action: 'hours.weekly_set',
+    entityType: 'resource',
+    entityId: resource.id,
+    changes: { windows: weeklyWindowsOf(resource) },
+  });
   await ctx.em.flush();
   return ok(resource);
 }
@@ -138,23 +145,31 @@ export async function setDateOverride(
   // One atomic statement (INSERT ... ON CONFLICT): a row that exists keeps its id and gets
   // the new windows. Plain data gets no property initialisers, hence id and timestamps here.
   const now = new Date();
-  await ctx.em.upsert(
-    DateOverride,
-    {
-      id: randomUUID(),
-      createdAt: now,
-      updatedAt: now,
-      tenant,
-      resource,
-      date,
-      windows: mergeWindows(minutes),
-    },
-    {
-      onConflictFields: ['resource', 'date'],
-      onConflictAction: 'merge',
-      onConflictMergeFields: ['windows', 'updatedAt'],
-    },
-  );
+  await ctx.em.transactional(async (tx) => {
+    await tx.upsert(
+      DateOverride,
+      {
+        id: randomUUID(),
+        createdAt: now,
+        updatedAt: now,
+        tenant,
+        resource,
+        date,
+        windows: mergeWindows(minutes),
+      },
+      {
+        onConflictFields: ['resource', 'date'],
+        onConflictAction: 'merge',
+        onConflictMergeFields: ['windows', 'updatedAt'],
+      },
+    );
+    audit(ctx, tx, {
+      action: 'hours.date_override_set',
+      entityType: 'resource',
+      entityId: resource.id,
+      changes: { date, windows: windows.map((w) => `${w.startTime}-${w.endTime}`) },
+    });
+  });
   return ok(resource);
 }
 
@@ -165,7 +180,15 @@ export async function clearDateOverride(
 ): Promise<Result<Resource>> {
   const found = await resourceOrFirst(ctx, resourceId, ['resourceId']);
   if (!found.ok) return found;
-  await ctx.em.nativeDelete(DateOverride, { resource: found.value, date });
+  await ctx.em.transactional(async (tx) => {
+    await tx.nativeDelete(DateOverride, { resource: found.value, date });
+    audit(ctx, tx, {
+      action: 'hours.date_override_cleared',
+      entityType: 'resource',
+      entityId: found.value.id,
+      changes: { date },
+    });
+  });
   return ok(found.value);
 }
 
@@ -225,13 +248,29 @@ export async function createBlackout(
     endsAt: input.endsAt,
     reason: input.reason ?? null,
   });
+  audit(ctx, ctx.em, {
+    action: 'blackout.created',
+    entityType: 'blackout',
+    entityId: blackout.id,
+    changes: {
+      resourceId: input.resourceId ?? null,
+      startsAt: input.startsAt.toISOString(),
+      endsAt: input.endsAt.toISOString(),
+      reason: input.reason ?? null,
+    },
+  });
   await ctx.em.flush();
   return ok(blackout);
 }
 
 export async function deleteBlackout(ctx: RequestContext, id: string): Promise<Result<string>> {
   requireTenant(ctx);
-  const deleted = isId(id) ? await ctx.em.nativeDelete(Blackout, { id }) : 0;
+  if (!isId(id)) return fail(userError(UserErrorCode.NOT_FOUND, `No blackout ${id}`, ['id']));
+  const deleted = await ctx.em.transactional(async (tx) => {
+    const count = await tx.nativeDelete(Blackout, { id });
+    if (count) audit(ctx, tx, { action: 'blackout.deleted', entityType: 'blackout', entityId: id });
+    return count;
+  });
   return deleted ? ok(id) : fail(userError(UserErrorCode.NOT_FOUND, `No blackout ${id}`, ['id']));
 }
 

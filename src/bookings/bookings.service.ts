@@ -3,6 +3,7 @@ import { DriverException, LockMode, UniqueConstraintViolationException } from '@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Temporal } from 'temporal-polyfill';
 import { newToken, sha256Hex } from '../access/secrets.js';
+import { audit } from '../audit/audit.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../http/context.js';
@@ -333,6 +334,17 @@ export async function createBooking(
           requestFingerprint: request.idempotencyKey ? print : null,
           sessionKey: service.capacity > 1 ? groupSessionKey(service.id, request.startsAt) : id,
         });
+        audit(ctx, tx, {
+          action: 'booking.created',
+          entityType: 'booking',
+          entityId: id,
+          changes: {
+            serviceId: service.id,
+            startsAt: request.startsAt.toISOString(),
+            status: booking.status,
+            seats: request.seats,
+          },
+        });
         await ctx.notifier.bookingEvent(tx, tenant, booking, service, {
           type: 'created',
           manageToken,
@@ -434,6 +446,17 @@ async function applyTransition(
         ),
       );
     }
+    audit(ctx, tx, {
+      action: `booking.${rule.to.toLowerCase()}`,
+      entityType: 'booking',
+      entityId: booking.id,
+      changes: {
+        from: booking.status,
+        to: rule.to,
+        ...(action === 'cancel' ? { reason: extra.reason?.trim() || null } : {}),
+      },
+      customerBookingId: extra.by === 'customer' ? booking.id : undefined,
+    });
     booking.status = rule.to;
     if (action === 'cancel') {
       booking.cancelledAt = new Date(ctx.now());
@@ -510,6 +533,13 @@ async function moveBooking(
       );
       if (problem) return fail<Booking>(problem);
       const previous = { previousStartsAt: booking.startsAt, previousEndsAt: booking.endsAt };
+      audit(ctx, tx, {
+        action: 'booking.rescheduled',
+        entityType: 'booking',
+        entityId: booking.id,
+        changes: { from: booking.startsAt.toISOString(), to: startsAt.toISOString() },
+        customerBookingId: by === 'customer' ? booking.id : undefined,
+      });
       Object.assign(booking, spanOf(service, startsAt));
       if (service.capacity > 1) booking.sessionKey = groupSessionKey(service.id, startsAt);
       await ctx.notifier.bookingEvent(tx, tenant, booking, service, {

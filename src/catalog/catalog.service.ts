@@ -1,4 +1,5 @@
 import { Role } from '../access/role.js';
+import { audit } from '../audit/audit.js';
 import type { RequestContext } from '../http/context.js';
 import {
   ApiError,
@@ -26,6 +27,12 @@ export async function createResource(ctx: RequestContext, name: string): Promise
     return fail(invalid(['name'], 'name must be 1 to 200 characters'));
   }
   const resource = ctx.em.create(Resource, { tenant, name: trimmed });
+  audit(ctx, ctx.em, {
+    action: 'resource.created',
+    entityType: 'resource',
+    entityId: resource.id,
+    changes: { name: trimmed },
+  });
   await ctx.em.flush();
   return ok(resource);
 }
@@ -100,6 +107,12 @@ export async function createService(
     durationMinutes: input.durationMinutes,
   });
   applyServiceInput(service, input);
+  audit(ctx, ctx.em, {
+    action: 'service.created',
+    entityType: 'service',
+    entityId: service.id,
+    changes: { ...input },
+  });
   await ctx.em.flush();
   return ok(service);
 }
@@ -125,6 +138,12 @@ export async function updateService(
   if (errors.length) return fail(...errors);
   applyServiceInput(service, input);
   if (resource) service.resource = ctx.em.getReference(Resource, resource.id, { wrapped: true });
+  audit(ctx, ctx.em, {
+    action: 'service.updated',
+    entityType: 'service',
+    entityId: service.id,
+    changes: { ...input },
+  });
   await ctx.em.flush();
   return ok(service);
 }
@@ -138,6 +157,11 @@ export async function setServiceActive(
   if (!found.ok) return found;
   const service = found.value;
   service.active = active;
+  audit(ctx, ctx.em, {
+    action: active ? 'service.activated' : 'service.deactivated',
+    entityType: 'service',
+    entityId: service.id,
+  });
   await ctx.em.flush();
   return ok(service);
 }

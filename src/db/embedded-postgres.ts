@@ -24,6 +24,8 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'postgres';
+/** Major version of the embedded server: that of Debian 12's client tools, which scripts/backup uses. */
+export const EMBEDDED_MAJOR = 15;
 const PASSWORD = 'postgres';
 
 /** Whether a process with this id exists (signal 0 checks without signalling). */
@@ -87,8 +89,11 @@ export async function startEmbeddedPostgres(options: {
   try {
     await pg.start();
   } catch (err) {
+    const made = await readFile(path.join(dataDir, 'PG_VERSION'), 'utf8').catch(() => '?');
     throw new Error(
-      `Could not start the embedded PostgreSQL on port ${options.port} (is the port in use? set EMBEDDED_PG_PORT): ${String(err ?? 'server exited')}`,
+      `Could not start the embedded PostgreSQL on port ${options.port}: is the port in use (set EMBEDDED_PG_PORT)? ` +
+        `Was ${dataDir} made by another PostgreSQL version (it says ${made.trim()}; this build runs ${EMBEDDED_MAJOR})? ` +
+        `Then move it away, or back it up with the matching version first. ${String(err ?? 'server exited')}`,
     );
   }
 

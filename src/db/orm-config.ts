@@ -4,6 +4,7 @@ import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { ApiKey } from '../access/api-key.entity.js';
 import { Session } from '../access/session.entity.js';
 import { User } from '../access/user.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
 import { Blackout } from '../availability/blackout.entity.js';
 import { DateOverride } from '../availability/date-override.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
@@ -25,6 +26,7 @@ export const ENTITIES = [
   Blackout,
   Booking,
   Notification,
+  AuditEvent,
 ];
 
 /** Where generated migrations (TypeScript) and their snapshot live in the repository. */

@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AccessResolver } from '../access/access.resolver.js';
+import { AuditResolver } from '../audit/audit.resolver.js';
 import {
   BlackoutResolver,
   ResourceAvailabilityResolver,
@@ -23,6 +24,7 @@ export const RESOLVERS = [
   SlotsResolver,
   BookingResolver,
   NotificationResolver,
+  AuditResolver,
 ] as const;
 
 /** Builds the GraphQL schema from the resolvers (the source of truth for schema.graphql). */

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import { createFormatError } from '../graphql/format-error.js';
@@ -35,6 +40,23 @@ export const QUERY_LIMITS = {
 } as const;
 
 /** Fastify with GraphQL at /graphql and /t/<slug>/graphql, downloads, health, metrics and the console. */
+/**
+ * graphql-armor refuses an over-long document (the token limit) from Apollo's "unexpected
+ * error" path, which answers 500. A response whose every error is a validation error is the
+ * client's fault: 400.
+ */
+async function clientErrorStatus(_request: FastifyRequest, reply: FastifyReply, payload: unknown) {
+  if (reply.statusCode !== 500 || typeof payload !== 'string') return payload;
+  try {
+    const body = JSON.parse(payload) as { errors?: Array<{ extensions?: { code?: string } }> };
+    const codes = (body.errors ?? []).map((e) => e.extensions?.code);
+    if (codes.length > 0 && codes.every((c) => c === 'GRAPHQL_VALIDATION_FAILED')) reply.code(400);
+  } catch {
+    // not JSON: leave it
+  }
+  return payload;
+}
+
 /** graphql-armor's protections with QUERY_LIMITS; suggestions hidden in production. */
 export function queryArmor(production: boolean) {
   return new ApolloArmor({
@@ -91,7 +113,7 @@ export async function createHttpServer(options: {
     context: (request) => buildRequestContext(services, request),
   });
   for (const url of [GRAPHQL_PATH, TENANT_GRAPHQL_PATH]) {
-    fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url, handler });
+    fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url, handler, onSend: clientErrorStatus });
   }
   registerHealthRoutes(fastify, services.orm);
   registerMetricsRoute(fastify, services.metrics, config);

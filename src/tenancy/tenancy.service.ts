@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../access/role.js';
 import { hashPassword } from '../access/secrets.js';
 import { User } from '../access/user.entity.js';
+import { audit } from '../audit/audit.js';
 import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../http/context.js';
 import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
@@ -25,7 +26,12 @@ export interface NewTenant {
  * Creates a tenant with its first resource (named after the business) and its first admin
  * user, in one transaction. Used by `createTenant` and the demo seed.
  */
-export async function insertTenant(em: EntityManager, data: NewTenant): Promise<Tenant> {
+export async function insertTenant(
+  em: EntityManager,
+  data: NewTenant,
+  /** Adds more to the same transaction (the audit row). */
+  also?: (tx: EntityManager, tenant: Tenant) => void,
+): Promise<Tenant> {
   const passwordHash = await hashPassword(data.adminPassword);
   return em.transactional(async (tx) => {
     const tenant = tx.create(Tenant, {
@@ -42,6 +48,7 @@ export async function insertTenant(em: EntityManager, data: NewTenant): Promise<
       passwordHash,
       role: Role.ADMIN,
     });
+    also?.(tx, tenant);
     await tx.flush();
     return tenant;
   });
@@ -75,7 +82,17 @@ export async function createTenant(
   const taken = await takenErrors(ctx.em, input.slug, subdomain);
   if (taken.length) return fail(...taken);
   try {
-    return ok(await insertTenant(ctx.em, { ...input, subdomain }));
+    return ok(
+      await insertTenant(ctx.em, { ...input, subdomain }, (tx, tenant) =>
+        audit(ctx, tx, {
+          tenant,
+          action: 'tenant.created',
+          entityType: 'tenant',
+          entityId: tenant.id,
+          changes: { slug: input.slug, name: input.name, timeZone: input.timeZone },
+        }),
+      ),
+    );
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException) {
       return fail(invalid(['input', 'slug'], 'slug or subdomain was taken at the same moment'));
@@ -148,6 +165,17 @@ export async function updateTenant(
   }
   if (input.allowedOrigins != null) tenant.allowedOrigins = [...new Set(origins)];
   if (input.emailEnabled != null) tenant.emailEnabled = input.emailEnabled;
+  const changed = Object.fromEntries(
+    Object.entries(input)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, k === 'email' || k === 'phone' ? '(changed)' : v]),
+  );
+  audit(ctx, ctx.em, {
+    action: 'tenant.updated',
+    entityType: 'tenant',
+    entityId: tenant.id,
+    changes: changed,
+  });
   try {
     await ctx.em.flush();
   } catch (err) {
@@ -168,6 +196,12 @@ export async function setTenantActive(
   const tenant = await ctx.em.findOne(Tenant, { slug });
   if (!tenant) return fail(userError(UserErrorCode.NOT_FOUND, `No tenant "${slug}"`, ['slug']));
   tenant.active = active;
+  audit(ctx, ctx.em, {
+    tenant,
+    action: active ? 'tenant.activated' : 'tenant.deactivated',
+    entityType: 'tenant',
+    entityId: tenant.id,
+  });
   await ctx.em.flush();
   return ok(tenant);
 }

@@ -178,6 +178,7 @@ describe('the tenant filter', () => {
     const owned = [...metadata.values()].filter((meta) => meta.properties.tenant !== undefined);
     expect(owned.map((m) => m.className).sort()).toEqual([
       'ApiKey',
+      'AuditEvent',
       'Blackout',
       'Booking',
       'DateOverride',

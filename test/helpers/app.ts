@@ -44,7 +44,7 @@ export interface TestApp {
 /** The real server on its own cloned database, listening on a free loopback port. */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { clock?: () => number } = {},
+  options: { clock?: () => number; logStream?: import('node:stream').Writable } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const mailSinkDir = path.join(tmpdir(), `booking-mail-${database}`);
@@ -68,6 +68,7 @@ export async function startTestApp(
   let recording: string[] | null = null;
   const app = await startApp(config, {
     clock: options.clock,
+    logStream: options.logStream,
     onQuery: (message) => {
       if (recording && message.includes('[query]')) recording.push(message);
     },

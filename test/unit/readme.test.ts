@@ -13,6 +13,14 @@ describe('README.md', () => {
     expect(table).toBe(configTableMarkdown());
   });
 
+  it('has the same configuration table in docs/DEPLOYMENT.md', async () => {
+    const doc = await readFile(path.join(PROJECT_ROOT, 'docs', 'DEPLOYMENT.md'), 'utf8');
+    const table = /<!-- config-table:start -->\n([\s\S]*?)\n<!-- config-table:end -->/.exec(
+      doc,
+    )?.[1];
+    expect(table).toBe(configTableMarkdown());
+  });
+
   it('names the scripts that exist', async () => {
     const readme = await readFile(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
     const pkg = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
