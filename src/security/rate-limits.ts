@@ -44,10 +44,7 @@ export class RateLimits {
   /** Counted every time a request is refused (for metrics). */
   onLimited: (limit: LimitName) => void = () => {};
 
-  constructor(
-    databaseUrl: string,
-    private readonly config: Config,
-  ) {
+  constructor(databaseUrl: string, config: Config) {
     this.#pool = config.rateLimits ? new pg.Pool({ connectionString: databaseUrl, max: 4 }) : null;
   }
 
