@@ -64,5 +64,8 @@ export function createOrmConfig(options: OrmConfigOptions): Options {
     debug: options.onQuery ? ['query'] : false,
     logger: options.onQuery ? (message: string) => options.onQuery?.(message) : undefined,
     allowGlobalContext: false,
+    // The tenant filter on the root entity already scopes every query; joining each related
+    // entity only to apply its filter again costs a join per relation.
+    autoJoinRefsForFilters: false,
   });
 }

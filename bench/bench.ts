@@ -1,0 +1,651 @@
+/**
+ * The benchmark: the real server (a child process running dist/src/main.js) on a fresh
+ * embedded PostgreSQL, a realistic tenant plus further tenants of the same shape, and load
+ * from autocannon on loopback. Every figure is compared with a baseline measured in the same
+ * run at the same concurrency, so the budgets hold on a noisy machine. See docs/PERFORMANCE.md.
+ */
+import 'reflect-metadata';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
+import { Resource } from '../src/catalog/resource.entity.js';
+import { Service } from '../src/catalog/service.entity.js';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
+import { createOrmConfig } from '../src/db/orm-config.js';
+import { TENANT_FILTER } from '../src/db/tenant-filter.js';
+import { computeSlots } from '../src/scheduling/slot-engine.js';
+import { loadSlotQuery } from '../src/scheduling/slots.service.js';
+import { PROJECT_ROOT } from '../src/shared/paths.js';
+import { Tenant } from '../src/tenancy/tenant.entity.js';
+import { load } from './load.js';
+
+export interface BenchOptions {
+  /** Tenants besides the main one (50 in the real run). */
+  extraTenants: number;
+  /** Bookings over the next 31 days per tenant (400). */
+  bookingsPerTenant: number;
+  /** Bookings in the export tenant (10 000). */
+  exportBookings: number;
+  /** Seconds per load test (5). */
+  seconds: number;
+  connections: number;
+  /** Where the JSON goes. */
+  out: string;
+  log?: (line: string) => void;
+}
+
+export const FULL: Omit<BenchOptions, 'out'> = {
+  extraTenants: 50,
+  bookingsPerTenant: 400,
+  exportBookings: 10_000,
+  seconds: 5,
+  connections: 10,
+};
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: string;
+  ratio?: number;
+  budget?: string;
+  ok?: boolean;
+}
+
+export interface BenchResult {
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; postgres: string };
+  options: Omit<BenchOptions, 'out' | 'log'>;
+  startedAt: string;
+  durationSeconds: number;
+  figures: Figure[];
+  budgetsMissed: string[];
+}
+
+const PLATFORM_TOKEN = 'bench-platform-token-0123456789abcdef';
+const MINUTE = 60_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** A local date (UTC) `days` from today. */
+const dayFromNow = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+async function gql<T>(
+  url: string,
+  query: string,
+  variables: object = {},
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors || !body.data)
+    throw new Error(`${query.slice(0, 60)}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+interface SeededTenant {
+  id: string;
+  slug: string;
+  token: string;
+  resourceId: string;
+  short: string;
+  long: string;
+  group: string;
+}
+
+/** A tenant in UTC: Mon-Sat 09:00-17:00, a 30- and a 60-minute service on one resource, a class of 8. */
+async function seedTenant(url: string, slug: string): Promise<SeededTenant> {
+  const password = 'bench-password-long-enough';
+  const created = await gql<{ createTenant: { tenant: { id: string } } }>(
+    url,
+    'mutation ($i: CreateTenantInput!) { createTenant(input: $i) { tenant { id } userErrors { message } } }',
+    {
+      i: {
+        slug,
+        name: `Bench ${slug}`,
+        timeZone: 'UTC',
+        email: `${slug}@bench.example`,
+        adminEmail: `admin@${slug}.example`,
+        adminPassword: password,
+      },
+    },
+    { authorization: `Bearer ${PLATFORM_TOKEN}` },
+  );
+  const login = await gql<{ login: { session: { token: string } } }>(
+    url,
+    'mutation ($e: EmailAddress!, $p: String!) { login(email: $e, password: $p) { session { token } } }',
+    { e: `admin@${slug}.example`, p: password },
+    { 'x-tenant': slug },
+  );
+  const h = { 'x-tenant': slug, authorization: `Bearer ${login.login.session.token}` };
+  await gql(
+    url,
+    'mutation { updateTenant(input: { minimumNoticeMinutes: 0, maxAdvanceDays: 365 }) { userErrors { message } } }',
+    {},
+    h,
+  );
+  const weekly = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'].map(
+    (weekday) => ({ weekday, startTime: '09:00', endTime: '17:00' }),
+  );
+  const res = await gql<{ setWeeklyWindows: { resource: { id: string } } }>(
+    url,
+    'mutation ($w: [WeeklyWindowInput!]!) { setWeeklyWindows(windows: $w) { resource { id } } }',
+    { w: weekly },
+    h,
+  );
+  const service = async (input: object) =>
+    (
+      await gql<{ createService: { service: { id: string } } }>(
+        url,
+        'mutation ($i: ServiceInput!) { createService(input: $i) { service { id } } }',
+        { i: input },
+        h,
+      )
+    ).createService.service.id;
+  return {
+    id: created.createTenant.tenant.id,
+    slug,
+    token: login.login.session.token,
+    resourceId: res.setWeeklyWindows.resource.id,
+    short: await service({ name: 'Consultation', durationMinutes: 30 }),
+    long: await service({ name: 'Treatment', durationMinutes: 60 }),
+    group: await service({ name: 'Class', durationMinutes: 60, capacity: 8 }),
+  };
+}
+
+/**
+ * `count` bookings and 10 blackouts over the next 31 days, written directly (the realistic
+ * state to measure against, not a test of booking): on the whole hours of open days, the
+ * half-hours left free for new bookings.
+ */
+async function seedBookings(
+  db: pg.Client,
+  t: SeededTenant,
+  count: number,
+  days = 31,
+): Promise<void> {
+  await db.query(
+    `insert into booking (id, created_at, updated_at, tenant_id, reference, service_id, resource_id, starts_at, ends_at,
+       occupied_start, occupied_end, session_key, status, seats, customer_name, customer_email, notes)
+     select gen_random_uuid(), now(), now(), $1, upper(substr(md5(random()::text), 1, 4) || '-' || substr(md5(random()::text), 1, 4)),
+            $2, $3, s, s + interval '30 minutes', s, s + interval '30 minutes', gen_random_uuid(), 'CONFIRMED', 1,
+            'Customer ' || n, 'customer' || n || '@bench.example', case when n % 5 = 0 then 'Notes, "quoted"' end
+       from (select n, s from (
+               select row_number() over (order by s) as n, s
+                 from generate_series(date_trunc('day', now()) + interval '1 day', date_trunc('day', now()) + make_interval(days => $5), interval '1 hour') s
+                where extract(isodow from s) between 1 and 6 and extract(hour from s) between 9 and 16) x
+             where n <= $4) g`,
+    [t.id, t.short, t.resourceId, count, days],
+  );
+  for (let i = 0; i < 10; i++) {
+    const day = dayFromNow(2 + i * 3);
+    await db.query(
+      `insert into blackout (id, created_at, updated_at, tenant_id, resource_id, starts_at, ends_at, reason)
+       values (gen_random_uuid(), now(), now(), $1, $2, $3, $4, 'Bench blackout')`,
+      [t.id, i % 2 ? t.resourceId : null, `${day}T12:00:00Z`, `${day}T12:30:00Z`],
+    );
+  }
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const started = Date.now();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'booking-bench-'));
+  // As root, the embedded server runs as a `postgres` user, which must be able to enter it.
+  await chmod(dataDir, 0o755);
+  const pgPort = await freePort();
+  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: pgPort });
+  await embedded.createDatabase('bench');
+  const databaseUrl = embedded.url('bench');
+  const port = await freePort();
+  let server: ChildProcess | null = null;
+  let db: pg.Client | null = null;
+  const figures: Figure[] = [];
+  const figure = (f: Figure) => {
+    figures.push(f);
+    log(
+      `  ${f.name}: ${f.value.toFixed(f.unit === 'ms' ? 2 : 1)} ${f.unit}${f.ratio !== undefined ? ` (${f.ratio.toFixed(2)}x ${f.baseline})` : ''}`,
+    );
+  };
+  try {
+    log('starting the server');
+    server = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/main.js')], {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN,
+        SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
+        // Email is recorded (SKIPPED) but not sent, and rate limits are off: the bench
+        // measures the API, not an SMTP server or its own refusals.
+        EMAIL_ENABLED: 'false',
+        SMTP_HOST: '127.0.0.1',
+        RATE_LIMITS: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      server?.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('GraphQL API:')) resolve();
+      });
+      server?.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const pid = server.pid ?? 0;
+
+    log(
+      `seeding 1 + ${options.extraTenants} tenants, ${options.bookingsPerTenant} bookings each, and ${options.exportBookings} to export`,
+    );
+    db = new pg.Client({ connectionString: databaseUrl });
+    db.on('error', () => {});
+    await db.connect();
+    const main = await seedTenant(url, 'main');
+    await seedBookings(db, main, options.bookingsPerTenant);
+    const others: SeededTenant[] = [];
+    for (let i = 0; i < options.extraTenants; i++) {
+      const t = await seedTenant(url, `tenant-${i}`);
+      await seedBookings(db, t, options.bookingsPerTenant);
+      others.push(t);
+    }
+    const exporter = await seedTenant(url, 'exporter');
+    await seedBookings(db, exporter, options.exportBookings, 3650);
+    await db.query('analyze');
+    const from = dayFromNow(1);
+    const to = dayFromNow(31);
+    const idleRss = await rssMb(pid);
+
+    const connections = options.connections;
+    const duration = options.seconds;
+    const post = (body: object, headers: Record<string, string> = {}) => ({
+      url,
+      connections,
+      seconds: duration,
+      request: () => ({
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }),
+    });
+
+    // Warm-up: compile the hot paths before anything is measured.
+    await load({ ...post({ query: '{ __typename }' }), seconds: 1 });
+    await load({
+      ...post(
+        {
+          query:
+            'query ($s: ID!, $f: LocalDate!, $t: LocalDate!) { slots(serviceId: $s, from: $f, to: $t) { startsAt } }',
+          variables: { s: main.short, f: from, t: to },
+        },
+        { 'x-tenant': 'main' },
+      ),
+      seconds: 1,
+    });
+
+    log('measuring');
+    const baseline = await load(post({ query: '{ __typename }' }));
+    figure({ name: 'baseline { __typename } p50', value: baseline.p50, unit: 'ms' });
+    figure({ name: 'baseline { __typename } p99', value: baseline.p99, unit: 'ms' });
+    figure({ name: 'baseline { __typename } throughput', value: baseline.rps, unit: 'req/s' });
+
+    const slots = await load(
+      post(
+        {
+          query:
+            'query ($s: ID!, $f: LocalDate!, $t: LocalDate!) { slots(serviceId: $s, from: $f, to: $t) { startsAt endsAt remainingCapacity } }',
+          variables: { s: main.short, f: from, t: to },
+        },
+        { 'x-tenant': 'main' },
+      ),
+    );
+    if (slots.non2xx || slots.errors)
+      throw new Error(`slots: ${slots.non2xx} non-2xx, ${slots.errors} errors`);
+    figure({
+      name: 'slots 31 days p50',
+      value: slots.p50,
+      unit: 'ms',
+      baseline: 'baseline p50',
+      ratio: slots.p50 / Math.max(baseline.p50, 0.01),
+      budget: '<= 4x',
+      ok: slots.p50 <= 4 * baseline.p50,
+    });
+    figure({ name: 'slots 31 days p99', value: slots.p99, unit: 'ms' });
+    figure({ name: 'slots 31 days throughput', value: slots.rps, unit: 'req/s' });
+
+    // The engine alone, on the same inputs.
+    const orm = await MikroORM.init(createOrmConfig({ clientUrl: databaseUrl, poolMax: 2 }));
+    const em = orm.em.fork();
+    em.setFilterParams(TENANT_FILTER, { tenantId: main.id });
+    const tenant = await em.findOneOrFail(Tenant, { id: main.id });
+    const service = await em.findOneOrFail(Service, { id: main.short });
+    const resource = await em.findOneOrFail(Resource, { id: main.resourceId });
+    const query = await loadSlotQuery(em, tenant, service, resource, { from, to, now: Date.now() });
+    await orm.close(true);
+    let produced = 0;
+    for (let i = 0; i < 200; i++) produced = computeSlots(query).length;
+    const runs: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const t0 = performance.now();
+      computeSlots(query);
+      runs.push(performance.now() - t0);
+    }
+    runs.sort((a, b) => a - b);
+    const engineMs = runs[Math.floor(runs.length / 2)] ?? 0;
+    figure({
+      name: `slot engine alone, 31 days (${produced} slots, ${query.busy.length} bookings), median`,
+      value: engineMs,
+      unit: 'ms',
+      budget: '< 1 ms',
+      ok: engineMs < 1,
+    });
+
+    // createBooking with no contention: distinct free half-hours across every tenant.
+    const free: Array<{ slug: string; serviceId: string; startsAt: string }> = [];
+    for (const t of [main, ...others]) {
+      for (let d = 1; d <= 31; d++) {
+        const day = new Date(`${dayFromNow(d)}T00:00:00Z`);
+        if (day.getUTCDay() === 0) continue;
+        for (let h = 9; h < 17; h++)
+          free.push({
+            slug: t.slug,
+            serviceId: t.short,
+            startsAt: `${dayFromNow(d)}T${String(h).padStart(2, '0')}:30:00Z`,
+          });
+      }
+    }
+    // Spread consecutive requests over tenants so they do not queue on one resource lock.
+    free.sort((a, b) =>
+      a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : a.slug < b.slug ? -1 : 1,
+    );
+    // One slot kept back for the same-slot storm.
+    const stormSlot = free.pop() as (typeof free)[number];
+    let next = 0;
+    const bookingBody = (slot: (typeof free)[number], i: number) =>
+      JSON.stringify({
+        query:
+          'mutation ($i: CreateBookingInput!) { createBooking(input: $i) { booking { id } userErrors { code } } }',
+        variables: {
+          i: {
+            serviceId: slot.serviceId,
+            startsAt: slot.startsAt,
+            customer: { name: `Bench ${i}`, email: `b${i}@bench.example` },
+          },
+        },
+      });
+    const half = Math.floor(free.length / 2);
+    const creates = await load({
+      url,
+      connections,
+      seconds: duration,
+      request: () => {
+        const i = next++ % half;
+        const slot = free[i] as (typeof free)[number];
+        return {
+          path: '/graphql',
+          headers: { 'content-type': 'application/json', 'x-tenant': slot.slug },
+          body: bookingBody(slot, i),
+        };
+      },
+    });
+    const made = Number(
+      (
+        await db.query(
+          "select count(*)::int as n from booking where customer_email like 'b%@bench.example'",
+        )
+      ).rows[0]?.n ?? 0,
+    );
+
+    // The raw-SQL baseline: the same statements createBooking runs (tenant, service with its
+    // resource, lock, overrides, blackouts, bookings, the booking, its audit row and its two
+    // notifications, commit), with pg directly, at the same concurrency, on the other half.
+    const rawPool = new pg.Pool({ connectionString: databaseUrl, max: connections });
+    const tenantsBySlug = new Map([main, ...others].map((t) => [t.slug, t]));
+    let rawNext = half;
+    let rawDone = 0;
+    const rawUntil = Date.now() + duration * 1000;
+    const rawWorker = async () => {
+      while (Date.now() < rawUntil) {
+        const slot = free[rawNext++ % free.length] as (typeof free)[number];
+        const t = tenantsBySlug.get(slot.slug) as SeededTenant;
+        const c = await rawPool.connect();
+        try {
+          await c.query('select * from tenant where slug = $1 limit 1', [slot.slug]);
+          await c.query(
+            'select s.*, r.* from service s join resource r on r.id = s.resource_id where s.tenant_id = $1 and s.id = $2 and s.active limit 1',
+            [t.id, slot.serviceId],
+          );
+          await c.query('begin');
+          await c.query(
+            'select * from resource where tenant_id = $1 and id = $2 limit 1 for update',
+            [t.id, t.resourceId],
+          );
+          const start = new Date(slot.startsAt);
+          const dayStart = new Date(`${slot.startsAt.slice(0, 10)}T00:00:00Z`);
+          const dayEnd = new Date(dayStart.getTime() + 86_400_000);
+          await c.query(
+            'select * from date_override where tenant_id = $1 and resource_id = $2 and date >= $3 and date <= $3',
+            [t.id, t.resourceId, slot.startsAt.slice(0, 10)],
+          );
+          await c.query(
+            'select * from blackout where tenant_id = $1 and (resource_id = $2 or resource_id is null) and starts_at < $3 and ends_at > $4',
+            [t.id, t.resourceId, dayEnd, dayStart],
+          );
+          await c.query(
+            "select id, occupied_start, occupied_end, starts_at, seats, service_id from booking where tenant_id = $1 and resource_id = $2 and status in ('PENDING','CONFIRMED','COMPLETED','NO_SHOW') and occupied_start < $3 and occupied_end > $4",
+            [t.id, t.resourceId, dayEnd, dayStart],
+          );
+          const id = randomUUID();
+          await c.query(
+            `insert into audit_event (id, created_at, updated_at, tenant_id, actor_kind, actor_id, actor_label, action, entity_type, entity_id, changes)
+             values ($1, now(), now(), $2, 'SYSTEM', null, 'system', 'booking.created', 'booking', $3, $4)`,
+            [randomUUID(), t.id, id, JSON.stringify({ startsAt: slot.startsAt })],
+          );
+          await c.query(
+            `insert into booking (id, created_at, updated_at, tenant_id, reference, service_id, resource_id, starts_at, ends_at, occupied_start, occupied_end,
+               session_key, status, seats, customer_name, customer_email, manage_token_hash, sequence)
+             values ($1, now(), now(), $2, $3, $4, $5, $6, $7, $6, $7, $1, 'CONFIRMED', 1, 'Raw', 'raw@bench.example', $8, 0)`,
+            [
+              id,
+              t.id,
+              id.slice(0, 9).toUpperCase(),
+              slot.serviceId,
+              t.resourceId,
+              start,
+              new Date(start.getTime() + 30 * MINUTE),
+              randomUUID().replace(/-/g, '').padEnd(64, '0'),
+            ],
+          );
+          await c.query(
+            `insert into notification (id, created_at, updated_at, tenant_id, booking_id, kind, recipient, status, attempts, payload)
+             values ($1, now(), now(), $3, $4, 'booking.created.customer', 'raw@bench.example', 'SKIPPED', 0, '{}'),
+                    ($2, now(), now(), $3, $4, 'booking.created.business', 'owner@bench.example', 'SKIPPED', 0, '{}')`,
+            [randomUUID(), randomUUID(), t.id, id],
+          );
+          await c.query('commit');
+          rawDone++;
+        } catch (err) {
+          await c.query('rollback').catch(() => {});
+          if (!(err instanceof Error && /booking_no_overlap/.test(err.message))) throw err;
+        } finally {
+          c.release();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: connections }, rawWorker));
+    await rawPool.end();
+    const rawRps = rawDone / duration;
+    const createRps = made / duration;
+    figure({ name: 'raw-SQL booking baseline throughput', value: rawRps, unit: 'req/s' });
+    figure({
+      name: 'createBooking throughput (no contention)',
+      value: createRps,
+      unit: 'req/s',
+      baseline: 'raw SQL',
+      ratio: createRps / Math.max(rawRps, 0.01),
+      budget: '>= 0.5x',
+      ok: createRps >= 0.5 * rawRps,
+    });
+    figure({ name: 'createBooking p50 (no contention)', value: creates.p50, unit: 'ms' });
+
+    // The same-slot storm: everyone wants one slot; the losers' latency.
+    const stormLatencies: number[] = [];
+    let stormWinners = 0;
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const t0 = performance.now();
+        const res = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-tenant': stormSlot.slug },
+          body: bookingBody(stormSlot, 900_000 + i),
+        });
+        const body = (await res.json()) as { data?: { createBooking: { booking: unknown } } };
+        if (body.data?.createBooking.booking) stormWinners++;
+        else stormLatencies.push(performance.now() - t0);
+      }),
+    );
+    stormLatencies.sort((a, b) => a - b);
+    if (stormWinners !== 1) throw new Error(`same-slot storm: ${stormWinners} winners`);
+    figure({
+      name: 'same-slot storm (50), losers p50',
+      value: stormLatencies[Math.floor(stormLatencies.length / 2)] ?? 0,
+      unit: 'ms',
+    });
+    figure({
+      name: 'same-slot storm (50), losers p99',
+      value: stormLatencies[Math.floor(stormLatencies.length * 0.99)] ?? 0,
+      unit: 'ms',
+    });
+
+    // The admin listing: 100 bookings with their service and resource.
+    const listing = await load(
+      post(
+        {
+          query:
+            '{ bookings(first: 100) { totalCount edges { node { id reference startsAt status customerName service { name } resource { name } } } } }',
+        },
+        { 'x-tenant': 'main', authorization: `Bearer ${main.token}` },
+      ),
+    );
+    if (listing.non2xx || listing.errors) throw new Error(`bookings: ${listing.non2xx} non-2xx`);
+    figure({
+      name: 'bookings(first: 100) with service and resource p50',
+      value: listing.p50,
+      unit: 'ms',
+      baseline: 'baseline p50',
+      ratio: listing.p50 / Math.max(baseline.p50, 0.01),
+      budget: '<= 4x',
+      ok: listing.p50 <= 4 * baseline.p50,
+    });
+
+    // Exports of 10 000 bookings, the GraphQL field and the download, timed over a few runs.
+    const timeIt = async (fn: () => Promise<void>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        await fn();
+        times.push(performance.now() - t0);
+      }
+      return times.sort((a, b) => a - b)[1] ?? 0;
+    };
+    const exportHeaders = { 'x-tenant': 'exporter', authorization: `Bearer ${exporter.token}` };
+    let csvRows = 0;
+    const csvMs = await timeIt(async () => {
+      const data = await gql<{ bookingsCsv: string }>(url, '{ bookingsCsv }', {}, exportHeaders);
+      csvRows = data.bookingsCsv.split('\r\n').length - 2;
+    });
+    figure({ name: `bookingsCsv, ${csvRows} rows`, value: csvMs, unit: 'ms' });
+    let downloadBytes = 0;
+    const downloadMs = await timeIt(async () => {
+      const res = await fetch(`${url}/exports/bookings.csv`, { headers: exportHeaders });
+      downloadBytes = (await res.arrayBuffer()).byteLength;
+    });
+    figure({
+      name: `GET /exports/bookings.csv, ${options.exportBookings} rows (${(downloadBytes / 1e6).toFixed(1)} MB)`,
+      value: downloadMs,
+      unit: 'ms',
+    });
+
+    figure({ name: 'server RSS at idle (after seeding)', value: idleRss, unit: 'MB' });
+    const endRss = await rssMb(pid);
+    figure({
+      name: 'server RSS at the end',
+      value: endRss,
+      unit: 'MB',
+      budget: '< 250 MB',
+      ok: endRss < 250,
+    });
+
+    const result: BenchResult = {
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        memoryGb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        postgres: `embedded ${(await readFile(path.join(dataDir, 'pg', 'PG_VERSION'), 'utf8')).trim()}`,
+      },
+      options: {
+        extraTenants: options.extraTenants,
+        bookingsPerTenant: options.bookingsPerTenant,
+        exportBookings: options.exportBookings,
+        seconds: options.seconds,
+        connections: options.connections,
+      },
+      startedAt: new Date(started).toISOString(),
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      figures,
+      budgetsMissed: figures.filter((f) => f.ok === false).map((f) => `${f.name} (${f.budget})`),
+    };
+    await mkdir(path.dirname(options.out), { recursive: true });
+    await writeFile(options.out, `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  } finally {
+    await db?.end().catch(() => {});
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server?.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    await embedded.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The table `npm run bench` prints (and docs/PERFORMANCE.md shows). */
+export function table(result: BenchResult): string {
+  const rows = result.figures.map((f) => {
+    const value = f.unit === 'ms' ? f.value.toFixed(2) : f.value.toFixed(1);
+    const ratio = f.ratio !== undefined ? `${f.ratio.toFixed(2)}x ${f.baseline}` : '';
+    const budget = f.budget ? `${f.budget} ${f.ok ? 'ok' : 'MISSED'}` : '';
+    return `| ${f.name} | ${value} ${f.unit} | ${ratio} | ${budget} |`;
+  });
+  return ['| figure | value | ratio | budget |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
