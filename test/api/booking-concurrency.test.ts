@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import { type ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { databaseUrl, sql } from '../helpers/database.js';
 import { freePort } from '../helpers/free-port.js';
@@ -15,6 +13,7 @@ import {
   scenario,
   weekdays,
 } from '../helpers/scenario.js';
+import { launchServer } from '../helpers/server-process.js';
 
 /**
  * Races over the real HTTP server: whatever arrives at the same moment, an active booking
@@ -184,29 +183,12 @@ describe('two server processes on one database', () => {
   });
 
   async function launch(): Promise<string> {
-    const port = await freePort();
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/main.js')], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: databaseUrl(t.database),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        RATE_LIMITS: 'false',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const server = await launchServer(await freePort(), {
+      DATABASE_URL: databaseUrl(t.database),
+      RATE_LIMITS: 'false',
     });
-    children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('GraphQL API:')) resolve();
-      });
-      child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-    });
-    return `http://127.0.0.1:${port}`;
+    children.push(server.child);
+    return server.url;
   }
 
   it('still sell one slot once', async () => {

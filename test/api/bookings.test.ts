@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, startTestApp, type TestApp } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
-import { book, createService, type Scenario, scenario, weekdays } from '../helpers/scenario.js';
+import {
+  book,
+  createService,
+  everyDay,
+  type Scenario,
+  scenario,
+  weekdays,
+} from '../helpers/scenario.js';
 
 /** The server's clock, moved by the tests (completing a booking needs its start to have passed). */
 const START = Date.parse('2026-01-01T00:00:00Z');
@@ -716,15 +723,7 @@ describe('admin listing', () => {
 
   beforeAll(async () => {
     lister = await scenario(t, 'lister', {
-      windows: weekdays('08:00', '18:00', [
-        'MONDAY',
-        'TUESDAY',
-        'WEDNESDAY',
-        'THURSDAY',
-        'FRIDAY',
-        'SATURDAY',
-        'SUNDAY',
-      ]),
+      windows: everyDay('08:00', '18:00'),
       service: { durationMinutes: 30 },
     });
     second = await createService(lister.admin, { name: 'Second', durationMinutes: 30 });

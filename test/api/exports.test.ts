@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/bookings/booking-export.js';
-import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { createApiKey, startTestApp, type TestApp } from '../helpers/app.js';
 import { databaseUrl, sql } from '../helpers/database.js';
 import { freePort } from '../helpers/free-port.js';
 import { book, type Scenario, scenario, weekdays } from '../helpers/scenario.js';
+import { launchServer } from '../helpers/server-process.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const CSV = 'query ($filter: BookingFilter) { bookingsCsv(filter: $filter) }';
@@ -284,7 +282,15 @@ describe('GET /exports/bookings.csv', () => {
     );
     // The server in a process of its own, so that its memory alone is measured (and with a
     // small heap, which a buffered export would run out of).
-    const server = await launchServer(['--max-old-space-size=160']);
+    const server = await launchServer(
+      await freePort(),
+      {
+        DATABASE_URL: databaseUrl(t.database),
+        EMAIL_ENABLED: 'false',
+        SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
+      },
+      ['--max-old-space-size=160'],
+    );
     try {
       const headers = { authorization: `Bearer ${big.tenant.token}` };
       // Warm up: the first download compiles and connects.
@@ -325,37 +331,4 @@ function rss(pid: number): { current: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
   return { current: kb('VmRSS'), peak: kb('VmHWM') };
-}
-
-async function launchServer(
-  nodeArgs: string[],
-): Promise<{ child: ChildProcess; url: string; pid: number; exited: Promise<unknown> }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, path.join(PROJECT_ROOT, 'dist/src/main.js')],
-    {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: databaseUrl(t.database),
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        EMAIL_ENABLED: 'false',
-        SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('GraphQL API:')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, pid: child.pid ?? 0, exited };
 }

@@ -1,12 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import { type ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { databaseUrl, sql } from '../helpers/database.js';
 import { freePort } from '../helpers/free-port.js';
-import { type Scenario, scenario, weekdays } from '../helpers/scenario.js';
+import { everyDay, type Scenario, scenario } from '../helpers/scenario.js';
+import { launchServer } from '../helpers/server-process.js';
 import { TestSmtpServer, waitFor } from '../helpers/smtp.js';
 
 /**
@@ -26,15 +25,7 @@ beforeAll(async () => {
   // below are the only workers on the database.
   t = await startTestApp({ ...smtp.env() });
   s = await scenario(t, 'crash', {
-    windows: weekdays('00:00', '24:00', [
-      'MONDAY',
-      'TUESDAY',
-      'WEDNESDAY',
-      'THURSDAY',
-      'FRIDAY',
-      'SATURDAY',
-      'SUNDAY',
-    ]),
+    windows: everyDay('00:00', '24:00'),
   });
   await t.close();
 });
@@ -43,35 +34,17 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-async function launch(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/main.js')], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: databaseUrl(t.database),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
-      NOTIFY_RETRY_LIMIT: '3',
-      NOTIFY_RETRY_DELAY_SECONDS: '1',
-      JOBS_SUPERVISE_SECONDS: '1',
-      ...smtp.env(),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+async function launch() {
+  const server = await launchServer(await freePort(), {
+    DATABASE_URL: databaseUrl(t.database),
+    SECRET_KEY: 'test-secret-key-0123456789abcdef0123456789',
+    NOTIFY_RETRY_LIMIT: '3',
+    NOTIFY_RETRY_DELAY_SECONDS: '1',
+    JOBS_SUPERVISE_SECONDS: '1',
+    ...smtp.env(),
   });
-  children.push(child);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('GraphQL API:')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, exited };
+  children.push(server.child);
+  return server;
 }
 
 describe('a worker killed between sending and recording', () => {
@@ -138,9 +111,13 @@ describe('a worker killed between sending and recording', () => {
       60_000,
     );
     const customerRow = rows.find((r) => r.kind === 'booking.created.customer');
-    const copies = smtp.received.filter((m) =>
-      m.parsed.messageId?.includes(customerRow?.id ?? '-'),
-    );
+    // The SMTP helper records a message once it has parsed it, a moment after answering 250.
+    const copies = await waitFor('as many copies as attempts', async () => {
+      const found = smtp.received.filter((m) =>
+        m.parsed.messageId?.includes(customerRow?.id ?? '-'),
+      );
+      return found.length === customerRow?.attempts ? found : null;
+    });
     console.log(
       'crash between send and record',
       JSON.stringify({

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, login, PLATFORM_TOKEN, startTestApp, type TestApp } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
-import { book, type Scenario, scenario, weekdays } from '../helpers/scenario.js';
+import { book, everyDay, type Scenario, scenario, weekdays } from '../helpers/scenario.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 const CUSTOMER = {
@@ -23,15 +23,7 @@ beforeAll(async () => {
     { logStream: stream },
   );
   s = await scenario(t, 'clinic', {
-    windows: weekdays('00:00', '24:00', [
-      'MONDAY',
-      'TUESDAY',
-      'WEDNESDAY',
-      'THURSDAY',
-      'FRIDAY',
-      'SATURDAY',
-      'SUNDAY',
-    ]),
+    windows: everyDay('00:00', '24:00'),
   });
 });
 afterAll(() => t?.close());

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/security/rate-limits.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
-import { CREATE_BOOKING, type Scenario, scenario, weekdays } from '../helpers/scenario.js';
+import {
+  CREATE_BOOKING,
+  everyDay,
+  type Scenario,
+  scenario,
+  weekdays,
+} from '../helpers/scenario.js';
 
 /**
  * Each limit: the last request within it passes, the next is refused with RATE_LIMITED, a
@@ -21,15 +27,7 @@ beforeAll(async () => {
     EMAIL_ENABLED: 'false',
   });
   s = await scenario(t, 'busy', {
-    windows: weekdays('00:00', '24:00', [
-      'MONDAY',
-      'TUESDAY',
-      'WEDNESDAY',
-      'THURSDAY',
-      'FRIDAY',
-      'SATURDAY',
-      'SUNDAY',
-    ]),
+    windows: everyDay('00:00', '24:00'),
     service: { durationMinutes: 5 },
   });
 });

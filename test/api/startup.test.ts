@@ -1,58 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pidIsAlive } from '../../src/db/embedded-postgres.js';
-import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { createTestDatabase, databaseUrl } from '../helpers/database.js';
 import { freePort } from '../helpers/free-port.js';
-
-/** The real entry point (`node dist/src/main.js`, built by `npm test`) as a child process. */
-interface Server {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(env: Record<string, string>): Server {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/main.js')], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/root',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitFor(server: Server, text: string, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (!server.stdout().includes(text)) {
-    if (server.child.exitCode !== null) {
-      throw new Error(
-        `server exited (${server.child.exitCode}): ${server.stdout()}\n${server.stderr()}`,
-      );
-    }
-    if (Date.now() - start > timeoutMs)
-      throw new Error(`timed out waiting for "${text}": ${server.stdout()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { spawnServer, waitForOutput } from '../helpers/server-process.js';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -75,8 +29,8 @@ describe('npm start (node dist/src/main.js)', () => {
       HOST: '127.0.0.1',
     };
 
-    const first = launch(env);
-    await waitFor(first, 'GraphQL API:');
+    const first = spawnServer(env);
+    await waitForOutput(first, 'GraphQL API:');
     expect(first.stdout()).toContain(`GraphQL API:  http://127.0.0.1:${port}/graphql`);
     const password = /password: (\S+)/.exec(first.stdout())?.[1];
     expect(password).toBeTruthy();
@@ -109,8 +63,8 @@ describe('npm start (node dist/src/main.js)', () => {
     expect(first.stdout()).toContain('stopped cleanly');
     expect(pidIsAlive(pgPid)).toBe(false);
 
-    const second = launch(env);
-    await waitFor(second, 'GraphQL API:');
+    const second = spawnServer(env);
+    await waitForOutput(second, 'GraphQL API:');
     expect(second.stdout()).not.toContain('Demo tenant');
     const login = await client.request<{ login: { session: { token: string } | null } }>(
       'mutation ($p: String!) { login(email: "admin@demo.example", password: $p) { session { token } } }',
@@ -141,13 +95,13 @@ describe('npm start (node dist/src/main.js)', () => {
     const database = await createTestDatabase();
     const emptyDir = await mkdtemp(path.join(tmpdir(), 'booking-url-'));
     const port = await freePort();
-    const server = launch({
+    const server = spawnServer({
       DATABASE_URL: databaseUrl(database),
       DATA_DIR: emptyDir,
       PORT: String(port),
       HOST: '127.0.0.1',
     });
-    await waitFor(server, 'GraphQL API:');
+    await waitForOutput(server, 'GraphQL API:');
     expect(server.stdout()).toContain('Database:     DATABASE_URL');
     expect(server.stdout()).not.toContain('Demo tenant');
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -159,7 +113,7 @@ describe('npm start (node dist/src/main.js)', () => {
   });
 
   it('refuses to start on a bad setting, naming the variable', async () => {
-    const server = launch({ PORT: 'eighty', DATA_DIR: dataDir });
+    const server = spawnServer({ PORT: 'eighty', DATA_DIR: dataDir });
     expect(await server.exited).toBe(1);
     expect(server.stderr()).toContain('PORT must be a whole number');
   });

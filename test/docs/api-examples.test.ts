@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { createApiKey, startTestApp, type TestApp } from '../helpers/app.js';
-import { book, type Scenario, scenario, weekdays } from '../helpers/scenario.js';
+import { book, everyDay, type Scenario, scenario } from '../helpers/scenario.js';
 
 /** The examples in docs/API.md, run as a reader would run them, against a real server. */
 const run = promisify(execFile);
@@ -21,15 +21,7 @@ beforeAll(async () => {
   t = await startTestApp({ EMAIL_ENABLED: 'false' });
   s = await scenario(t, 'acme', {
     timeZone: 'Europe/London',
-    windows: weekdays('00:00', '24:00', [
-      'MONDAY',
-      'TUESDAY',
-      'WEDNESDAY',
-      'THURSDAY',
-      'FRIDAY',
-      'SATURDAY',
-      'SUNDAY',
-    ]),
+    windows: everyDay('00:00', '24:00'),
   });
   workDir = await mkdtemp(path.join(tmpdir(), 'booking-docs-'));
 });

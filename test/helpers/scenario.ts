@@ -11,6 +11,12 @@ export interface Scenario {
   ): Promise<T>;
 }
 
+const ALL_DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
+
+/** The same window on every day of the week. */
+export const everyDay = (startTime: string, endTime: string) =>
+  weekdays(startTime, endTime, ALL_DAYS);
+
 export const weekdays = (
   startTime: string,
   endTime: string,
