@@ -10,6 +10,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json mikro-orm.config.ts ./
 COPY src ./src
 COPY migrations ./migrations
+COPY scripts ./scripts
 RUN npm run build
 # The embedded PostgreSQL binaries are optional dependencies: production uses DATABASE_URL.
 RUN npm prune --omit=dev --omit=optional --no-audit --no-fund
