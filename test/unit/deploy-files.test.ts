@@ -64,10 +64,15 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^HEALTHCHECK .*/m);
     expect(runtime).toContain('CMD ["node", "dist/src/main.js"]');
     const copies = lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from')).join(' ');
+    // Everything `npm run build` reads: the sources, migrations, and the console's build script.
+    const build = (JSON.parse(await read('package.json')) as { scripts: Record<string, string> })
+      .scripts.build;
+    expect(build).toContain('scripts/build-console.mjs');
     for (const copied of [
       'package-lock.json',
       'src',
       'migrations',
+      'scripts',
       'tsconfig.json',
       'tsconfig.build.json',
     ]) {
