@@ -233,7 +233,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   };
   try {
     log('starting the server');
-    server = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/main.js')], {
+    // BENCH_NODE_ARGS passes flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    server = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'dist/src/main.js')], {
       cwd: PROJECT_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
