@@ -43,6 +43,8 @@ interface BusyRow {
 }
 
 const EPOCH_MS = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
+/** The statuses that occupy time, as an SQL list (fixed enum values, built once). */
+const ACTIVE_STATUSES_SQL = ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ');
 
 export interface LoadOptions {
   /** Leave this booking out of the busy spans (it is the one being moved). */
@@ -89,7 +91,7 @@ export async function loadSlotQuery(
               ${EPOCH_MS('starts_at')} as starts_at, seats, service_id
          from "booking"
         where tenant_id = ?::uuid and resource_id = ?::uuid
-          and status in (${ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ')})
+          and status in (${ACTIVE_STATUSES_SQL})
           and occupied_start < ?::timestamptz and occupied_end > ?::timestamptz
           and id <> coalesce(?::uuid, '00000000-0000-0000-0000-000000000000'::uuid)`,
       [
