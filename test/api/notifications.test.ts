@@ -82,6 +82,16 @@ function ics(mail: ReceivedMail): Record<string, string> {
   return icsFields(attachment.content.toString('utf8'));
 }
 
+/** The statuses of a booking's notifications, as stored. */
+async function statusesOf(database: string, bookingId: string | undefined): Promise<string[]> {
+  const rows = await sql<{ status: string }>(
+    database,
+    'select status from notification where booking_id = $1',
+    [bookingId],
+  );
+  return rows.map((r) => r.status);
+}
+
 describe('booking emails', () => {
   it('tell the customer and the business of a new booking, with both parts, local times, the reference and the manage link', async () => {
     const res = await book(t, 'salon', {
@@ -398,12 +408,10 @@ describe('switches', () => {
         serviceId: q.serviceId,
         startsAt: '2026-03-02T09:00:00Z',
       });
-      const rows = await sql<{ status: string }>(
-        quiet.database,
-        'select status from notification where booking_id = $1',
-        [res.data?.createBooking.booking?.id],
-      );
-      expect(rows.map((r) => r.status)).toEqual(['SKIPPED', 'SKIPPED']);
+      expect(await statusesOf(quiet.database, res.data?.createBooking.booking?.id)).toEqual([
+        'SKIPPED',
+        'SKIPPED',
+      ]);
     } finally {
       await quiet.close();
     }
@@ -429,12 +437,10 @@ describe('the local mail sink', () => {
       );
       expect(contents.some((c) => c.includes('To: sink@customer.example'))).toBe(true);
       expect(contents.every((c) => c.includes('Content-Type: text/calendar'))).toBe(true);
-      const rows = await sql<{ status: string }>(
-        local.database,
-        'select status from notification where booking_id = $1',
-        [res.data?.createBooking.booking?.id],
-      );
-      expect(rows.map((r) => r.status)).toEqual(['SENT', 'SENT']);
+      expect(await statusesOf(local.database, res.data?.createBooking.booking?.id)).toEqual([
+        'SENT',
+        'SENT',
+      ]);
     } finally {
       await local.close();
     }
