@@ -174,3 +174,23 @@ export function computeSlots(query: SlotQuery): Slot[] {
   }
   return slots;
 }
+
+/**
+ * The last instant (epoch ms, inclusive) up to which `computeSlots(query)` gives these same
+ * `slots` for every later `now`, the data unchanged. Time alone changes the answer in two
+ * ways: a slot drops once now + notice passes its start (the earliest offered slot goes
+ * first), and the horizon and "today" move at the next local midnight. The read cache keeps
+ * an answer no longer than this (docs/PERFORMANCE.md).
+ */
+export function unchangedUntil(query: SlotQuery, slots: readonly Slot[]): number {
+  const { timeZone, now, service } = query;
+  const nextMidnight = Temporal.Instant.fromEpochMilliseconds(now)
+    .toZonedDateTimeISO(timeZone)
+    .toPlainDate()
+    .add({ days: 1 })
+    .toZonedDateTime({ timeZone }).epochMilliseconds;
+  let until = nextMidnight - 1;
+  const notice = service.minimumNoticeMinutes * MINUTE_MS;
+  for (const slot of slots) until = Math.min(until, slot.startsAt - notice);
+  return until;
+}

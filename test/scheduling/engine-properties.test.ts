@@ -13,6 +13,7 @@ import {
   type Slot,
   type SlotQuery,
   type Span,
+  unchangedUntil,
 } from '../../src/scheduling/slot-engine.js';
 
 /** Generated cases per property; the closing note of issue 3 reports these. */
@@ -296,6 +297,33 @@ describe('slot engine properties', () => {
           expect(slot.remainingCapacity).toBeGreaterThan(0);
           expect(slot.remainingCapacity).toBeLessThanOrEqual(s.capacity);
         });
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`gives the same slots at every later instant up to unchangedUntil, and no longer (${RUNS} generated cases)`, () => {
+    fc.assert(
+      fc.property(caseArb, fc.double({ min: 0, max: 1, noNaN: true }), (q, fraction) => {
+        const slots = computeSlots(q);
+        const until = unchangedUntil(q, slots);
+        expect(until).toBeGreaterThanOrEqual(q.now);
+        // Any instant in [now, until] and both ends: the same answer.
+        const within = q.now + Math.floor((until - q.now) * fraction);
+        for (const t of [within, until]) {
+          expect(triples(computeSlots({ ...q, now: t }))).toEqual(triples(slots));
+        }
+        // One millisecond later the answer changes when the bound is the first slot's notice;
+        // otherwise the bound is the local midnight, when "today" moves on.
+        const after = computeSlots({ ...q, now: until + 1 });
+        const notice = q.service.minimumNoticeMinutes * MINUTE;
+        if (slots[0] && slots[0].startsAt - notice === until) {
+          expect(after.some((s) => s.startsAt === slots[0]?.startsAt)).toBe(false);
+        } else {
+          const today = (t: number) =>
+            Temporal.Instant.fromEpochMilliseconds(t).toZonedDateTimeISO(q.timeZone).toPlainDate();
+          expect(today(until + 1).equals(today(q.now).add({ days: 1 }))).toBe(true);
+        }
       }),
       { numRuns: RUNS },
     );
