@@ -2,13 +2,14 @@ import type { Ref } from '@mikro-orm/core';
 import { Check, Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { Resource } from '../catalog/resource.entity.js';
+import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 
 /** An instant range [startsAt, endsAt) when a resource, or every resource (null), takes no bookings. */
 @ObjectType()
 @TenantScoped()
-@Entity({ tableName: 'blackout' })
+@Entity({ tableName: 'blackout', triggers: changeTriggers('tenant_id') })
 @Check({ name: 'blackout_ends_after_start', expression: 'ends_at > starts_at' })
 @Index({ properties: ['tenant', 'startsAt'] })
 export class Blackout extends TenantOwnedEntity<'resource' | 'reason'> {

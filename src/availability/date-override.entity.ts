@@ -1,13 +1,14 @@
 import type { Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from '../catalog/resource.entity.js';
+import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import type { MinuteWindow } from '../scheduling/local-time.js';
 
 /** The windows of one local date, replacing the weekly ones; an empty list closes the day. */
 @TenantScoped()
-@Entity({ tableName: 'date_override' })
+@Entity({ tableName: 'date_override', triggers: changeTriggers('tenant_id') })
 @Unique({ properties: ['resource', 'date'] })
 export class DateOverride extends TenantOwnedEntity {
   @ManyToOne(() => Resource, { ref: true, deleteRule: 'cascade' })

@@ -11,6 +11,7 @@ import {
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
+import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { EmailAddressScalar } from '../graphql/scalars.js';
@@ -27,7 +28,7 @@ const NO_OVERLAP_EXPRESSION =
 
 @ObjectType()
 @TenantScoped()
-@Entity({ tableName: 'booking' })
+@Entity({ tableName: 'booking', triggers: changeTriggers('tenant_id') })
 @Check({ name: BOOKING_NO_OVERLAP, expression: NO_OVERLAP_EXPRESSION })
 @Check({ name: 'booking_ends_after_start', expression: 'ends_at > starts_at' })
 @Check({ name: 'booking_seats_positive', expression: 'seats >= 1' })

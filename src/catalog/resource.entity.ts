@@ -1,5 +1,6 @@
 import { Entity, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
+import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import type { WeekdayWindow } from '../scheduling/local-time.js';
@@ -7,7 +8,7 @@ import type { WeekdayWindow } from '../scheduling/local-time.js';
 /** What a booking occupies: a person, a room, a chair. */
 @ObjectType()
 @TenantScoped()
-@Entity({ tableName: 'resource' })
+@Entity({ tableName: 'resource', triggers: changeTriggers('tenant_id') })
 export class Resource extends TenantOwnedEntity<'active' | 'weeklyPattern'> {
   @Field()
   @Property({ length: 200 })

@@ -1,6 +1,7 @@
 import type { Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { Resource } from './resource.entity.js';
@@ -8,7 +9,7 @@ import { Resource } from './resource.entity.js';
 /** Something a business sells time for, delivered by one resource. */
 @ObjectType()
 @TenantScoped()
-@Entity({ tableName: 'service' })
+@Entity({ tableName: 'service', triggers: changeTriggers('tenant_id') })
 export class Service extends TenantOwnedEntity<
   | 'description'
   | 'slotIntervalOverride'

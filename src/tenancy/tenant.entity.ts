@@ -2,6 +2,7 @@ import { ArrayType } from '@mikro-orm/core';
 import { Entity, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../db/base.entity.js';
+import { changeTriggers } from '../db/change-feed.js';
 import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 
 /** Defaults for a new tenant's booking policy (docs/DOMAIN_DECISIONS.md). */
@@ -13,7 +14,7 @@ export const TENANT_DEFAULTS = {
 
 /** One business. Not tenant-scoped itself: it is the scope. */
 @ObjectType()
-@Entity({ tableName: 'tenant' })
+@Entity({ tableName: 'tenant', triggers: changeTriggers('id') })
 export class Tenant extends BaseEntity<
   | 'subdomain'
   | 'phone'

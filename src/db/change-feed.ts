@@ -1,0 +1,164 @@
+import type { TriggerDef } from '@mikro-orm/core';
+import pg from 'pg';
+
+/** The channel the change triggers notify on (payload: a tenant id). */
+export const CHANGE_CHANNEL = 'tenant_data_changed';
+
+/**
+ * Triggers for the entities whose rows the read caches are computed from (tenants, resources,
+ * services, date overrides, blackouts, bookings): after every row written they notify the
+ * row's tenant, `tenantColumn` naming it. NOTIFY is transactional, so a rolled-back change
+ * sends nothing, and PostgreSQL folds repeats within one transaction. TRUNCATE is not
+ * covered (the ORM cannot compare statement triggers with the database; the app never
+ * truncates): an operator who truncates these tables restarts the servers.
+ */
+export function changeTriggers(tenantColumn: 'id' | 'tenant_id'): TriggerDef[] {
+  return [
+    {
+      name: 'notify_change',
+      timing: 'after',
+      events: ['insert', 'update', 'delete'],
+      forEach: 'row',
+      body: `perform pg_notify('${CHANGE_CHANNEL}', coalesce(new.${tenantColumn}, old.${tenantColumn})::text); return null;`,
+    },
+  ];
+}
+const FIRST_RETRY_MS = 250;
+const LAST_RETRY_MS = 10_000;
+
+export interface ChangeFeedLog {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+/**
+ * Tells the read caches when a tenant's data may have changed, in this process and in every
+ * other process on the same database.
+ *
+ * One connection LISTENs to the channel the database's triggers notify on after every
+ * committed change to tenants, resources, services, overrides, blackouts and bookings
+ * (`changeTriggers`). Each tenant has a version: a number that grows whenever a
+ * notification names the tenant, when this process itself changes the tenant's data
+ * (`touch`, for read-your-writes before the notification arrives), and for every tenant at
+ * once when the connection is lost or regained. A cache entry records the version it was
+ * computed at and is used only while that is still the version.
+ *
+ * While the connection is down (`live` false) nothing may be cached: a change committed
+ * meanwhile would not be heard of.
+ */
+export class ChangeFeed {
+  readonly #url: string;
+  readonly #log: ChangeFeedLog;
+  /** Bumped on every change; tenants' versions are values of it. */
+  #counter = 0;
+  /** Version of every tenant that has not changed on its own since the last reset. */
+  #resetAt = 0;
+  readonly #changedAt = new Map<string, number>();
+  #client: pg.Client | null = null;
+  #live = false;
+  #stopped = false;
+  #retryMs = FIRST_RETRY_MS;
+  #retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(url: string, log: ChangeFeedLog) {
+    this.#url = url;
+    this.#log = log;
+  }
+
+  /** True while changes anywhere are being heard of; caches must not be used otherwise. */
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** The counter now: a tenant whose version is still at most this has not changed since. */
+  stamp(): number {
+    return this.#counter;
+  }
+
+  /** The tenant's current version (see the class comment). */
+  version(tenantId: string): number {
+    return Math.max(this.#changedAt.get(tenantId) ?? 0, this.#resetAt);
+  }
+
+  /** This process changed the tenant's data: stale right away, not when the notification arrives. */
+  touch(tenantId: string): void {
+    this.#changedAt.set(tenantId, ++this.#counter);
+  }
+
+  /** This process changed data of tenants it cannot name (platform operations): all stale. */
+  touchAll(): void {
+    this.#resetAll();
+  }
+
+  /** Connects and starts listening; resolves once changes are being heard of. */
+  async start(): Promise<void> {
+    await this.#connect();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#live = false;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    const client = this.#client;
+    this.#client = null;
+    await client?.end().catch(() => {});
+  }
+
+  #resetAll(): void {
+    this.#resetAt = ++this.#counter;
+    this.#changedAt.clear();
+  }
+
+  async #connect(): Promise<void> {
+    const client = new pg.Client({
+      connectionString: this.#url,
+      keepAlive: true,
+      application_name: 'booking-api change feed',
+    });
+    client.on('notification', (message) => {
+      if (message.channel !== CHANGE_CHANNEL) return;
+      if (!message.payload) this.#resetAll();
+      else this.touch(message.payload);
+    });
+    client.on('error', (err) => this.#lost(client, err));
+    client.on('end', () => this.#lost(client, new Error('connection ended')));
+    this.#client = client;
+    await client.connect();
+    await client.query(`listen ${CHANGE_CHANNEL}`);
+    // Anything cached before now may have missed a change.
+    this.#resetAll();
+    this.#live = true;
+    this.#retryMs = FIRST_RETRY_MS;
+  }
+
+  #lost(client: pg.Client, err: Error): void {
+    if (client !== this.#client) return;
+    this.#client = null;
+    this.#live = false;
+    this.#resetAll();
+    client.end().catch(() => {});
+    if (this.#stopped) return;
+    this.#log.warn(
+      { err },
+      'change feed lost its connection; read caches are off until it is back',
+    );
+    this.#scheduleRetry();
+  }
+
+  #scheduleRetry(): void {
+    const delay = this.#retryMs;
+    this.#retryMs = Math.min(this.#retryMs * 2, LAST_RETRY_MS);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (this.#stopped) return;
+      this.#connect().then(
+        () => this.#log.info({}, 'change feed reconnected; read caches are back on'),
+        (err: Error) => {
+          if (this.#client) this.#lost(this.#client, err);
+          else this.#scheduleRetry();
+        },
+      );
+    }, delay);
+    this.#retryTimer.unref();
+  }
+}
