@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { ChangeFeed } from './db/change-feed.js';
 import { openDatabase } from './db/database.js';
 import { seedDemoData } from './db/demo-data.js';
 import { createSchema } from './graphql/schema.js';
@@ -19,6 +20,7 @@ import { NotificationQueue } from './notifications/queue.js';
 import { SealedBox } from './notifications/sealed-box.js';
 import { RateLimits } from './security/rate-limits.js';
 import { createLogger } from './shared/logger.js';
+import { TenantCache } from './tenancy/tenant-cache.js';
 
 export interface App {
   config: Config;
@@ -66,7 +68,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const queue = new NotificationQueue(database.url, config);
   const limits = new RateLimits(database.url, config);
   const mailer = createMailer(config, log);
+  const feed = new ChangeFeed(database.url, logger);
   try {
+    await feed.start();
     const metrics = new Metrics(orm, queue);
     limits.onLimited = (limit) => metrics.rateLimited.inc({ limit });
     const notifier = new Notifier(
@@ -78,7 +82,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       logger,
       () => metrics.notificationsFailed.inc(),
     );
-    const services: AppServices = { orm, config, clock, notifier, limits, metrics };
+    const services: AppServices = {
+      orm,
+      config,
+      clock,
+      notifier,
+      limits,
+      metrics,
+      feed,
+      tenants: new TenantCache(feed),
+    };
     const schema = await createSchema();
     const { fastify } = await createHttpServer({ config, schema, services, logger });
     await limits.start();
@@ -106,6 +119,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
           await fastify.close();
           await queue.stop();
           await limits.stop();
+          await feed.stop();
           mailer.close();
           await database.close();
         })();
@@ -115,6 +129,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   } catch (err) {
     await queue.stop().catch(() => {});
     await limits.stop().catch(() => {});
+    await feed.stop();
     await database.close();
     throw err;
   }

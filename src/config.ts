@@ -48,6 +48,8 @@ export interface Config {
   rateLimits: boolean;
   /** Bearer token for GET /metrics; unset: the endpoint is off. */
   metricsToken: string | undefined;
+  /** Memory for kept query answers (slots), in MB; 0 turns the response cache off. */
+  responseCacheMb: number;
 }
 
 export type SmtpTls = 'starttls' | 'implicit' | 'none';
@@ -413,6 +415,14 @@ export const CONFIG_SPEC = [
     description: 'Rate limits (docs/SECURITY.md). Switch off only for tests and benchmarks.',
     defaultText: 'true',
     parse: (raw) => boolean('RATE_LIMITS', true)(raw),
+  }),
+  spec({
+    name: 'RESPONSE_CACHE_MB',
+    key: 'responseCacheMb',
+    description:
+      'Memory for answers to repeated `slots` queries, kept until the data under them changes (docs/PERFORMANCE.md); 0 turns the cache off.',
+    defaultText: '32',
+    parse: integer('RESPONSE_CACHE_MB', 32, 0, 4096),
   }),
   spec({
     name: 'METRICS_TOKEN',

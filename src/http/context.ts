@@ -4,11 +4,14 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../access/actor.js';
 import { authenticate } from '../access/authenticate.js';
 import type { Config } from '../config.js';
+import type { ChangeFeed } from '../db/change-feed.js';
 import { TENANT_FILTER } from '../db/tenant-filter.js';
+import { CacheScope } from '../graphql/response-cache.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { RateLimits } from '../security/rate-limits.js';
 import { requestError } from '../shared/errors.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
+import type { TenantCache } from '../tenancy/tenant-cache.js';
 import { resolveTenant } from '../tenancy/tenant-resolver.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -33,6 +36,8 @@ export interface RequestContext {
   metrics: Metrics;
   /** The client's address (X-Forwarded-For counts only from TRUSTED_PROXIES); null for the server's own work. */
   ip: string | null;
+  /** Whether the answer may be kept by the response cache (src/graphql/response-cache.ts). */
+  cache: CacheScope;
 }
 
 export interface AppServices {
@@ -42,6 +47,9 @@ export interface AppServices {
   notifier: Notifier;
   limits: RateLimits;
   metrics: Metrics;
+  /** Hears of committed changes to tenants' data, for the read caches. */
+  feed: ChangeFeed;
+  tenants: TenantCache;
 }
 
 export function forkForTenant(orm: MikroORM, tenantId: string | null): EntityManager {
@@ -55,6 +63,8 @@ export async function buildRequestContext(
   request: FastifyRequest,
 ): Promise<RequestContext> {
   const { orm, config } = app;
+  // Before the first read: a change committed after this makes the answer unkeepable.
+  const cache = new CacheScope(app.feed.stamp());
   const lookupEm = orm.em.fork({ clear: true });
   const pathSlug = (request.params as { slug?: string } | undefined)?.slug;
   const sources = tenantSources({
@@ -63,7 +73,7 @@ export async function buildRequestContext(
     pathSlug,
     baseDomain: config.baseDomain,
   });
-  let tenant = await resolveTenant(lookupEm, sources);
+  let tenant = await resolveTenant(lookupEm, sources, { tenants: app.tenants, stamp: cache.stamp });
   const auth = await authenticate(lookupEm, config, request.headers.authorization, tenant);
   if (!tenant && auth?.tenant) tenant = auth.tenant;
   if (tenant && !tenant.active) {
@@ -84,6 +94,7 @@ export async function buildRequestContext(
     limits: app.limits,
     metrics: app.metrics,
     ip: request.ip,
+    cache,
   };
 }
 
@@ -105,5 +116,6 @@ export function systemContext(app: AppServices, tenant: Tenant): RequestContext 
     limits: app.limits,
     metrics: app.metrics,
     ip: null,
+    cache: new CacheScope(app.feed.stamp()),
   };
 }

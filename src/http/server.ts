@@ -13,6 +13,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { introspectionGatePlugin, observabilityPlugin } from '../graphql/plugins.js';
+import { responseCachePlugin } from '../graphql/response-cache.js';
 import { registerConsole } from './console.js';
 import { type AppServices, buildRequestContext, type RequestContext } from './context.js';
 import { registerExportRoutes } from './exports.js';
@@ -101,6 +102,9 @@ export async function createHttpServer(options: {
       // No cache hints are used; the default cache-control plugin would wrap every field's
       // resolver to compute them (about 12% of a month of slots, docs/PERFORMANCE.md).
       ApolloServerPluginCacheControlDisabled(),
+      ...(config.responseCacheMb > 0
+        ? [responseCachePlugin(services.feed, { maxBytes: config.responseCacheMb * 1024 * 1024 })]
+        : []),
       observabilityPlugin(fastify.log, services.metrics),
       ...(production ? [introspectionGatePlugin()] : []),
     ],

@@ -10,7 +10,13 @@ import { ApiError, badArgument } from '../shared/errors.js';
 import { isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
-import { computeSlots, type EngineService, type Slot, type SlotQuery } from './slot-engine.js';
+import {
+  computeSlots,
+  type EngineService,
+  type Slot,
+  type SlotQuery,
+  unchangedUntil,
+} from './slot-engine.js';
 
 /** Longest range of local dates one `slots` request may ask for. */
 export const MAX_SLOT_RANGE_DAYS = 62;
@@ -160,5 +166,9 @@ export async function slots(
     to,
     now: ctx.now(),
   });
-  return computeSlots(query);
+  const result = computeSlots(query);
+  // The answer depends on the tenant's data, the arguments and time only: a repeat may be
+  // answered from the response cache until the data changes or the clock passes this.
+  ctx.cache.keep(unchangedUntil(query, result));
+  return result;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requestError } from '../shared/errors.js';
 import { Tenant } from './tenant.entity.js';
+import type { TenantCache } from './tenant-cache.js';
 import { SLUG_PATTERN, type TenantSource } from './tenant-sources.js';
 
 const DESCRIBE: Record<TenantSource['kind'], string> = {
@@ -13,19 +14,18 @@ const DESCRIBE: Record<TenantSource['kind'], string> = {
  * Turns the request's tenant sources into one tenant, or null when the request names none.
  * An unknown tenant is an error (TENANT_NOT_FOUND), never a fallback; two sources naming
  * different tenants are TENANT_CONFLICT. Inactivity is checked by the caller, after a
- * credential may have supplied the tenant.
+ * credential may have supplied the tenant. With `cache`, tenants found are kept in memory
+ * while the change feed says they are unchanged (TenantCache); `stamp` predates this read.
  */
 export async function resolveTenant(
   em: EntityManager,
   sources: TenantSource[],
+  cache?: { tenants: TenantCache; stamp: number },
 ): Promise<Tenant | null> {
   let resolved: Tenant | null = null;
   for (const source of sources) {
     const tenant = SLUG_PATTERN.test(source.value)
-      ? await em.findOne(
-          Tenant,
-          source.kind === 'subdomain' ? { subdomain: source.value } : { slug: source.value },
-        )
+      ? (cache?.tenants.get(em, source) ?? (await lookUp(em, source, cache)))
       : null;
     if (!tenant) {
       throw requestError(
@@ -42,4 +42,17 @@ export async function resolveTenant(
     resolved = tenant;
   }
   return resolved;
+}
+
+async function lookUp(
+  em: EntityManager,
+  source: TenantSource,
+  cache?: { tenants: TenantCache; stamp: number },
+): Promise<Tenant | null> {
+  const tenant = await em.findOne(
+    Tenant,
+    source.kind === 'subdomain' ? { subdomain: source.value } : { slug: source.value },
+  );
+  if (tenant && cache) cache.tenants.set(source, tenant, cache.stamp);
+  return tenant;
 }

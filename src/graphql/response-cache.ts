@@ -1,0 +1,148 @@
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { type FormattedExecutionResult, Kind, type OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { ChangeFeed } from '../db/change-feed.js';
+import type { RequestContext } from '../http/context.js';
+
+/**
+ * What one request learns about whether its answer may be kept. Created with the request's
+ * context, before the request reads anything, so that `stamp` predates every read.
+ */
+export class CacheScope {
+  /** The change feed's counter when the request began (see ChangeFeed). */
+  readonly stamp: number;
+  /** Root fields whose resolvers said their answer may be kept. */
+  keepable = 0;
+  /** Last instant (epoch ms, inclusive) the answer is right for, the data unchanged. */
+  until = Number.POSITIVE_INFINITY;
+
+  constructor(stamp: number) {
+    this.stamp = stamp;
+  }
+
+  /**
+   * Called by a root field's resolver whose answer depends only on the tenant's data (as the
+   * change feed covers it), the arguments and the caller, and on time only up to `until`.
+   */
+  keep(until: number): void {
+    this.keepable++;
+    this.until = Math.min(this.until, until);
+  }
+}
+
+interface Entry {
+  /** The tenant's version the answer was computed at. */
+  version: number;
+  from: number;
+  until: number;
+  result: FormattedExecutionResult;
+  size: number;
+}
+
+export interface ResponseCacheOptions {
+  /** Total size of the kept answers, in bytes of JSON. */
+  maxBytes: number;
+}
+
+function rootFieldCount(operation: OperationDefinitionNode): number | null {
+  let count = 0;
+  for (const selection of operation.selectionSet.selections) {
+    // Fragments at the root are rare; such operations are simply not cached.
+    if (selection.kind !== Kind.FIELD) return null;
+    if (selection.name.value !== '__typename') count++;
+  }
+  return count;
+}
+
+function actorKey(ctx: RequestContext): string {
+  const actor = ctx.actor;
+  if (!actor) return 'anonymous';
+  if (actor.kind === 'USER') return `user:${actor.userId}:${actor.role}`;
+  if (actor.kind === 'API_KEY') return `key:${actor.apiKeyId}:${actor.role}`;
+  return 'platform';
+}
+
+/**
+ * Keeps whole answers of queries whose every root field opted in (`CacheScope.keep`), per
+ * tenant, caller, document and variables, and answers a repeat from memory while the
+ * tenant's data is unchanged (ChangeFeed) and the clock is inside the answer's time range.
+ * A hit skips execution only: the request has been authenticated, rate-limited, validated
+ * and checked against the query limits as usual. Mutations make their tenant's answers stale
+ * in this process as soon as they finish, so a caller reads its own writes.
+ */
+export function responseCachePlugin(
+  feed: ChangeFeed,
+  options: ResponseCacheOptions,
+): ApolloServerPlugin<RequestContext> {
+  // Stale answers are never served (the version check) and age out of the LRU.
+  const cache = new LRUCache<string, Entry>({
+    maxSize: options.maxBytes,
+    sizeCalculation: (entry) => Math.max(1, entry.size),
+  });
+  return {
+    async requestDidStart() {
+      let key: string | null = null;
+      let tenantId = '';
+      let rootFields = 0;
+      let startedAt = 0;
+      let hit = false;
+      return {
+        async responseForOperation({ operation, queryHash, request, contextValue }) {
+          const tenant = contextValue.tenant;
+          if (operation.operation !== 'query' || !tenant || !feed.live) return null;
+          const count = rootFieldCount(operation);
+          if (!count) return null;
+          rootFields = count;
+          tenantId = tenant.id;
+          startedAt = contextValue.now();
+          key = [
+            tenantId,
+            actorKey(contextValue),
+            request.operationName ?? '',
+            queryHash,
+            JSON.stringify(request.variables ?? {}),
+          ].join('\n');
+          const entry = cache.get(key);
+          if (
+            entry &&
+            entry.version === feed.version(tenantId) &&
+            entry.from <= startedAt &&
+            startedAt <= entry.until
+          ) {
+            hit = true;
+            return {
+              http: { status: undefined, headers: new HeaderMap() },
+              body: { kind: 'single', singleResult: entry.result },
+            };
+          }
+          return null;
+        },
+
+        async willSendResponse({ operation, response, contextValue }) {
+          if (operation?.operation === 'mutation') {
+            if (contextValue.tenant) feed.touch(contextValue.tenant.id);
+            else feed.touchAll();
+            return;
+          }
+          if (!key || hit) return;
+          const scope = contextValue.cache;
+          if (response.body.kind !== 'single' || response.body.singleResult.errors) return;
+          if (scope.keepable !== rootFields) return;
+          // Kept only if nothing of the tenant changed since before the request read anything.
+          const version = feed.version(tenantId);
+          if (!feed.live || version > scope.stamp || scope.until < startedAt) return;
+          const text = JSON.stringify(response.body.singleResult);
+          cache.set(key, {
+            version,
+            from: startedAt,
+            until: scope.until,
+            // A plain copy: stringified again on every hit, and faster so than execution's
+            // null-prototype objects.
+            result: JSON.parse(text) as FormattedExecutionResult,
+            size: text.length,
+          });
+        },
+      };
+    },
+  };
+}
