@@ -211,6 +211,58 @@ async function seedBookings(
   }
 }
 
+/**
+ * The real server in a child process, in production mode on `databaseUrl`. Email is recorded
+ * (SKIPPED) but not sent, and rate limits are off: the bench measures the API, not an SMTP
+ * server or its own refusals. BENCH_NODE_ARGS passes flags to it, e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof".
+ */
+async function startServer(
+  databaseUrl: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(PROJECT_ROOT, 'dist/src/main.js')],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN,
+        SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
+        EMAIL_ENABLED: 'false',
+        SMTP_HOST: '127.0.0.1',
+        RATE_LIMITS: 'false',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('GraphQL API:')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+  });
+  return child;
+}
+
+async function stopServer(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const started = Date.now();
@@ -223,6 +275,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const databaseUrl = embedded.url('bench');
   const port = await freePort();
   let server: ChildProcess | null = null;
+  let uncachedServer: ChildProcess | null = null;
   let db: pg.Client | null = null;
   const figures: Figure[] = [];
   const figure = (f: Figure) => {
@@ -233,35 +286,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   };
   try {
     log('starting the server');
-    // BENCH_NODE_ARGS passes flags to the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    server = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'dist/src/main.js')], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'production',
-        DATABASE_URL: databaseUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN,
-        SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
-        // Email is recorded (SKIPPED) but not sent, and rate limits are off: the bench
-        // measures the API, not an SMTP server or its own refusals.
-        EMAIL_ENABLED: 'false',
-        SMTP_HOST: '127.0.0.1',
-        RATE_LIMITS: 'false',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      server?.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('GraphQL API:')) resolve();
-      });
-      server?.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-    });
+    server = await startServer(databaseUrl, port);
     const url = `http://127.0.0.1:${port}`;
     const pid = server.pid ?? 0;
 
@@ -313,6 +338,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       seconds: 1,
     });
 
+    const slotsQuery =
+      'query ($s: ID!, $f: LocalDate!, $t: LocalDate!) { slots(serviceId: $s, from: $f, to: $t) { startsAt endsAt remainingCapacity } }';
     log('measuring');
     const baseline = await load(post({ query: '{ __typename }' }));
     figure({ name: 'baseline { __typename } p50', value: baseline.p50, unit: 'ms' });
@@ -322,8 +349,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const slots = await load(
       post(
         {
-          query:
-            'query ($s: ID!, $f: LocalDate!, $t: LocalDate!) { slots(serviceId: $s, from: $f, to: $t) { startsAt endsAt remainingCapacity } }',
+          query: slotsQuery,
           variables: { s: main.short, f: from, t: to },
         },
         { 'x-tenant': 'main' },
@@ -342,6 +368,37 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     });
     figure({ name: 'slots 31 days p99', value: slots.p99, unit: 'ms' });
     figure({ name: 'slots 31 days throughput', value: slots.rps, unit: 'req/s' });
+
+    // The same without the response cache (a second server on the same database, the cache
+    // off): what every first ask after a change costs.
+    const uncachedPort = await freePort();
+    uncachedServer = await startServer(databaseUrl, uncachedPort, { RESPONSE_CACHE_MB: '0' });
+    const uncachedLoad = {
+      ...post(
+        { query: slotsQuery, variables: { s: main.short, f: from, t: to } },
+        { 'x-tenant': 'main' },
+      ),
+      url: `http://127.0.0.1:${uncachedPort}`,
+    };
+    await load({ ...uncachedLoad, seconds: 1 });
+    const uncachedSlots = await load(uncachedLoad);
+    await stopServer(uncachedServer);
+    if (uncachedSlots.non2xx || uncachedSlots.errors)
+      throw new Error(
+        `slots uncached: ${uncachedSlots.non2xx} non-2xx, ${uncachedSlots.errors} errors`,
+      );
+    figure({
+      name: 'slots 31 days p50, response cache off',
+      value: uncachedSlots.p50,
+      unit: 'ms',
+      baseline: 'baseline p50',
+      ratio: uncachedSlots.p50 / Math.max(baseline.p50, 0.01),
+    });
+    figure({
+      name: 'slots 31 days throughput, response cache off',
+      value: uncachedSlots.rps,
+      unit: 'req/s',
+    });
 
     // The engine alone, on the same inputs.
     const orm = await MikroORM.init(createOrmConfig({ clientUrl: databaseUrl, poolMax: 2 }));
@@ -631,11 +688,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     return result;
   } finally {
     await db?.end().catch(() => {});
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server?.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await stopServer(uncachedServer);
+    await stopServer(server);
     await embedded.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
