@@ -178,9 +178,11 @@ async function seedTenant(url: string, slug: string): Promise<SeededTenant> {
 }
 
 /**
- * `count` bookings and 10 blackouts over the next 31 days, written directly (the realistic
- * state to measure against, not a test of booking): on the whole hours of open days, the
- * half-hours left free for new bookings.
+ * `count` bookings and 10 blackouts over the next `days` days, written directly (the realistic
+ * state to measure against, not a test of booking), on the whole hours of open days, the
+ * half-hours left free for new bookings. A month has 208 such hours; when `count` needs more,
+ * the first hours hold sessions of the class of 8, full (so 400 bookings are 28 full class
+ * sessions and 180 single appointments).
  */
 async function seedBookings(
   db: pg.Client,
@@ -189,17 +191,26 @@ async function seedBookings(
   days = 31,
 ): Promise<void> {
   await db.query(
-    `insert into booking (id, created_at, updated_at, tenant_id, reference, service_id, resource_id, starts_at, ends_at,
+    `with hours as (
+       select row_number() over (order by s) as n, s
+         from generate_series(date_trunc('day', now()) + interval '1 day', date_trunc('day', now()) + make_interval(days => $6::int), interval '1 hour') s
+        where extract(isodow from s) between 1 and 6 and extract(hour from s) between 9 and 16),
+     classes as (select greatest(0, ceil(($5::int - (select count(*) from hours)) / 7.0))::int as k),
+     seats as (
+       select h.n, h.s, seat, h.n <= c.k as in_class, md5($1::text || h.n)::uuid as session
+         from hours h cross join classes c
+        cross join lateral generate_series(1, case when h.n <= c.k then 8 else 1 end) seat)
+     insert into booking (id, created_at, updated_at, tenant_id, reference, service_id, resource_id, starts_at, ends_at,
        occupied_start, occupied_end, session_key, status, seats, customer_name, customer_email, notes)
-     select gen_random_uuid(), now(), now(), $1, upper(substr(md5(random()::text), 1, 4) || '-' || substr(md5(random()::text), 1, 4)),
-            $2, $3, s, s + interval '30 minutes', s, s + interval '30 minutes', gen_random_uuid(), 'CONFIRMED', 1,
-            'Customer ' || n, 'customer' || n || '@bench.example', case when n % 5 = 0 then 'Notes, "quoted"' end
-       from (select n, s from (
-               select row_number() over (order by s) as n, s
-                 from generate_series(date_trunc('day', now()) + interval '1 day', date_trunc('day', now()) + make_interval(days => $5), interval '1 hour') s
-                where extract(isodow from s) between 1 and 6 and extract(hour from s) between 9 and 16) x
-             where n <= $4) g`,
-    [t.id, t.short, t.resourceId, count, days],
+     select gen_random_uuid(), now(), now(), $1::uuid, upper(substr(md5(random()::text), 1, 4) || '-' || substr(md5(random()::text), 1, 4)),
+            case when in_class then $3::uuid else $2::uuid end, $4::uuid, s, s + d, s, s + d,
+            case when in_class then session else gen_random_uuid() end, 'CONFIRMED', 1,
+            'Customer ' || k, 'customer' || k || '@bench.example', case when k % 5 = 0 then 'Notes, "quoted"' end
+       from (select row_number() over (order by n, seat) as k, s, in_class, session,
+                    case when in_class then interval '60 minutes' else interval '30 minutes' end as d
+               from seats) g
+      where k <= $5::int`,
+    [t.id, t.short, t.group, t.resourceId, count, days],
   );
   for (let i = 0; i < 10; i++) {
     const day = dayFromNow(2 + i * 3);
@@ -427,18 +438,29 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ok: engineMs < 1,
     });
 
-    // createBooking with no contention: distinct free half-hours across every tenant.
+    // createBooking with no contention: distinct free half-hours across every tenant (the
+    // hours of full class sessions, the same in every tenant, are taken whole).
+    const classHours = new Set(
+      (
+        await db.query<{ s: string }>(
+          `select distinct to_char(starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24') as s
+             from booking where tenant_id = $1 and service_id = $2`,
+          [main.id, main.group],
+        )
+      ).rows.map((r) => r.s),
+    );
     const free: Array<{ slug: string; serviceId: string; startsAt: string }> = [];
     for (const t of [main, ...others]) {
       for (let d = 1; d <= 31; d++) {
         const day = new Date(`${dayFromNow(d)}T00:00:00Z`);
         if (day.getUTCDay() === 0) continue;
         for (let h = 9; h < 17; h++)
-          free.push({
-            slug: t.slug,
-            serviceId: t.short,
-            startsAt: `${dayFromNow(d)}T${String(h).padStart(2, '0')}:30:00Z`,
-          });
+          if (!classHours.has(`${dayFromNow(d)}T${String(h).padStart(2, '0')}`))
+            free.push({
+              slug: t.slug,
+              serviceId: t.short,
+              startsAt: `${dayFromNow(d)}T${String(h).padStart(2, '0')}:30:00Z`,
+            });
       }
     }
     // Spread consecutive requests over tenants so they do not queue on one resource lock.
