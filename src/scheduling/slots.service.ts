@@ -1,7 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Temporal } from 'temporal-polyfill';
-import { Blackout } from '../availability/blackout.entity.js';
-import { DateOverride } from '../availability/date-override.entity.js';
 import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
 import type { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
@@ -10,6 +8,7 @@ import { ApiError, badArgument } from '../shared/errors.js';
 import { isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
+import type { MinuteWindow } from './local-time.js';
 import {
   computeSlots,
   type EngineService,
@@ -48,6 +47,16 @@ interface BusyRow {
   service_id: string;
 }
 
+interface OverrideRow {
+  date: string;
+  windows: MinuteWindow[];
+}
+
+interface SpanRow {
+  start: number;
+  end: number;
+}
+
 const EPOCH_MS = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
 /** The statuses that occupy time, as an SQL list (fixed enum values, built once). */
 const ACTIVE_STATUSES_SQL = ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ');
@@ -82,17 +91,35 @@ export async function loadSlotQuery(
   const busyFrom = new Date(rangeStart - engineService.bufferBeforeMinutes * 60_000);
   const busyTo = new Date(rangeEnd + engineService.bufferAfterMinutes * 60_000);
 
+  // Plain rows, not entities: the engine only reads them, and building queries and hydrating
+  // entities into the unit of work was the largest cost of `slots` (docs/PERFORMANCE.md).
+  // Raw SQL applies no filters, so the tenant is explicit in each statement.
+  const connection = em.getConnection();
+  const transaction = em.getTransactionContext();
   const [overrides, blackouts, bookings] = await Promise.all([
-    em.find(DateOverride, { resource, date: { $gte: from, $lte: to } }),
-    em.find(Blackout, {
-      $or: [{ resource }, { resource: null }],
-      startsAt: { $lt: new Date(rangeEnd) },
-      endsAt: { $gt: new Date(rangeStart) },
-    }),
-    // Plain numbers, not entities: a month of bookings is hundreds of rows the engine only
-    // reads, and hydrating them into the unit of work was the largest cost of `slots` (see
-    // docs/PERFORMANCE.md). Raw SQL applies no filters, so the tenant is explicit.
-    em.getConnection().execute<BusyRow[]>(
+    connection.execute<OverrideRow[]>(
+      `select to_char(date, 'YYYY-MM-DD') as date, windows
+         from "date_override"
+        where tenant_id = ?::uuid and resource_id = ?::uuid and date between ?::date and ?::date`,
+      [tenant.id, resource.id, from, to],
+      'all',
+      transaction,
+    ),
+    connection.execute<SpanRow[]>(
+      `select ${EPOCH_MS('starts_at')} as start, ${EPOCH_MS('ends_at')} as "end"
+         from "blackout"
+        where tenant_id = ?::uuid and (resource_id = ?::uuid or resource_id is null)
+          and starts_at < ?::timestamptz and ends_at > ?::timestamptz`,
+      [
+        tenant.id,
+        resource.id,
+        new Date(rangeEnd).toISOString(),
+        new Date(rangeStart).toISOString(),
+      ],
+      'all',
+      transaction,
+    ),
+    connection.execute<BusyRow[]>(
       `select ${EPOCH_MS('occupied_start')} as start, ${EPOCH_MS('occupied_end')} as "end",
               ${EPOCH_MS('starts_at')} as starts_at, seats, service_id
          from "booking"
@@ -108,7 +135,7 @@ export async function loadSlotQuery(
         options.excludeBookingId ?? null,
       ],
       'all',
-      em.getTransactionContext(),
+      transaction,
     ),
   ]);
   return {
@@ -116,7 +143,7 @@ export async function loadSlotQuery(
     timeZone: tenant.timeZone,
     weeklyWindows: resource.weeklyPattern,
     overrides: new Map(overrides.map((o) => [o.date, o.windows])),
-    blackouts: blackouts.map((b) => ({ start: b.startsAt.getTime(), end: b.endsAt.getTime() })),
+    blackouts,
     busy: bookings.map((b) => ({
       start: b.start,
       end: b.end,
