@@ -69,7 +69,7 @@ export interface BenchResult {
 const PLATFORM_TOKEN = 'bench-platform-token-0123456789abcdef';
 const MINUTE = 60_000;
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.on('error', reject);
@@ -81,13 +81,13 @@ function freePort(): Promise<number> {
   });
 }
 
-async function rssMb(pid: number): Promise<number> {
+export async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** A local date (UTC) `days` from today. */
-const dayFromNow = (days: number) =>
+export const dayFromNow = (days: number) =>
   new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 async function gql<T>(
@@ -107,7 +107,7 @@ async function gql<T>(
   return body.data;
 }
 
-interface SeededTenant {
+export interface SeededTenant {
   id: string;
   slug: string;
   token: string;
@@ -118,7 +118,7 @@ interface SeededTenant {
 }
 
 /** A tenant in UTC: Mon-Sat 09:00-17:00, a 30- and a 60-minute service on one resource, a class of 8. */
-async function seedTenant(url: string, slug: string): Promise<SeededTenant> {
+export async function seedTenant(url: string, slug: string): Promise<SeededTenant> {
   const password = 'bench-password-long-enough';
   const created = await gql<{ createTenant: { tenant: { id: string } } }>(
     url,
@@ -184,7 +184,7 @@ async function seedTenant(url: string, slug: string): Promise<SeededTenant> {
  * the first hours hold sessions of the class of 8, full (so 400 bookings are 28 full class
  * sessions and 180 single appointments).
  */
-async function seedBookings(
+export async function seedBookings(
   db: pg.Client,
   t: SeededTenant,
   count: number,
@@ -228,7 +228,7 @@ async function seedBookings(
  * server or its own refusals. BENCH_NODE_ARGS passes flags to it, e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/prof".
  */
-async function startServer(
+export async function startServer(
   databaseUrl: string,
   port: number,
   env: Record<string, string> = {},
@@ -267,7 +267,7 @@ async function startServer(
   return child;
 }
 
-async function stopServer(child: ChildProcess | null): Promise<void> {
+export async function stopServer(child: ChildProcess | null): Promise<void> {
   if (!child || child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type BenchResult, runBench, table } from '../../bench/bench.js';
+import { runScaling, type ScalingResult, scalingTable } from '../../bench/scaling.js';
 
 /**
  * The benchmark's seeding and measuring code, run small: it must work end to end and write
@@ -50,6 +51,41 @@ describe('npm run bench, small', () => {
         budgets.filter((f) => !f.ok).map((f) => `${f.name} (${f.budget})`),
       );
       expect(table(result).split('\n')).toHaveLength(result.figures.length + 2);
+      expect(names).toContain('slots 31 days p50, response cache off');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('measures the scaling rows, every dimension at every size, and writes their JSON', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'scaling-test-'));
+    const out = path.join(dir, 'scaling.json');
+    try {
+      const result = await runScaling({
+        ranges: [1, 7],
+        bookings: [10, 30],
+        tenants: [1, 2],
+        seconds: 0.3,
+        connections: 2,
+        out,
+        log: () => {},
+      });
+      expect(JSON.parse(await readFile(out, 'utf8')) as ScalingResult).toEqual(result);
+      expect(result.rows.map((r) => `${r.dimension} ${r.size}`)).toEqual([
+        'range (days) 1',
+        'range (days) 7',
+        'bookings on the resource 10',
+        'bookings on the resource 30',
+        'tenants 1',
+        'tenants 2',
+      ]);
+      for (const r of result.rows) {
+        expect(r.cachedP50).toBeGreaterThan(0);
+        expect(r.uncachedP50).toBeGreaterThan(0);
+      }
+      expect(result.rows.filter((r) => r.engineMs !== undefined)).toHaveLength(4);
+      expect(result.rows.filter((r) => r.listingUncachedP50 !== undefined)).toHaveLength(2);
+      expect(scalingTable(result)).toContain('| tenants | 2 |');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
