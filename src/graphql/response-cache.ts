@@ -13,7 +13,8 @@ export class CacheScope {
   readonly stamp: number;
   /** Root fields whose resolvers said their answer may be kept. */
   keepable = 0;
-  /** Last instant (epoch ms, inclusive) the answer is right for, the data unchanged. */
+  /** First and last instants (epoch ms, inclusive) the answer is right for, the data unchanged. */
+  from = Number.NEGATIVE_INFINITY;
   until = Number.POSITIVE_INFINITY;
 
   constructor(stamp: number) {
@@ -22,10 +23,12 @@ export class CacheScope {
 
   /**
    * Called by a root field's resolver whose answer depends only on the tenant's data (as the
-   * change feed covers it), the arguments and the caller, and on time only up to `until`.
+   * change feed covers it), the arguments and the caller, and on time only in that it holds
+   * from `computedAt` (the "now" it was computed for) up to `until`.
    */
-  keep(until: number): void {
+  keep(until: number, computedAt = Number.NEGATIVE_INFINITY): void {
     this.keepable++;
+    this.from = Math.max(this.from, computedAt);
     this.until = Math.min(this.until, until);
   }
 }
@@ -120,7 +123,8 @@ export function responseCachePlugin(
 
         async willSendResponse({ operation, response, contextValue }) {
           if (operation?.operation === 'mutation') {
-            if (contextValue.tenant) feed.touch(contextValue.tenant.id);
+            const changed = contextValue?.tenant;
+            if (changed) feed.touch(changed.id);
             else feed.touchAll();
             return;
           }
@@ -130,11 +134,12 @@ export function responseCachePlugin(
           if (scope.keepable !== rootFields) return;
           // Kept only if nothing of the tenant changed since before the request read anything.
           const version = feed.version(tenantId);
-          if (!feed.live || version > scope.stamp || scope.until < startedAt) return;
+          const from = Math.max(startedAt, scope.from);
+          if (!feed.live || version > scope.stamp || scope.until < from) return;
           const text = JSON.stringify(response.body.singleResult);
           cache.set(key, {
             version,
-            from: startedAt,
+            from,
             until: scope.until,
             // A plain copy: stringified again on every hit, and faster so than execution's
             // null-prototype objects.

@@ -196,6 +196,6 @@ export async function slots(
   const result = computeSlots(query);
   // The answer depends on the tenant's data, the arguments and time only: a repeat may be
   // answered from the response cache until the data changes or the clock passes this.
-  ctx.cache.keep(unchangedUntil(query, result));
+  ctx.cache.keep(unchangedUntil(query, result), query.now);
   return result;
 }
