@@ -46,7 +46,19 @@ export function observabilityPlugin(
   };
 }
 
+/** Apollo reuses the parsed document of a repeated query: each is visited once. */
+const introspecting = new WeakMap<DocumentNode, boolean>();
+
 function introspects(document: DocumentNode): boolean {
+  let known = introspecting.get(document);
+  if (known === undefined) {
+    known = visitsIntrospection(document);
+    introspecting.set(document, known);
+  }
+  return known;
+}
+
+function visitsIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {

@@ -151,6 +151,9 @@ describe('production', () => {
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const admin = await production.gql(introspect, {}, { tenant: 'prod', token: p.tenant.token });
     expect(admin.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    // The same document again (Apollo reuses it, and the gate remembers what it contains).
+    const again = await production.gql(introspect, {}, { tenant: 'prod' });
+    expect(again.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const typo = await production.gql('{ tenat { slug } }', {}, { tenant: 'prod' });
     expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
     const devTypo = await t.gql('{ tenat { slug } }', {}, { tenant: 'shop' });
