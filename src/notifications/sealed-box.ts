@@ -1,14 +1,24 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 
 /**
  * AES-256-GCM with a key derived from SECRET_KEY: how a manage token waits, encrypted, for
  * the confirmation email that carries it (the database otherwise keeps only its hash).
  */
 export class SealedBox {
-  readonly #key: Buffer;
+  /** A KeyObject made once: a Buffer key is turned into one on every cipher. */
+  readonly #key: KeyObject;
 
   constructor(secret: string) {
-    this.#key = createHash('sha256').update(`booking-api/sealed-box/v1\0${secret}`).digest();
+    this.#key = createSecretKey(
+      createHash('sha256').update(`booking-api/sealed-box/v1\0${secret}`).digest(),
+    );
   }
 
   seal(plaintext: string): string {
