@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
+import { SessionCache } from './access/session-cache.js';
 import type { Config } from './config.js';
 import { ChangeFeed } from './db/change-feed.js';
 import { openDatabase } from './db/database.js';
@@ -91,6 +92,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       metrics,
       feed,
       tenants: new TenantCache(feed),
+      sessions: new SessionCache(feed),
     };
     const schema = await createSchema();
     const { fastify } = await createHttpServer({ config, schema, services, logger });

@@ -4,23 +4,13 @@ import { requestError } from '../shared/errors.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import type { Actor } from './actor.js';
 import { ApiKey } from './api-key.entity.js';
-import type { Role } from './role.js';
 import { constantTimeEquals, sha256Hex, TOKEN_PREFIX } from './secrets.js';
+import type { SessionCache, SessionRow } from './session-cache.js';
 
 export interface Authentication {
   actor: Actor;
   /** The credential's own tenant (null for the platform operator). */
   tenant: Tenant | null;
-}
-
-interface SessionRow {
-  id: string;
-  tenant_id: string;
-  expires_ms: number;
-  revoked: boolean;
-  user_id: string;
-  role: Role;
-  email: string;
 }
 
 /** One message for every credential that does not work here, so none can be probed. */
@@ -41,6 +31,7 @@ export async function authenticate(
   config: Config,
   header: string | undefined,
   requestTenant: Tenant | null,
+  cache?: { sessions: SessionCache; stamp: number },
 ): Promise<Authentication | null> {
   if (header === undefined || header.trim() === '') return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -68,14 +59,20 @@ export async function authenticate(
     // Every signed-in request runs this: one plain row rather than two hydrated entities
     // (a third of a cached listing's CPU, docs/PERFORMANCE.md). By the unique token hash,
     // across tenants on purpose: the tenant is compared next.
-    const session: SessionRow | undefined = await em.getConnection().execute<SessionRow>(
-      `select s.id, s.tenant_id, (extract(epoch from s.expires_at) * 1000)::float8 as expires_ms,
-              s.revoked_at is not null as revoked, u.id as user_id, u.role, u.email
-         from "session" s join "app_user" u on u.id = s.user_id
-        where s.token_hash = ?`,
-      [sha256Hex(token)],
-      'get',
-    );
+    // Kept in memory while the change feed says nothing of the tenant changed (SessionCache).
+    const tokenHash = sha256Hex(token);
+    let session = cache?.sessions.get(tokenHash);
+    if (!session) {
+      session = await em.getConnection().execute<SessionRow>(
+        `select s.id, s.tenant_id, (extract(epoch from s.expires_at) * 1000)::float8 as expires_ms,
+                s.revoked_at is not null as revoked, u.id as user_id, u.role, u.email
+           from "session" s join "app_user" u on u.id = s.user_id
+          where s.token_hash = ?`,
+        [tokenHash],
+        'get',
+      );
+      if (session && cache) cache.sessions.set(tokenHash, session, cache.stamp);
+    }
     if (!session || session.revoked || session.expires_ms <= now.getTime()) {
       throw requestError('UNAUTHENTICATED', INVALID);
     }

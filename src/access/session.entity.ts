@@ -1,12 +1,13 @@
 import type { Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { User } from './user.entity.js';
 
 /** A login session. Only the SHA-256 of its opaque token is stored. */
 @TenantScoped()
-@Entity({ tableName: 'session' })
+@Entity({ tableName: 'session', triggers: changeTriggers('tenant_id') })
 export class Session extends TenantOwnedEntity<'revokedAt'> {
   @ManyToOne(() => User, { ref: true, deleteRule: 'cascade', index: true })
   user!: Ref<User>;

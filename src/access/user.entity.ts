@@ -1,11 +1,12 @@
 import { Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { Role } from './role.js';
 
 /** An admin user of one tenant. The email is unique within the tenant, stored lower-case. */
 @TenantScoped()
-@Entity({ tableName: 'app_user' })
+@Entity({ tableName: 'app_user', triggers: changeTriggers('tenant_id') })
 @Unique({ properties: ['tenant', 'email'] })
 export class User extends TenantOwnedEntity<'role'> {
   @Property({ length: 254 })

@@ -3,6 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../access/actor.js';
 import { authenticate } from '../access/authenticate.js';
+import type { SessionCache } from '../access/session-cache.js';
 import type { Config } from '../config.js';
 import type { ChangeFeed } from '../db/change-feed.js';
 import { TENANT_FILTER } from '../db/tenant-filter.js';
@@ -50,6 +51,7 @@ export interface AppServices {
   /** Hears of committed changes to tenants' data, for the read caches. */
   feed: ChangeFeed;
   tenants: TenantCache;
+  sessions: SessionCache;
 }
 
 export function forkForTenant(orm: MikroORM, tenantId: string | null): EntityManager {
@@ -74,7 +76,10 @@ export async function buildRequestContext(
     baseDomain: config.baseDomain,
   });
   let tenant = await resolveTenant(lookupEm, sources, { tenants: app.tenants, stamp: cache.stamp });
-  const auth = await authenticate(lookupEm, config, request.headers.authorization, tenant);
+  const auth = await authenticate(lookupEm, config, request.headers.authorization, tenant, {
+    sessions: app.sessions,
+    stamp: cache.stamp,
+  });
   if (!tenant && auth?.tenant) tenant = auth.tenant;
   if (tenant && !tenant.active) {
     throw requestError('TENANT_INACTIVE', `Tenant "${tenant.slug}" is not active`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLATFORM_TOKEN, startTestApp, type TestApp } from '../helpers/app.js';
+import { login, PLATFORM_TOKEN, startTestApp, type TestApp } from '../helpers/app.js';
 import { insertBooking } from '../helpers/bookings.js';
 import { sql } from '../helpers/database.js';
 import { book, everyDay, type Scenario, scenario } from '../helpers/scenario.js';
@@ -157,9 +157,9 @@ describe('the response cache', () => {
     };
     const first = await list(s.tenant.token);
     expect(first.statements).toBeGreaterThan(1);
-    // Only the credential is looked up again: sessions can be revoked at any moment.
+    // The session too is kept while nothing of the tenant changes: no statement at all.
     const again = await list(s.tenant.token);
-    expect(again).toEqual({ total: first.total, statements: 1 });
+    expect(again).toEqual({ total: first.total, statements: 0 });
     const booked = await book(t, s.tenant.slug, {
       serviceId: s.serviceId,
       startsAt: '2026-01-14T09:00:00Z',
@@ -168,6 +168,31 @@ describe('the response cache', () => {
     const after = await list(s.tenant.token);
     expect(after.total).toBe(first.total + 1);
     expect(after.statements).toBeGreaterThan(1);
+  });
+
+  it('refuses a session at once when it is signed out here, or revoked anywhere', async () => {
+    const me = '{ me { email } }';
+    const signedIn = async (token: string) =>
+      (await t.gql(me, {}, { tenant: s.tenant.slug, token })).errors?.[0]?.extensions?.code ?? 'OK';
+    const here = await login(t, s.tenant.slug, s.tenant.adminEmail, s.tenant.adminPassword);
+    expect(await signedIn(here)).toBe('OK');
+    expect(await signedIn(here)).toBe('OK');
+    const out = await t.gql('mutation { logout }', {}, { tenant: s.tenant.slug, token: here });
+    expect(out.errors).toBeUndefined();
+    expect(await signedIn(here)).toBe('UNAUTHENTICATED');
+
+    const elsewhere = await login(t, s.tenant.slug, s.tenant.adminEmail, s.tenant.adminPassword);
+    expect(await signedIn(elsewhere)).toBe('OK');
+    const before = feed().version(s.tenant.id);
+    await sql(
+      t.database,
+      'update session set revoked_at = now() where tenant_id = $1 and revoked_at is null and id <> (select id from session where tenant_id = $1 order by created_at limit 1)',
+      [s.tenant.id],
+    );
+    await waitFor('the revocation notice', async () => feed().version(s.tenant.id) > before, 5000);
+    expect(await signedIn(elsewhere)).toBe('UNAUTHENTICATED');
+    // The tenant's first session (the fixture's) was left alone.
+    expect(await signedIn(s.tenant.token)).toBe('OK');
   });
 
   it('never keeps an error', async () => {
