@@ -56,10 +56,10 @@ export async function authenticate(
   };
 
   if (token.startsWith(`${TOKEN_PREFIX.session}_`)) {
-    // Every signed-in request runs this: one plain row rather than two hydrated entities
-    // (a third of a cached listing's CPU, docs/PERFORMANCE.md). By the unique token hash,
-    // across tenants on purpose: the tenant is compared next.
-    // Kept in memory while the change feed says nothing of the tenant changed (SessionCache).
+    // Every signed-in request runs this: kept in memory while the change feed says nothing
+    // of the tenant changed (SessionCache), else one plain row rather than two hydrated
+    // entities (docs/PERFORMANCE.md). By the unique token hash, across tenants on purpose:
+    // the tenant is compared next.
     const tokenHash = sha256Hex(token);
     let session = cache?.sessions.get(tokenHash);
     if (!session) {

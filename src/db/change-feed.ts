@@ -5,12 +5,13 @@ import pg from 'pg';
 export const CHANGE_CHANNEL = 'tenant_data_changed';
 
 /**
- * Triggers for the entities whose rows the read caches are computed from (tenants, resources,
- * services, date overrides, blackouts, bookings): after every row written they notify the
- * row's tenant, `tenantColumn` naming it. NOTIFY is transactional, so a rolled-back change
- * sends nothing, and PostgreSQL folds repeats within one transaction. TRUNCATE is not
- * covered (the ORM cannot compare statement triggers with the database; the app never
- * truncates): an operator who truncates these tables restarts the servers.
+ * Triggers for the entities whose rows the read caches are computed from (tenants,
+ * resources, services, date overrides, blackouts, bookings, sessions, users): after every
+ * row written they notify the row's tenant, `tenantColumn` naming it. NOTIFY is
+ * transactional, so a rolled-back change sends nothing, and PostgreSQL folds repeats within
+ * one transaction. TRUNCATE is not covered (the ORM cannot compare statement triggers with
+ * the database; the app never truncates): an operator who truncates these tables restarts
+ * the servers.
  */
 export function changeTriggers(tenantColumn: 'id' | 'tenant_id'): TriggerDef[] {
   return [
@@ -23,6 +24,7 @@ export function changeTriggers(tenantColumn: 'id' | 'tenant_id'): TriggerDef[] {
     },
   ];
 }
+
 const FIRST_RETRY_MS = 250;
 const LAST_RETRY_MS = 10_000;
 
@@ -36,12 +38,12 @@ export interface ChangeFeedLog {
  * other process on the same database.
  *
  * One connection LISTENs to the channel the database's triggers notify on after every
- * committed change to tenants, resources, services, overrides, blackouts and bookings
- * (`changeTriggers`). Each tenant has a version: a number that grows whenever a
- * notification names the tenant, when this process itself changes the tenant's data
- * (`touch`, for read-your-writes before the notification arrives), and for every tenant at
- * once when the connection is lost or regained. A cache entry records the version it was
- * computed at and is used only while that is still the version.
+ * committed change to the tables `changeTriggers` is declared on. Each tenant has a
+ * version: a number that grows whenever a notification names the tenant, when this
+ * process itself changes the tenant's data (`touch`, for read-your-writes before the
+ * notification arrives), and for every tenant at once when the connection is lost or
+ * regained. A cache entry records the version it was computed at and is used only while
+ * that is still the version.
  *
  * While the connection is down (`live` false) nothing may be cached: a change committed
  * meanwhile would not be heard of.
