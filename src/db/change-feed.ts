@@ -164,3 +164,37 @@ export class ChangeFeed {
     this.#retryTimer.unref();
   }
 }
+
+/**
+ * Values kept in memory while the change feed says their tenant is unchanged: read after a
+ * request's `stamp`, kept only if the tenant has not changed since, and answered only while
+ * it still has not. Only values found are kept (a miss is looked up every time); past
+ * `maxEntries` the cache starts again.
+ */
+export class FeedCache<T> {
+  readonly #feed: ChangeFeed;
+  readonly #tenantOf: (value: T) => string;
+  readonly #maxEntries: number;
+  readonly #entries = new Map<string, { version: number; value: T }>();
+
+  constructor(feed: ChangeFeed, tenantOf: (value: T) => string, maxEntries = 10_000) {
+    this.#feed = feed;
+    this.#tenantOf = tenantOf;
+    this.#maxEntries = maxEntries;
+  }
+
+  get(key: string): T | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry || !this.#feed.live) return undefined;
+    if (entry.version !== this.#feed.version(this.#tenantOf(entry.value))) return undefined;
+    return entry.value;
+  }
+
+  /** Keeps `value`, read after `stamp` (ChangeFeed.stamp), unless its tenant changed since. */
+  set(key: string, value: T, stamp: number): void {
+    const version = this.#feed.version(this.#tenantOf(value));
+    if (!this.#feed.live || version > stamp) return;
+    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
+    this.#entries.set(key, { version, value });
+  }
+}
