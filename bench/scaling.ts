@@ -191,28 +191,30 @@ export async function runScaling(options: ScalingOptions): Promise<ScalingResult
       );
     };
 
-    for (const days of options.ranges) {
-      const requests = [{ tenant: ranged, body: slotsBody(ranged, days) }];
+    /** The same `slots` requests on the server without the cache, then on the one with it. */
+    const slotsBothWays = async (requests: Array<{ tenant: SeededTenant; body: string }>) => {
       const uncached = await measure(uncachedUrl, requests);
-      row({
-        dimension: 'range (days)',
-        size: days,
+      return {
         cachedP50: (await measure(cachedUrl, requests)).p50,
         uncachedP50: uncached.p50,
         uncachedRps: uncached.rps,
+      };
+    };
+
+    for (const days of options.ranges) {
+      row({
+        dimension: 'range (days)',
+        size: days,
+        ...(await slotsBothWays([{ tenant: ranged, body: slotsBody(ranged, days) }])),
         engineMs: await engineMedian(ranged, days),
       });
     }
     for (const count of options.bookings) {
       const t = byBookings.get(count) as SeededTenant;
-      const requests = [{ tenant: t, body: slotsBody(t, 31) }];
-      const uncached = await measure(uncachedUrl, requests);
       row({
         dimension: 'bookings on the resource',
         size: count,
-        cachedP50: (await measure(cachedUrl, requests)).p50,
-        uncachedP50: uncached.p50,
-        uncachedRps: uncached.rps,
+        ...(await slotsBothWays([{ tenant: t, body: slotsBody(t, 31) }])),
         engineMs: await engineMedian(t, 31),
         listingUncachedP50: (
           await measure(uncachedUrl, [
@@ -222,14 +224,12 @@ export async function runScaling(options: ScalingOptions): Promise<ScalingResult
       });
     }
     for (const n of options.tenants) {
-      const requests = fleet.slice(0, n).map((t) => ({ tenant: t, body: slotsBody(t, 31) }));
-      const uncached = await measure(uncachedUrl, requests);
       row({
         dimension: 'tenants',
         size: n,
-        cachedP50: (await measure(cachedUrl, requests)).p50,
-        uncachedP50: uncached.p50,
-        uncachedRps: uncached.rps,
+        ...(await slotsBothWays(
+          fleet.slice(0, n).map((t) => ({ tenant: t, body: slotsBody(t, 31) })),
+        )),
         rssMb: await rssMb(cachedServer.pid ?? 0),
       });
     }
