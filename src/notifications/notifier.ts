@@ -1,9 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Job } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Booking } from '../bookings/booking.entity.js';
 import { BookingStatus } from '../bookings/booking-status.js';
-import type { Service } from '../catalog/service.entity.js';
 import type { Config } from '../config.js';
 import { TENANT_FILTER } from '../db/tenant-filter.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
@@ -82,7 +82,7 @@ export class Notifier {
     tx: EntityManager,
     tenant: Tenant,
     booking: Booking,
-    service: Service,
+    service: { name: string },
     event: BookingEvent,
   ): Promise<void> {
     if (event.type !== 'created') booking.sequence += 1;
@@ -102,23 +102,41 @@ export class Notifier {
           }
         : {}),
     };
-    const created = recipients(event, booking, tenant).map(({ kind, recipient }) =>
-      tx.create(Notification, {
-        tenant,
-        booking,
-        kind,
-        recipient,
-        status: enabled ? NotificationStatus.QUEUED : NotificationStatus.SKIPPED,
-        payload:
-          event.type === 'created' && kind.endsWith('.customer')
-            ? { ...base, sealedManageToken: this.box.seal(event.manageToken) }
-            : base,
-      }),
+    const status = enabled ? NotificationStatus.QUEUED : NotificationStatus.SKIPPED;
+    const now = new Date();
+    const rows = recipients(event, booking, tenant).map(({ kind, recipient }) => ({
+      id: randomUUID(),
+      kind,
+      recipient,
+      payload: JSON.stringify(
+        event.type === 'created' && kind.endsWith('.customer')
+          ? { ...base, sealedManageToken: this.box.seal(event.manageToken) }
+          : base,
+      ),
+    }));
+    // One plain multi-row insert, not the unit of work: the rows are never changed in this
+    // transaction, so there is nothing to track (docs/PERFORMANCE.md).
+    await tx.getConnection().execute(
+      `insert into "notification" (id, created_at, updated_at, tenant_id, booking_id, kind,
+         recipient, status, attempts, payload)
+       values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, 0, ?::jsonb)').join(', ')}`,
+      rows.flatMap((r) => [
+        r.id,
+        now,
+        now,
+        tenant.id,
+        booking.id,
+        r.kind,
+        r.recipient,
+        status,
+        r.payload,
+      ]),
+      'run',
+      tx.getTransactionContext(),
     );
-    await tx.flush();
     if (!enabled) return;
-    for (const notification of created) {
-      await this.queue.enqueue(tx, { tenantId: tenant.id, notificationId: notification.id });
+    for (const row of rows) {
+      await this.queue.enqueue(tx, { tenantId: tenant.id, notificationId: row.id });
     }
   }
 

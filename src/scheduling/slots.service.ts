@@ -2,13 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Temporal } from 'temporal-polyfill';
 import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
 import type { Resource } from '../catalog/resource.entity.js';
-import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../http/context.js';
 import { ApiError, badArgument } from '../shared/errors.js';
 import { isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
-import type { MinuteWindow } from './local-time.js';
+import type { MinuteWindow, WeekdayWindow } from './local-time.js';
 import {
   computeSlots,
   type EngineService,
@@ -20,7 +19,24 @@ import {
 /** Longest range of local dates one `slots` request may ask for. */
 export const MAX_SLOT_RANGE_DAYS = 62;
 
-export function engineServiceOf(service: Service, tenant: Tenant): EngineService {
+/**
+ * What booking and slot computing need of a service. A `Service` entity is one; a bookable
+ * service read by `findBookableService` is a plain row of the same shape.
+ */
+export interface BookableService {
+  id: string;
+  name: string;
+  durationMinutes: number;
+  slotIntervalMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  capacity: number;
+  requiresConfirmation: boolean;
+  minimumNoticeMinutes: number | null;
+  maxAdvanceDays: number | null;
+}
+
+export function engineServiceOf(service: BookableService, tenant: Tenant): EngineService {
   return {
     id: service.id,
     durationMinutes: service.durationMinutes,
@@ -61,6 +77,9 @@ const EPOCH_MS = (column: string) => `(extract(epoch from ${column}) * 1000)::fl
 /** The statuses that occupy time, as an SQL list (fixed enum values, built once). */
 const ACTIVE_STATUSES_SQL = ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ');
 
+/** What the engine needs of a resource: which one, and its weekly opening pattern. */
+export type ResourceHours = Pick<Resource, 'id' | 'weeklyPattern'>;
+
 export interface LoadOptions {
   /** Leave this booking out of the busy spans (it is the one being moved). */
   excludeBookingId?: string;
@@ -76,8 +95,8 @@ export interface LoadOptions {
 export async function loadSlotQuery(
   em: EntityManager,
   tenant: Tenant,
-  service: Service,
-  resource: Resource,
+  service: BookableService,
+  resource: ResourceHours,
   range: { from: string; to: string; now: number },
   options: LoadOptions = {},
 ): Promise<SlotQuery> {
@@ -157,15 +176,59 @@ export async function loadSlotQuery(
   };
 }
 
-/** An active service of the tenant with its resource, in one statement; null when there is none. */
-export async function findBookableService(ctx: RequestContext, serviceId: string) {
-  requireTenant(ctx);
+interface BookableRow {
+  id: string;
+  name: string;
+  duration_minutes: number;
+  slot_interval_minutes: number;
+  buffer_before_minutes: number;
+  buffer_after_minutes: number;
+  capacity: number;
+  requires_confirmation: boolean;
+  minimum_notice_minutes: number | null;
+  max_advance_days: number | null;
+  resource_id: string;
+  weekly_pattern: WeekdayWindow[];
+}
+
+/**
+ * An active service of the tenant with its resource's hours, in one statement, as plain
+ * values (nothing here is changed, so nothing is tracked by the unit of work); null when
+ * there is none. The tenant is explicit: raw SQL applies no filters.
+ */
+export async function findBookableService(
+  ctx: RequestContext,
+  serviceId: string,
+): Promise<{ service: BookableService; resource: ResourceHours } | null> {
+  const tenant = requireTenant(ctx);
   if (!isId(serviceId)) return null;
-  return ctx.em.findOne(
-    Service,
-    { id: serviceId, active: true },
-    { populate: ['resource'], strategy: 'joined' },
+  const [row] = await ctx.em.getConnection().execute<BookableRow[]>(
+    `select s.id, s.name, s.duration_minutes,
+            coalesce(s.slot_interval_minutes, s.duration_minutes) as slot_interval_minutes,
+            s.buffer_before_minutes, s.buffer_after_minutes, s.capacity, s.requires_confirmation,
+            s.minimum_notice_minutes, s.max_advance_days, s.resource_id, r.weekly_pattern
+       from "service" s join "resource" r on r.id = s.resource_id and r.tenant_id = s.tenant_id
+      where s.tenant_id = ?::uuid and s.id = ?::uuid and s.active`,
+    [tenant.id, serviceId],
+    'all',
+    ctx.em.getTransactionContext(),
   );
+  if (!row) return null;
+  return {
+    service: {
+      id: row.id,
+      name: row.name,
+      durationMinutes: row.duration_minutes,
+      slotIntervalMinutes: row.slot_interval_minutes,
+      bufferBeforeMinutes: row.buffer_before_minutes,
+      bufferAfterMinutes: row.buffer_after_minutes,
+      capacity: row.capacity,
+      requiresConfirmation: row.requires_confirmation,
+      minimumNoticeMinutes: row.minimum_notice_minutes,
+      maxAdvanceDays: row.max_advance_days,
+    },
+    resource: { id: row.resource_id, weeklyPattern: row.weekly_pattern },
+  };
 }
 
 /** Public: the free slots of an active service over local dates from..to (inclusive). */
@@ -183,12 +246,12 @@ export async function slots(
       `from..to may span at most ${MAX_SLOT_RANGE_DAYS} days (got ${days})`,
     );
   }
-  const service = await findBookableService(ctx, serviceId);
-  if (!service) {
+  const bookable = await findBookableService(ctx, serviceId);
+  if (!bookable) {
     throw new ApiError('NOT_FOUND', `No active service ${serviceId}`, { field: ['serviceId'] });
   }
   const tenant = requireTenant(ctx);
-  const query = await loadSlotQuery(ctx.em, tenant, service, service.resource.getEntity(), {
+  const query = await loadSlotQuery(ctx.em, tenant, bookable.service, bookable.resource, {
     from,
     to,
     now: ctx.now(),
