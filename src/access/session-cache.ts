@@ -13,13 +13,13 @@ export interface SessionRow {
 }
 
 /**
- * Sessions by the hash of their token, kept while the change feed says their tenant is
- * unchanged: the feed covers the session and user tables, so a logout, a revocation or a
- * change of role anywhere drops them. Expiry is still checked on every request by the
+ * Sessions by the hash of their token, kept while the change feed says their tenant's
+ * sessions, users and tenant row are unchanged: a logout, a revocation or a change of role
+ * anywhere drops them, a booking does not. Expiry is still checked on every request by the
  * caller, against the clock.
  */
 export class SessionCache extends FeedCache<SessionRow> {
   constructor(feed: ChangeFeed) {
-    super(feed, (row) => row.tenant_id);
+    super(feed, (row) => row.tenant_id, ['session', 'app_user', 'tenant']);
   }
 }

@@ -108,6 +108,7 @@ export class BookingResolver {
     @Ctx() ctx: RequestContext,
     @Arg('input', () => CreateBookingInput) input: CreateBookingInput,
   ): Promise<CreateBookingPayload> {
+    ctx.cache.writes('booking');
     await limitPublicWrite(ctx);
     const payload = new CreateBookingPayload();
     const result = await bookings.createBooking(ctx, input);
@@ -126,6 +127,7 @@ export class BookingResolver {
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
   ): Promise<BookingPayload> {
+    ctx.cache.writes('booking');
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -140,6 +142,7 @@ export class BookingResolver {
     @Arg('id', () => ID) id: string,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
   ): Promise<BookingPayload> {
+    ctx.cache.writes('booking');
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -154,6 +157,7 @@ export class BookingResolver {
     @Arg('id', () => ID) id: string,
     @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
   ): Promise<BookingPayload> {
+    ctx.cache.writes('booking');
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -167,6 +171,7 @@ export class BookingResolver {
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
   ): Promise<BookingPayload> {
+    ctx.cache.writes('booking');
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -180,6 +185,7 @@ export class BookingResolver {
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
   ): Promise<BookingPayload> {
+    ctx.cache.writes('booking');
     return toPayload(new BookingPayload(), 'booking', await bookings.transition(ctx, id, 'noShow'));
   }
 
@@ -189,6 +195,7 @@ export class BookingResolver {
     @Arg('token', () => String) token: string,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
   ): Promise<BookingPayload> {
+    ctx.cache.writes('booking');
     await limitPublicWrite(ctx);
     return toPayload(
       new BookingPayload(),
@@ -203,6 +210,7 @@ export class BookingResolver {
     @Arg('token', () => String) token: string,
     @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
   ): Promise<BookingPayload> {
+    ctx.cache.writes('booking');
     await limitPublicWrite(ctx);
     return toPayload(
       new BookingPayload(),

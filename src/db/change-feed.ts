@@ -1,17 +1,17 @@
 import type { TriggerDef } from '@mikro-orm/core';
 import pg from 'pg';
 
-/** The channel the change triggers notify on (payload: a tenant id). */
+/** The channel the change triggers notify on (payload: `<table>:<tenant id>`). */
 export const CHANGE_CHANNEL = 'tenant_data_changed';
 
 /**
  * Triggers for the entities whose rows the read caches are computed from (tenants,
  * resources, services, date overrides, blackouts, bookings, sessions, users): after every
- * row written they notify the row's tenant, `tenantColumn` naming it. NOTIFY is
- * transactional, so a rolled-back change sends nothing, and PostgreSQL folds repeats within
- * one transaction. TRUNCATE is not covered (the ORM cannot compare statement triggers with
- * the database; the app never truncates): an operator who truncates these tables restarts
- * the servers.
+ * row written they notify the table and the row's tenant, `tenantColumn` naming it. NOTIFY
+ * is transactional, so a rolled-back change sends nothing, and PostgreSQL folds repeats
+ * within one transaction. TRUNCATE is not covered (the ORM cannot compare statement triggers
+ * with the database; the app never truncates): an operator who truncates these tables
+ * restarts the servers.
  */
 export function changeTriggers(tenantColumn: 'id' | 'tenant_id'): TriggerDef[] {
   return [
@@ -20,7 +20,7 @@ export function changeTriggers(tenantColumn: 'id' | 'tenant_id'): TriggerDef[] {
       timing: 'after',
       events: ['insert', 'update', 'delete'],
       forEach: 'row',
-      body: `perform pg_notify('${CHANGE_CHANNEL}', coalesce(new.${tenantColumn}, old.${tenantColumn})::text); return null;`,
+      body: `perform pg_notify('${CHANGE_CHANNEL}', tg_table_name || ':' || coalesce(new.${tenantColumn}, old.${tenantColumn})::text); return null;`,
     },
   ];
 }
@@ -42,8 +42,9 @@ export interface ChangeFeedLog {
  * version: a number that grows whenever a notification names the tenant, when this
  * process itself changes the tenant's data (`touch`, for read-your-writes before the
  * notification arrives), and for every tenant at once when the connection is lost or
- * regained. A cache entry records the version it was computed at and is used only while
- * that is still the version.
+ * regained. The version is also kept per table, so a cache of tenants or sessions stays
+ * valid while bookings are made. A cache entry records the version it was computed at and
+ * is used only while that is still the version.
  *
  * While the connection is down (`live` false) nothing may be cached: a change committed
  * meanwhile would not be heard of.
@@ -55,7 +56,12 @@ export class ChangeFeed {
   #counter = 0;
   /** Version of every tenant that has not changed on its own since the last reset. */
   #resetAt = 0;
+  /** Per tenant: its last change to any table. */
   readonly #changedAt = new Map<string, number>();
+  /** Per tenant: its last change to tables not named (this process's own unnamed writes). */
+  readonly #wholeAt = new Map<string, number>();
+  /** Per table and tenant (`<table>:<tenant id>`): its last change to that table. */
+  readonly #tableAt = new Map<string, number>();
   #client: pg.Client | null = null;
   #live = false;
   #stopped = false;
@@ -77,14 +83,28 @@ export class ChangeFeed {
     return this.#counter;
   }
 
-  /** The tenant's current version (see the class comment). */
-  version(tenantId: string): number {
-    return Math.max(this.#changedAt.get(tenantId) ?? 0, this.#resetAt);
+  /**
+   * The tenant's current version (see the class comment): of all its data, or with `tables`,
+   * of its rows in those tables only.
+   */
+  version(tenantId: string, tables?: readonly string[]): number {
+    if (!tables) return Math.max(this.#changedAt.get(tenantId) ?? 0, this.#resetAt);
+    let version = Math.max(this.#wholeAt.get(tenantId) ?? 0, this.#resetAt);
+    for (const table of tables) {
+      version = Math.max(version, this.#tableAt.get(`${table}:${tenantId}`) ?? 0);
+    }
+    return version;
   }
 
-  /** This process changed the tenant's data: stale right away, not when the notification arrives. */
-  touch(tenantId: string): void {
-    this.#changedAt.set(tenantId, ++this.#counter);
+  /**
+   * This process changed the tenant's data (in `tables` only, when named): stale right away,
+   * not when the notification arrives.
+   */
+  touch(tenantId: string, tables?: readonly string[]): void {
+    const version = ++this.#counter;
+    this.#changedAt.set(tenantId, version);
+    if (!tables) this.#wholeAt.set(tenantId, version);
+    else for (const table of tables) this.#tableAt.set(`${table}:${tenantId}`, version);
   }
 
   /** This process changed data of tenants it cannot name (platform operations): all stale. */
@@ -109,6 +129,8 @@ export class ChangeFeed {
   #resetAll(): void {
     this.#resetAt = ++this.#counter;
     this.#changedAt.clear();
+    this.#wholeAt.clear();
+    this.#tableAt.clear();
   }
 
   async #connect(): Promise<void> {
@@ -119,8 +141,12 @@ export class ChangeFeed {
     });
     client.on('notification', (message) => {
       if (message.channel !== CHANGE_CHANNEL) return;
-      if (!message.payload) this.#resetAll();
-      else this.touch(message.payload);
+      const payload = message.payload ?? '';
+      const colon = payload.indexOf(':');
+      if (!payload) this.#resetAll();
+      // A payload without a table (a trigger from before tables were named): the whole tenant.
+      else if (colon < 0) this.touch(payload);
+      else this.touch(payload.slice(colon + 1), [payload.slice(0, colon)]);
     });
     client.on('error', (err) => this.#lost(client, err));
     client.on('end', () => this.#lost(client, new Error('connection ended')));
@@ -166,33 +192,45 @@ export class ChangeFeed {
 }
 
 /**
- * Values kept in memory while the change feed says their tenant is unchanged: read after a
- * request's `stamp`, kept only if the tenant has not changed since, and answered only while
- * it still has not. Only values found are kept (a miss is looked up every time); past
- * `maxEntries` the cache starts again.
+ * Values kept in memory while the change feed says their tenant's rows in `tables` are
+ * unchanged: read after a request's `stamp`, kept only if those rows have not changed since,
+ * and answered only while they still have not. Only values found are kept (a miss is looked
+ * up every time); past `maxEntries` the cache starts again.
  */
 export class FeedCache<T> {
   readonly #feed: ChangeFeed;
   readonly #tenantOf: (value: T) => string;
+  readonly #tables: readonly string[];
   readonly #maxEntries: number;
   readonly #entries = new Map<string, { version: number; value: T }>();
 
-  constructor(feed: ChangeFeed, tenantOf: (value: T) => string, maxEntries = 10_000) {
+  /** `tables`: the tables the values are read from; changes elsewhere leave them valid. */
+  constructor(
+    feed: ChangeFeed,
+    tenantOf: (value: T) => string,
+    tables: readonly string[],
+    maxEntries = 10_000,
+  ) {
     this.#feed = feed;
     this.#tenantOf = tenantOf;
+    this.#tables = tables;
     this.#maxEntries = maxEntries;
   }
 
   get(key: string): T | undefined {
     const entry = this.#entries.get(key);
     if (!entry || !this.#feed.live) return undefined;
-    if (entry.version !== this.#feed.version(this.#tenantOf(entry.value))) return undefined;
+    if (entry.version !== this.#version(entry.value)) return undefined;
     return entry.value;
   }
 
-  /** Keeps `value`, read after `stamp` (ChangeFeed.stamp), unless its tenant changed since. */
+  #version(value: T): number {
+    return this.#feed.version(this.#tenantOf(value), this.#tables);
+  }
+
+  /** Keeps `value`, read after `stamp` (ChangeFeed.stamp), unless its tables changed since. */
   set(key: string, value: T, stamp: number): void {
-    const version = this.#feed.version(this.#tenantOf(value));
+    const version = this.#version(value);
     if (!this.#feed.live || version > stamp) return;
     if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
     this.#entries.set(key, { version, value });

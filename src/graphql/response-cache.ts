@@ -17,8 +17,24 @@ export class CacheScope {
   from = Number.NEGATIVE_INFINITY;
   until = Number.POSITIVE_INFINITY;
 
+  /** Root fields of a mutation that named the tables they write (`writes`). */
+  narrowed = 0;
+  /** The tables they named. */
+  readonly written = new Set<string>();
+
   constructor(stamp: number) {
     this.stamp = stamp;
+  }
+
+  /**
+   * Called by a mutation's resolver that writes, of the tables the change feed watches, only
+   * `tables`: when every root field of the mutation says so, this process makes only those
+   * stale at once (the tenant and session caches survive a booking). Otherwise all of the
+   * tenant's data is.
+   */
+  writes(...tables: string[]): void {
+    this.narrowed++;
+    for (const table of tables) this.written.add(table);
   }
 
   /**
@@ -124,8 +140,11 @@ export function responseCachePlugin(
         async willSendResponse({ operation, response, contextValue }) {
           if (operation?.operation === 'mutation') {
             const changed = contextValue?.tenant;
-            if (changed) feed.touch(changed.id);
-            else feed.touchAll();
+            const scope = contextValue?.cache;
+            if (!changed) feed.touchAll();
+            else if (scope && scope.narrowed > 0 && scope.narrowed === rootFieldCount(operation))
+              feed.touch(changed.id, [...scope.written]);
+            else feed.touch(changed.id);
             return;
           }
           if (!key || hit) return;

@@ -8,14 +8,15 @@ const keyOf = (source: TenantSource) =>
 
 /**
  * The tenants that requests name (by slug or subdomain), kept in memory while the change
- * feed says they are unchanged, so that resolving a request's tenant does not cost a
- * statement. Only tenants found are kept; an unknown name is looked up every time.
+ * feed says their rows are unchanged (changes to other tables, bookings say, do not count),
+ * so that resolving a request's tenant does not cost a statement. Only tenants found are
+ * kept; an unknown name is looked up every time.
  */
 export class TenantCache {
   readonly #kept: FeedCache<EntityDTO<Tenant>>;
 
   constructor(feed: ChangeFeed) {
-    this.#kept = new FeedCache(feed, (data) => data.id);
+    this.#kept = new FeedCache(feed, (data) => data.id, ['tenant']);
   }
 
   /** The tenant the source names, as a new entity managed by `em`; undefined when not kept. */

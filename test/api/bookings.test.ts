@@ -96,6 +96,56 @@ describe('createBooking', () => {
     expect(slots.data?.slots).toHaveLength(7);
   });
 
+  it("runs the statements the bench's raw-SQL baseline runs, and no others", async () => {
+    // bench/bench.ts measures createBooking against these statements done with pg directly.
+    const quiet = await scenario(t, 'statements', {
+      windows: weekdays('09:00', '17:00'),
+      // No notification jobs: their worker shares the ORM and would add statements.
+      tenant: { emailEnabled: false },
+    });
+    const date = nextMonday();
+    await book(t, quiet.tenant.slug, { serviceId: quiet.serviceId, startsAt: at(date, '09:00') });
+    const statements = await t.statementsDuring(async () => {
+      // The bench's document: nothing beyond the booking's id, so no loader reads.
+      const res = await t.gql<{ createBooking: { booking: { id: string } | null } }>(
+        'mutation ($i: CreateBookingInput!) { createBooking(input: $i) { booking { id } userErrors { code } } }',
+        {
+          i: {
+            serviceId: quiet.serviceId,
+            startsAt: at(date, '10:00'),
+            customer: { name: 'Ada', email: 'ada@example.com' },
+          },
+        },
+        { tenant: quiet.tenant.slug },
+      );
+      expect(res.data?.createBooking.booking?.id).toBeTruthy();
+    });
+    const expected = [
+      /^select s\.id, .* from "service" s join "resource" r /,
+      /^begin$/,
+      /^select weekly_pattern from "resource" .* for update$/,
+      /from "date_override" where/,
+      /from "blackout" where/,
+      /from "booking" where/,
+      /^insert into "booking" /,
+      /^insert into "audit_event" /,
+      /^insert into "notification" .* values \(.*\), \(.*\)$/,
+      /^commit$/,
+    ];
+    // The logged form: "[query] <sql> [took ...]" with colours; whitespace folded.
+    const sqls = statements.map((line) =>
+      line
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal colour codes
+        .replace(/\u001b\[[0-9;]*m/g, '')
+        .replace(/^\[query\] /, '')
+        .replace(/ \[took .*$/, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+    expect(sqls).toHaveLength(expected.length);
+    sqls.forEach((sql, i) => expect(sql).toMatch(expected[i] as RegExp));
+  });
+
   it('creates PENDING bookings for a service that needs confirmation', async () => {
     const date = nextMonday();
     const res = await book(t, slug(), { serviceId: confirmServiceId, startsAt: at(date, '11:00') });

@@ -170,6 +170,57 @@ describe('the response cache', () => {
     expect(after.statements).toBeGreaterThan(1);
   });
 
+  it('keeps tenants and sessions while only bookings change, and not once their own rows do', async () => {
+    const LIST = '{ bookings(first: 5) { totalCount } }';
+    const reads = async () => {
+      let total = -1;
+      const statements = await t.statementsDuring(async () => {
+        const res = await t.gql<{ bookings: { totalCount: number } }>(
+          LIST,
+          {},
+          { tenant: s.tenant.slug, token: s.tenant.token },
+        );
+        if (res.errors) throw new Error(JSON.stringify(res.errors));
+        total = res.data?.bookings.totalCount ?? -1;
+      });
+      const of = (table: string) =>
+        statements.filter((sql) => new RegExp(`from "${table}"`).test(sql)).length;
+      return { total, tenant: of('tenant'), session: of('session'), booking: of('booking') };
+    };
+    const first = await reads();
+    expect(await reads()).toEqual({ total: first.total, tenant: 0, session: 0, booking: 0 });
+
+    // A booking made here: the listing is computed again, the tenant and session are not read.
+    const booked = await book(t, s.tenant.slug, {
+      serviceId: s.serviceId,
+      startsAt: '2026-01-15T09:00:00Z',
+    });
+    expect(booked.data?.createBooking.userErrors).toEqual([]);
+    const afterHere = await reads();
+    expect(afterHere).toMatchObject({ total: first.total + 1, tenant: 0, session: 0 });
+    expect(afterHere.booking).toBeGreaterThan(0);
+
+    // A booking written elsewhere: the same, once its notification arrives.
+    let before = feed().version(s.tenant.id);
+    await insertBooking(t.database, {
+      tenantId: s.tenant.id,
+      serviceId: s.serviceId,
+      resourceId: s.resourceId,
+      startsAt: '2026-01-15T10:00:00Z',
+      durationMinutes: 60,
+    });
+    await waitFor('the booking notice', async () => feed().version(s.tenant.id) > before, 5000);
+    const afterElsewhere = await reads();
+    expect(afterElsewhere).toMatchObject({ total: first.total + 2, tenant: 0, session: 0 });
+    expect(afterElsewhere.booking).toBeGreaterThan(0);
+
+    // The tenant's own row changed elsewhere: it is read again, and so is the session.
+    before = feed().version(s.tenant.id);
+    await sql(t.database, "update tenant set name = name || ' ' where id = $1", [s.tenant.id]);
+    await waitFor('the tenant notice', async () => feed().version(s.tenant.id) > before, 5000);
+    expect(await reads()).toMatchObject({ total: first.total + 2, tenant: 1, session: 1 });
+  });
+
   it('refuses a session at once when it is signed out here, or revoked anywhere', async () => {
     const me = '{ me { email } }';
     const signedIn = async (token: string) =>
