@@ -13,7 +13,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { introspectionGatePlugin, observabilityPlugin } from '../graphql/plugins.js';
-import { responseCachePlugin } from '../graphql/response-cache.js';
+import { responseCachePlugin, stringifyCachedResult } from '../graphql/response-cache.js';
 import { registerConsole } from './console.js';
 import { type AppServices, buildRequestContext, type RequestContext } from './context.js';
 import { registerExportRoutes } from './exports.js';
@@ -94,6 +94,7 @@ export async function createHttpServer(options: {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     ...armor,
+    stringifyResult: stringifyCachedResult,
     plugins: [
       // graphql-armor is typed against Apollo's CommonJS build, this file against its ESM
       // build: the same plugin interface, seen twice by the compiler.
