@@ -67,7 +67,9 @@ export async function buildRequestContext(
   const { orm, config } = app;
   // Before the first read: a change committed after this makes the answer unkeepable.
   const cache = new CacheScope(app.feed.stamp());
-  const lookupEm = orm.em.fork({ clear: true });
+  // One unit of work for the whole request: the tenant and the caller are looked up in it
+  // (tenant-owned lookups there pass `filters: false`), then the tenant filter is set.
+  const em = orm.em.fork({ clear: true });
   const pathSlug = (request.params as { slug?: string } | undefined)?.slug;
   const sources = tenantSources({
     host: request.headers.host,
@@ -75,8 +77,8 @@ export async function buildRequestContext(
     pathSlug,
     baseDomain: config.baseDomain,
   });
-  let tenant = await resolveTenant(lookupEm, sources, { tenants: app.tenants, stamp: cache.stamp });
-  const auth = await authenticate(lookupEm, config, request.headers.authorization, tenant, {
+  let tenant = await resolveTenant(em, sources, { tenants: app.tenants, stamp: cache.stamp });
+  const auth = await authenticate(em, config, request.headers.authorization, tenant, {
     sessions: app.sessions,
     stamp: cache.stamp,
   });
@@ -85,12 +87,11 @@ export async function buildRequestContext(
     throw requestError('TENANT_INACTIVE', `Tenant "${tenant.slug}" is not active`);
   }
 
-  const em = forkForTenant(orm, tenant?.id ?? null);
-  const managedTenant = tenant ? em.merge(tenant) : null;
+  if (tenant) em.setFilterParams(TENANT_FILTER, { tenantId: tenant.id });
   return {
     requestId: String(request.id ?? randomUUID()),
     em,
-    tenant: managedTenant,
+    tenant,
     actor: auth?.actor ?? null,
     loaders: createLoaders(em),
     config,
