@@ -143,7 +143,7 @@ describe('createBooking', () => {
         .trim(),
     );
     expect(sqls).toHaveLength(expected.length);
-    sqls.forEach((sql, i) => expect(sql).toMatch(expected[i] as RegExp));
+    for (const [i, sql] of sqls.entries()) expect(sql).toMatch(expected[i] as RegExp);
   });
 
   it('creates PENDING bookings for a service that needs confirmation', async () => {
