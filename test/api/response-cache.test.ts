@@ -40,6 +40,20 @@ async function measured(date: string): Promise<{ statements: number; starts: str
 
 const feed = () => t.app.services.feed;
 
+/** A booking written by another writer (SQL), once its change notification has arrived. */
+async function bookedElsewhere(startsAt: string): Promise<void> {
+  const before = feed().version(s.tenant.id);
+  await insertBooking(t.database, {
+    tenantId: s.tenant.id,
+    serviceId: s.serviceId,
+    resourceId: s.resourceId,
+    startsAt,
+    durationMinutes: 60,
+  });
+  // The trigger's notification reaches the server's listener shortly after the commit.
+  await waitFor('the change notification', async () => feed().version(s.tenant.id) > before, 5000);
+}
+
 beforeAll(async () => {
   t = await startTestApp({}, { clock: () => now });
   s = await scenario(t, 'cached', { windows: everyDay('09:00', '12:00') });
@@ -73,20 +87,7 @@ describe('the response cache', () => {
 
   it('hears of changes committed elsewhere (another process, a SQL console)', async () => {
     expect(await startsOn('2026-01-08')).toEqual(['09:00', '10:00', '11:00']);
-    const before = feed().version(s.tenant.id);
-    await insertBooking(t.database, {
-      tenantId: s.tenant.id,
-      serviceId: s.serviceId,
-      resourceId: s.resourceId,
-      startsAt: '2026-01-08T11:00:00Z',
-      durationMinutes: 60,
-    });
-    // The trigger's notification reaches the server's listener shortly after the commit.
-    await waitFor(
-      'the change notification',
-      async () => feed().version(s.tenant.id) > before,
-      5000,
-    );
+    await bookedElsewhere('2026-01-08T11:00:00Z');
     const after = await measured('2026-01-08');
     expect(after.starts).toEqual(['09:00', '10:00']);
     expect(after.statements).toBeGreaterThan(0);
@@ -201,21 +202,13 @@ describe('the response cache', () => {
     expect(afterHere.booking).toBeGreaterThan(0);
 
     // A booking written elsewhere: the same, once its notification arrives.
-    let before = feed().version(s.tenant.id);
-    await insertBooking(t.database, {
-      tenantId: s.tenant.id,
-      serviceId: s.serviceId,
-      resourceId: s.resourceId,
-      startsAt: '2026-01-15T10:00:00Z',
-      durationMinutes: 60,
-    });
-    await waitFor('the booking notice', async () => feed().version(s.tenant.id) > before, 5000);
+    await bookedElsewhere('2026-01-15T10:00:00Z');
     const afterElsewhere = await reads();
     expect(afterElsewhere).toMatchObject({ total: first.total + 2, tenant: 0, session: 0 });
     expect(afterElsewhere.booking).toBeGreaterThan(0);
 
     // The tenant's own row changed elsewhere: it is read again, and so is the session.
-    before = feed().version(s.tenant.id);
+    const before = feed().version(s.tenant.id);
     await sql(t.database, "update tenant set name = name || ' ' where id = $1", [s.tenant.id]);
     await waitFor('the tenant notice', async () => feed().version(s.tenant.id) > before, 5000);
     expect(await reads()).toMatchObject({ total: first.total + 2, tenant: 1, session: 1 });
