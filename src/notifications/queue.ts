@@ -1,10 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { fromKysely, type Job, PgBoss } from 'pg-boss';
+import { fromKysely, type Job, type JobResult, PgBoss } from 'pg-boss';
 import type { Config } from '../config.js';
 
 export const SEND_QUEUE = 'notification-send';
 export const DEAD_QUEUE = 'notification-dead';
 const HEARTBEAT_SECONDS = 10;
+/** Send workers in each process, each sending one message at a time. */
+export const SEND_WORKERS = 2;
+/** Send jobs a worker takes at once (and sends one after another). */
+const SEND_BATCH = 10;
 
 export interface SendJob {
   tenantId: string;
@@ -64,11 +68,31 @@ export class NotificationQueue {
     handler: (job: Job<SendJob>) => Promise<void>,
     onDead: (job: Job<SendJob>) => Promise<void>,
   ): Promise<void> {
+    // Batches so that a backlog drains at SMTP's pace: a full batch is followed by the next
+    // fetch at once, not by the polling interval. Within a batch the jobs are sent one at a
+    // time, so a worker never has more than one message between SMTP's 250 and its SENT
+    // record; each job completes or fails (and is retried) on its own.
     await this.#boss.work<SendJob>(
       SEND_QUEUE,
-      { batchSize: 1, localConcurrency: 2, pollingIntervalSeconds: 1 },
-      async ([job]) => {
-        if (job) await handler(job);
+      {
+        batchSize: SEND_BATCH,
+        burstWhenBatchFull: true,
+        perJobResults: true,
+        localConcurrency: SEND_WORKERS,
+        pollingIntervalSeconds: 1,
+      },
+      async (jobs) => {
+        const results: JobResult[] = [];
+        for (const job of jobs) {
+          try {
+            await handler(job);
+            results.push({ id: job.id, status: 'completed' });
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            results.push({ id: job.id, status: 'failed', output: { message } });
+          }
+        }
+        return results;
       },
     );
     await this.#boss.work<SendJob>(
