@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
+import { SEND_WORKERS } from './queue.js';
 
 export interface OutgoingMail {
   /** Stable per notification, so that a repeat is recognisably the same message. */
@@ -38,9 +39,18 @@ function message(config: Config, mail: OutgoingMail): SendMailOptions {
   };
 }
 
-/** SMTP with the configured TLS and credentials, and time limits so a dead server fails fast. */
+/**
+ * SMTP with the configured TLS and credentials, and time limits so a dead server fails fast.
+ * Pooled: a connection is kept open between messages (as many as the queue sends at once),
+ * because opening one costs the server's greeting wait, about 100 ms with `smtp-server` and
+ * seconds behind a greeting delay like Postfix's postscreen: unpooled, a backlog drained at
+ * 16 emails/s in the bench. A dropped connection fails only the message on it, which the
+ * queue retries.
+ */
 function smtpMailer(config: Config, smtp: NonNullable<Config['smtp']>): Mailer {
   const transport: Transporter = nodemailer.createTransport({
+    pool: true,
+    maxConnections: SEND_WORKERS,
     host: smtp.host,
     port: smtp.port,
     secure: smtp.tls === 'implicit',

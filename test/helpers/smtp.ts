@@ -34,6 +34,9 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      // stop() drops open connections (the app keeps a pool of them) after this long, as a
+      // server going down would, instead of waiting 30 s for the client to hang up.
+      closeTimeout: 100,
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
