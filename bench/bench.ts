@@ -13,6 +13,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
 import { Resource } from '../src/catalog/resource.entity.js';
 import { Service } from '../src/catalog/service.entity.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
@@ -31,6 +32,8 @@ export interface BenchOptions {
   bookingsPerTenant: number;
   /** Bookings in the export tenant (10 000). */
   exportBookings: number;
+  /** Bookings made at once on a server that emails, two notifications each (100). */
+  drainBookings: number;
   /** Seconds per load test (5). */
   seconds: number;
   connections: number;
@@ -43,6 +46,7 @@ export const FULL: Omit<BenchOptions, 'out'> = {
   extraTenants: 50,
   bookingsPerTenant: 400,
   exportBookings: 10_000,
+  drainBookings: 100,
   seconds: 5,
   connections: 10,
 };
@@ -690,6 +694,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ok: endRss < 250,
     });
 
+    // Notification drain: the other servers stop first (they do not email, and their
+    // workers would mark the jobs SKIPPED), then one that emails to a local SMTP server
+    // takes a burst of bookings; measured from the first booking to the last message in.
+    await stopServer(uncachedServer);
+    await stopServer(server);
+    const drained = await measureDrain(databaseUrl, options.drainBookings);
+    figure({
+      name: `notification drain, ${drained.emails} emails to a local SMTP server`,
+      value: drained.perSecond,
+      unit: 'emails/s',
+    });
+
     const result: BenchResult = {
       machine: {
         cpus: cpus().length,
@@ -702,6 +718,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         extraTenants: options.extraTenants,
         bookingsPerTenant: options.bookingsPerTenant,
         exportBookings: options.exportBookings,
+        drainBookings: options.drainBookings,
         seconds: options.seconds,
         connections: options.connections,
       },
@@ -719,6 +736,82 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     await stopServer(server);
     await embedded.stop();
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts a server that emails (to an SMTP server of the bench's own that only counts), makes
+ * `bookings` bookings at once in a new tenant (two notifications each), and measures from
+ * the first booking to the last message received.
+ */
+async function measureDrain(
+  databaseUrl: string,
+  bookings: number,
+): Promise<{ emails: number; perSecond: number }> {
+  let received = 0;
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    // No reverse DNS for each connection: the figure is the server's, not the sink's.
+    disableReverseLookup: true,
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        received++;
+        callback();
+      });
+    },
+  });
+  const smtpPort = await freePort();
+  await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
+  const port = await freePort();
+  const emailing = await startServer(databaseUrl, port, {
+    EMAIL_ENABLED: 'true',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtpPort),
+    SMTP_TLS: 'none',
+  });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    const tenant = await seedTenant(url, 'drain');
+    const starts: string[] = [];
+    for (let d = 1; starts.length < bookings; d++) {
+      if (new Date(`${dayFromNow(d)}T00:00:00Z`).getUTCDay() === 0) continue;
+      for (let h = 9; h < 17 && starts.length < bookings; h++)
+        for (const m of ['00', '30'])
+          if (starts.length < bookings)
+            starts.push(`${dayFromNow(d)}T${String(h).padStart(2, '0')}:${m}:00Z`);
+    }
+    const emails = 2 * bookings;
+    const started = performance.now();
+    const made = await Promise.all(
+      starts.map((startsAt, i) =>
+        gql<{ createBooking: { booking: { id: string } | null } }>(
+          url,
+          'mutation ($i: CreateBookingInput!) { createBooking(input: $i) { booking { id } userErrors { code } } }',
+          {
+            i: {
+              serviceId: tenant.short,
+              startsAt,
+              customer: { name: `Drain ${i}`, email: `d${i}@bench.example` },
+            },
+          },
+          { 'x-tenant': tenant.slug },
+        ),
+      ),
+    );
+    const refused = made.filter((r) => !r.createBooking.booking).length;
+    if (refused) throw new Error(`${refused} of the drain's bookings were refused`);
+    const deadline = Date.now() + 300_000;
+    while (received < emails) {
+      if (Date.now() > deadline) throw new Error(`only ${received} of ${emails} emails arrived`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { emails, perSecond: emails / ((performance.now() - started) / 1000) };
+  } finally {
+    await stopServer(emailing);
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
   }
 }
 

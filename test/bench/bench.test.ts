@@ -19,6 +19,7 @@ describe('npm run bench, small', () => {
         extraTenants: 1,
         bookingsPerTenant: 30,
         exportBookings: 200,
+        drainBookings: 5,
         seconds: 0.5,
         connections: 2,
         out,
@@ -39,6 +40,7 @@ describe('npm run bench, small', () => {
         'GET /exports/bookings.csv, 200 rows',
         'server RSS at idle',
         'server RSS at the end',
+        'notification drain, 10 emails to a local SMTP server',
       ]) {
         expect(names).toContain(expected);
       }
