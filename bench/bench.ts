@@ -19,6 +19,7 @@ import { Service } from '../src/catalog/service.entity.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { createOrmConfig } from '../src/db/orm-config.js';
 import { TENANT_FILTER } from '../src/db/tenant-filter.js';
+import { NODE_FLAGS } from '../src/runtime-flags.js';
 import { computeSlots } from '../src/scheduling/slot-engine.js';
 import { loadSlotQuery } from '../src/scheduling/slots.service.js';
 import { PROJECT_ROOT } from '../src/shared/paths.js';
@@ -237,7 +238,11 @@ export async function startServer(
   port: number,
   env: Record<string, string> = {},
 ): Promise<ChildProcess> {
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The server runs as `npm start` runs it, plus any flags given for profiling.
+  const nodeArgs = [
+    ...NODE_FLAGS,
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   const child = spawn(
     process.execPath,
     [...nodeArgs, path.join(PROJECT_ROOT, 'dist/src/main.js')],

@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { type App, startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { GRAPHQL_PATH } from './http/server.js';
+import { applyHeapSettings } from './runtime-flags.js';
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
 
 async function main(): Promise<void> {
+  applyHeapSettings();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();

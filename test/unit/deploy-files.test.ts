@@ -62,7 +62,8 @@ describe('Dockerfile', () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*/m);
-    expect(runtime).toContain('CMD ["node", "dist/src/main.js"]');
+    // With the V8 flags of src/runtime-flags.ts (test/unit/runtime-flags.test.ts).
+    expect(runtime).toMatch(/^CMD \["node", ("--[^"]+", )*"dist\/src\/main\.js"\]$/m);
     const copies = lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from')).join(' ');
     // Everything `npm run build` reads: the sources, migrations, and the console's build script.
     const build = (JSON.parse(await read('package.json')) as { scripts: Record<string, string> })
