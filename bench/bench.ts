@@ -95,6 +95,10 @@ export async function rssMb(pid: number): Promise<number> {
 export const dayFromNow = (days: number) =>
   new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
+/** The booking runs' document (the one test/api/bookings.test.ts pins the statements of). */
+const CREATE_BOOKING =
+  'mutation ($i: CreateBookingInput!) { createBooking(input: $i) { booking { id } userErrors { code } } }';
+
 async function gql<T>(
   url: string,
   query: string,
@@ -481,8 +485,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     let next = 0;
     const bookingBody = (slot: (typeof free)[number], i: number) =>
       JSON.stringify({
-        query:
-          'mutation ($i: CreateBookingInput!) { createBooking(input: $i) { booking { id } userErrors { code } } }',
+        query: CREATE_BOOKING,
         variables: {
           i: {
             serviceId: slot.serviceId,
@@ -794,7 +797,7 @@ async function measureDrain(
       starts.map((startsAt, i) =>
         gql<{ createBooking: { booking: { id: string } | null } }>(
           url,
-          'mutation ($i: CreateBookingInput!) { createBooking(input: $i) { booking { id } userErrors { code } } }',
+          CREATE_BOOKING,
           {
             i: {
               serviceId: tenant.short,
