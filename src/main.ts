@@ -46,14 +46,17 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (stopping) return;
-  say(`GraphQL API:  ${app.url}${GRAPHQL_PATH}`);
-  say(`Per tenant:   ${app.url}/t/<slug>/graphql   (or the X-Tenant header)`);
-  say(`Console:      ${app.url}/console/`);
-  say(`Health:       ${app.url}/healthz   ${app.url}/readyz`);
+  // One write, so that whoever reads the banner from a pipe gets it whole.
   say(
-    config.databaseUrl
-      ? 'Database:     DATABASE_URL'
-      : `Database:     embedded PostgreSQL in ${config.dataDir}/pg (port ${config.embeddedPgPort})`,
+    [
+      `GraphQL API:  ${app.url}${GRAPHQL_PATH}`,
+      `Per tenant:   ${app.url}/t/<slug>/graphql   (or the X-Tenant header)`,
+      `Console:      ${app.url}/console/`,
+      `Health:       ${app.url}/healthz   ${app.url}/readyz`,
+      config.databaseUrl
+        ? 'Database:     DATABASE_URL'
+        : `Database:     embedded PostgreSQL in ${config.dataDir}/pg (port ${config.embeddedPgPort})`,
+    ].join('\n'),
   );
 }
 

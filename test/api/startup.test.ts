@@ -101,7 +101,8 @@ describe('npm start (node dist/src/main.js)', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
     });
-    await waitForOutput(server, 'GraphQL API:');
+    // The banner's last line, so the whole banner has arrived.
+    await waitForOutput(server, 'Database:');
     expect(server.stdout()).toContain('Database:     DATABASE_URL');
     expect(server.stdout()).not.toContain('Demo tenant');
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
