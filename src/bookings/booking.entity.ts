@@ -125,3 +125,13 @@ export class Booking extends TenantOwnedEntity<
   @Property({ type: 'string', length: 64, nullable: true })
   requestFingerprint: string | null = null;
 }
+
+/**
+ * A booking as the API shows it, with its service and resource by id: a `Booking` entity is
+ * one, and so is the plain object createBooking answers with (it never enters a unit of work).
+ */
+export type BookingView = Omit<Booking, 'tenant' | 'service' | 'resource'> & {
+  tenant: { id: string };
+  service: { id: string };
+  resource: { id: string };
+};

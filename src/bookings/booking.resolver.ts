@@ -18,7 +18,7 @@ import { DateTimeScalar } from '../graphql/scalars.js';
 import type { RequestContext } from '../http/context.js';
 import { UserErrorCode } from '../shared/errors.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
-import { Booking } from './booking.entity.js';
+import { Booking, type BookingView } from './booking.entity.js';
 import {
   BookingConnection,
   BookingFilter,
@@ -50,12 +50,12 @@ async function loaded<T>(value: Promise<T | null>, what: string): Promise<T> {
 @Resolver(() => Booking)
 export class BookingResolver {
   @FieldResolver(() => Service)
-  service(@Root() booking: Booking, @Ctx() ctx: RequestContext): Promise<Service> {
+  service(@Root() booking: BookingView, @Ctx() ctx: RequestContext): Promise<Service> {
     return loaded(ctx.loaders.service.load(booking.service.id), `service of booking ${booking.id}`);
   }
 
   @FieldResolver(() => Resource)
-  resource(@Root() booking: Booking, @Ctx() ctx: RequestContext): Promise<Resource> {
+  resource(@Root() booking: BookingView, @Ctx() ctx: RequestContext): Promise<Resource> {
     return loaded(
       ctx.loaders.resource.load(booking.resource.id),
       `resource of booking ${booking.id}`,

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, EmailAddressScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
-import { Booking } from './booking.entity.js';
+import { Booking, type BookingView } from './booking.entity.js';
 import { BookingStatus } from './booking-status.js';
 
 @InputType()
@@ -44,7 +44,7 @@ export class CreateBookingInput {
 @ObjectType()
 export class CreateBookingPayload extends Payload {
   @Field(() => Booking, { nullable: true })
-  booking: Booking | null = null;
+  booking: BookingView | null = null;
 
   @Field(() => String, {
     nullable: true,

@@ -5,6 +5,7 @@ import { Temporal } from 'temporal-polyfill';
 import { newToken, sha256Hex } from '../access/secrets.js';
 import { audit, recordAudit } from '../audit/audit.js';
 import { Service } from '../catalog/service.entity.js';
+import { statementTransaction } from '../db/statement-transaction.js';
 import type { RequestContext } from '../http/context.js';
 import type { WeekdayWindow } from '../scheduling/local-time.js';
 import { computeSlots, type SlotQuery } from '../scheduling/slot-engine.js';
@@ -26,7 +27,7 @@ import {
 import { invalid, isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
-import { Booking } from './booking.entity.js';
+import { Booking, type BookingView } from './booking.entity.js';
 import type { CreateBookingInput } from './booking.types.js';
 import { BookingStatus } from './booking-status.js';
 import { groupSessionKey, newReference } from './identifiers.js';
@@ -253,7 +254,7 @@ function fingerprint(r: NormalisedRequest): string {
 }
 
 export interface CreatedBooking {
-  booking: Booking;
+  booking: BookingView;
   /** Null when an idempotent repeat returns the booking made the first time. */
   manageToken: string | null;
 }
@@ -318,7 +319,7 @@ export async function createBooking(
   const resourceId = bookable.resource.id;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await ctx.em.transactional(async (tx) => {
+      return await statementTransaction(ctx.em, async (tx) => {
         const hours = await lockResource(tx, tenant.id, resourceId);
         // A repeat that waited for the lock behind the request it repeats finds that booking now.
         if (request.idempotencyKey) {
@@ -338,31 +339,34 @@ export async function createBooking(
         if (problem) return fail<CreatedBooking>(problem);
         const manageToken = newToken(MANAGE_TOKEN_PREFIX);
         const id = randomUUID();
-        // Plain inserts, not the unit of work: the rows are new and not changed again in this
-        // transaction, and tracking them (entities, change sets, flush) was most of
-        // createBooking's cost (docs/PERFORMANCE.md). The entity is only the answer.
-        const booking = tx.create(
-          Booking,
-          {
-            id,
-            tenant: tenant.id,
-            service: service.id,
-            resource: resourceId,
-            reference: newReference(),
-            ...spanOf(service, request.startsAt),
-            status: service.requiresConfirmation ? BookingStatus.PENDING : BookingStatus.CONFIRMED,
-            seats: request.seats,
-            customerName: request.name,
-            customerEmail: request.email,
-            customerPhone: request.phone,
-            notes: request.notes,
-            manageTokenHash: sha256Hex(manageToken),
-            idempotencyKey: request.idempotencyKey,
-            requestFingerprint: request.idempotencyKey ? print : null,
-            sessionKey: service.capacity > 1 ? groupSessionKey(service.id, request.startsAt) : id,
-          },
-          { persist: false },
-        );
+        const now = new Date();
+        // A plain insert and a plain answer, not the unit of work: the row is new and not
+        // changed again in this transaction, and tracking it (an entity with its references,
+        // merged into the request's unit of work) was most of createBooking's own cost
+        // (docs/PERFORMANCE.md).
+        const booking: BookingView = {
+          id,
+          createdAt: now,
+          updatedAt: now,
+          tenant: { id: tenant.id },
+          service: { id: service.id },
+          resource: { id: resourceId },
+          reference: newReference(),
+          ...spanOf(service, request.startsAt),
+          status: service.requiresConfirmation ? BookingStatus.PENDING : BookingStatus.CONFIRMED,
+          seats: request.seats,
+          customerName: request.name,
+          customerEmail: request.email,
+          customerPhone: request.phone,
+          notes: request.notes,
+          cancelledAt: null,
+          cancellationReason: null,
+          manageTokenHash: sha256Hex(manageToken),
+          idempotencyKey: request.idempotencyKey,
+          sequence: 0,
+          requestFingerprint: request.idempotencyKey ? print : null,
+          sessionKey: service.capacity > 1 ? groupSessionKey(service.id, request.startsAt) : id,
+        };
         await insertBooking(tx, tenant.id, booking);
         await recordAudit(ctx, tx, {
           action: 'booking.created',
@@ -398,7 +402,7 @@ export async function createBooking(
 }
 
 /** Writes a new booking's row in `tx`'s transaction, with one plain statement. */
-async function insertBooking(tx: EntityManager, tenantId: string, b: Booking): Promise<void> {
+async function insertBooking(tx: EntityManager, tenantId: string, b: BookingView): Promise<void> {
   await tx.getConnection().execute(
     `insert into "booking" (id, created_at, updated_at, tenant_id, reference, service_id,
        resource_id, starts_at, ends_at, occupied_start, occupied_end, session_key, status, seats,

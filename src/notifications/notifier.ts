@@ -22,13 +22,19 @@ export type BookingEvent =
   | { type: 'cancelled'; by: 'admin' | 'customer'; reason: string | null }
   | { type: 'rescheduled'; by: 'admin' | 'customer'; previousStartsAt: Date; previousEndsAt: Date };
 
+/** What recording a booking event reads of the booking (an entity, or createBooking's plain answer). */
+type EventBooking = Pick<
+  Booking,
+  'id' | 'customerEmail' | 'status' | 'sequence' | 'startsAt' | 'endsAt'
+>;
+
 interface Planned {
   kind: string;
   recipient: string;
 }
 
 /** Who hears of an event: the customer always; the business of new bookings and of what customers change. */
-function recipients(event: BookingEvent, booking: Booking, tenant: Tenant): Planned[] {
+function recipients(event: BookingEvent, booking: EventBooking, tenant: Tenant): Planned[] {
   const customer = (kind: string) => ({ kind, recipient: booking.customerEmail });
   const business = (kind: string) => ({ kind, recipient: tenant.email });
   switch (event.type) {
@@ -81,7 +87,7 @@ export class Notifier {
   async bookingEvent(
     tx: EntityManager,
     tenant: Tenant,
-    booking: Booking,
+    booking: EventBooking,
     service: { name: string },
     event: BookingEvent,
   ): Promise<void> {
