@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DriverException, LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Temporal } from 'temporal-polyfill';
 import { newToken, sha256Hex } from '../access/secrets.js';
 import { audit, recordAudit } from '../audit/audit.js';
 import { Service } from '../catalog/service.entity.js';
@@ -16,6 +15,7 @@ import {
   loadSlotQuery,
   type ResourceHours,
 } from '../scheduling/slots.service.js';
+import { localDateOf } from '../scheduling/zone-time.js';
 import {
   fail,
   ok,
@@ -88,10 +88,7 @@ export async function whyNotBookable(
   options: { excludeBookingId?: string } = {},
 ): Promise<UserError | null> {
   const start = startsAt.getTime();
-  const date = Temporal.Instant.fromEpochMilliseconds(start)
-    .toZonedDateTimeISO(tenant.timeZone)
-    .toPlainDate()
-    .toString();
+  const date = localDateOf(start, tenant.timeZone);
   const query = await loadSlotQuery(
     em,
     tenant,

@@ -1,5 +1,5 @@
-import { Temporal } from 'temporal-polyfill';
 import type { MinuteWindow, WeekdayWindow } from './local-time.js';
+import { addDays, isoWeekday, localDateOf, localInstant, startOfLocalDay } from './zone-time.js';
 
 /**
  * The slot engine: which starts of a service are free on a resource over a range of local
@@ -70,45 +70,28 @@ interface Candidate {
   date: string;
 }
 
-/** The instant of a local wall time on a date; minute 1440 is the next day's midnight. */
-function instantOf(date: Temporal.PlainDate, minute: number, timeZone: string): number {
-  const day = minute === 1440 ? date.add({ days: 1 }) : date;
-  const m = minute === 1440 ? 0 : minute;
-  return day
-    .toPlainDateTime({ hour: Math.floor(m / 60), minute: m % 60 })
-    .toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
-}
-
-function windowsOf(
-  query: SlotQuery,
-  date: Temporal.PlainDate,
-  key: string,
-): readonly MinuteWindow[] {
-  const override = query.overrides.get(key);
+function windowsOf(query: SlotQuery, date: string): readonly MinuteWindow[] {
+  const override = query.overrides.get(date);
   if (override) return override;
-  return query.weeklyWindows.filter((w) => w.weekday === date.dayOfWeek);
+  const weekday = isoWeekday(date);
+  return query.weeklyWindows.filter((w) => w.weekday === weekday);
 }
 
 /** Candidate starts in instant order, each with its local date. */
-function candidates(query: SlotQuery, lastDate: Temporal.PlainDate): Candidate[] {
+function candidates(query: SlotQuery, lastDate: string): Candidate[] {
   const { durationMinutes, slotIntervalMinutes } = query.service;
   const duration = durationMinutes * MINUTE_MS;
   const step = slotIntervalMinutes * MINUTE_MS;
   const out: Candidate[] = [];
   let ordered = true;
-  for (
-    let date = Temporal.PlainDate.from(query.from);
-    Temporal.PlainDate.compare(date, lastDate) <= 0;
-    date = date.add({ days: 1 })
-  ) {
-    const key = date.toString();
-    for (const window of windowsOf(query, date, key)) {
-      const start = instantOf(date, window.start, query.timeZone);
-      const end = instantOf(date, window.end, query.timeZone);
+  for (let date = query.from; date <= lastDate; date = addDays(date, 1)) {
+    for (const window of windowsOf(query, date)) {
+      const start = localInstant(date, window.start, query.timeZone);
+      const end = localInstant(date, window.end, query.timeZone);
       for (let t = start; t + duration <= end; t += step) {
         const previous = out[out.length - 1];
         if (previous && previous.start >= t) ordered = false;
-        out.push({ start: t, date: key });
+        out.push({ start: t, date });
       }
     }
   }
@@ -137,12 +120,8 @@ function sweeper<T extends Span>(spans: readonly T[]) {
 
 export function computeSlots(query: SlotQuery): Slot[] {
   const { service, timeZone, now } = query;
-  const today = Temporal.Instant.fromEpochMilliseconds(now)
-    .toZonedDateTimeISO(timeZone)
-    .toPlainDate();
-  const horizon = today.add({ days: service.maxAdvanceDays });
-  const to = Temporal.PlainDate.from(query.to);
-  const lastDate = Temporal.PlainDate.compare(to, horizon) > 0 ? horizon : to;
+  const horizon = addDays(localDateOf(now, timeZone), service.maxAdvanceDays);
+  const lastDate = query.to > horizon ? horizon : query.to;
   const earliest = now + service.minimumNoticeMinutes * MINUTE_MS;
   const duration = service.durationMinutes * MINUTE_MS;
   const before = service.bufferBeforeMinutes * MINUTE_MS;
@@ -184,11 +163,7 @@ export function computeSlots(query: SlotQuery): Slot[] {
  */
 export function unchangedUntil(query: SlotQuery, slots: readonly Slot[]): number {
   const { timeZone, now, service } = query;
-  const nextMidnight = Temporal.Instant.fromEpochMilliseconds(now)
-    .toZonedDateTimeISO(timeZone)
-    .toPlainDate()
-    .add({ days: 1 })
-    .toZonedDateTime({ timeZone }).epochMilliseconds;
+  const nextMidnight = startOfLocalDay(addDays(localDateOf(now, timeZone), 1), timeZone);
   let until = nextMidnight - 1;
   const notice = service.minimumNoticeMinutes * MINUTE_MS;
   for (const slot of slots) until = Math.min(until, slot.startsAt - notice);

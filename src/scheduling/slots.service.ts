@@ -15,6 +15,7 @@ import {
   type SlotQuery,
   unchangedUntil,
 } from './slot-engine.js';
+import { addDays, startOfLocalDay } from './zone-time.js';
 
 /** Longest range of local dates one `slots` request may ask for. */
 export const MAX_SLOT_RANGE_DAYS = 62;
@@ -47,11 +48,6 @@ export function engineServiceOf(service: BookableService, tenant: Tenant): Engin
     minimumNoticeMinutes: service.minimumNoticeMinutes ?? tenant.minimumNoticeMinutes,
     maxAdvanceDays: service.maxAdvanceDays ?? tenant.maxAdvanceDays,
   };
-}
-
-/** The instant local midnight of `date` begins (first instant of the day in the zone). */
-export function startOfLocalDay(date: string, timeZone: string): number {
-  return Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds;
 }
 
 /** A booking's busy span, instants as epoch milliseconds (float8 arrives as a number). */
@@ -103,10 +99,7 @@ export async function loadSlotQuery(
   const { from, to, now } = range;
   const engineService = engineServiceOf(service, tenant);
   const rangeStart = startOfLocalDay(from, tenant.timeZone);
-  const rangeEnd = startOfLocalDay(
-    Temporal.PlainDate.from(to).add({ days: 1 }).toString(),
-    tenant.timeZone,
-  );
+  const rangeEnd = startOfLocalDay(addDays(to, 1), tenant.timeZone);
   const busyFrom = new Date(rangeStart - engineService.bufferBeforeMinutes * 60_000);
   const busyTo = new Date(rangeEnd + engineService.bufferAfterMinutes * 60_000);
 

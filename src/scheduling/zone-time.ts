@@ -1,0 +1,97 @@
+import { Temporal } from 'temporal-polyfill';
+
+/**
+ * Local dates and their instants, for the slot engine and the booking check, at the cost of
+ * a Map lookup. Local dates are ISO strings (YYYY-MM-DD, years 0000-9999, so that string
+ * order is date order). Calendar arithmetic needs no time zone and is done on UTC day
+ * numbers; what does need the zone (the instant a local wall time begins) is Temporal's
+ * answer, remembered: the same dates and window edges come back request after request, and
+ * Temporal (a polyfill) was a tenth of createBooking's own CPU time (docs/PERFORMANCE.md).
+ */
+
+const DAY_MS = 86_400_000;
+/** Entries kept per memo before it starts over: a few hundred kilobytes at most. */
+const MEMO_LIMIT = 4096;
+
+function memo<K, V>(compute: (key: K) => V): (key: K) => V {
+  const kept = new Map<K, V>();
+  return (key) => {
+    let value = kept.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      if (kept.size >= MEMO_LIMIT) kept.clear();
+      kept.set(key, value);
+    }
+    return value;
+  };
+}
+
+/** Days since 1970-01-01 of an ISO date. */
+function dayNumber(date: string): number {
+  const d = new Date(0);
+  // setUTCFullYear, not Date.UTC, which reads years 0-99 as 1900-1999.
+  d.setUTCFullYear(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)) - 1,
+    Number(date.slice(8, 10)),
+  );
+  return d.getTime() / DAY_MS;
+}
+
+function isoDateOfDay(day: number): string {
+  // toISOString pads the year to four digits for 0000-9999.
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** `date` plus `days` (negative: minus), in the ISO calendar. */
+export function addDays(date: string, days: number): string {
+  return isoDateOfDay(dayNumber(date) + days);
+}
+
+/** ISO weekday of a date: 1 = Monday ... 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  return ((((dayNumber(date) + 3) % 7) + 7) % 7) + 1;
+}
+
+const localInstantMemo = memo((key: string) => {
+  const [timeZone, date, minute] = key.split('|') as [string, string, string];
+  const m = Number(minute);
+  return Temporal.PlainDate.from(date)
+    .toPlainDateTime({ hour: Math.floor(m / 60), minute: m % 60 })
+    .toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
+});
+
+/**
+ * The instant (epoch ms) of wall time `minute` (0..1440, 1440 being the next day's 00:00) on
+ * `date` in `timeZone`, with Temporal's "compatible" disambiguation: a time in a gap moves
+ * forward by the gap, a time in an overlap takes the earlier instant.
+ */
+export function localInstant(date: string, minute: number, timeZone: string): number {
+  if (minute === 1440) return localInstantMemo(`${timeZone}|${addDays(date, 1)}|0`);
+  return localInstantMemo(`${timeZone}|${date}|${minute}`);
+}
+
+const startOfDayMemo = memo((key: string) => {
+  const [timeZone, date] = key.split('|') as [string, string];
+  return Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds;
+});
+
+/** The first instant (epoch ms) of local date `date` in `timeZone`. */
+export function startOfLocalDay(date: string, timeZone: string): number {
+  return startOfDayMemo(`${timeZone}|${date}`);
+}
+
+/**
+ * The local date in `timeZone` at `instant` (epoch ms): the date whose day, from its first
+ * instant to the next date's, holds the instant. UTC offsets stay within a day, so it is the
+ * UTC date or one either side.
+ */
+export function localDateOf(instant: number, timeZone: string): string {
+  let date = isoDateOfDay(Math.floor(instant / DAY_MS));
+  if (instant < startOfLocalDay(date, timeZone)) return addDays(date, -1);
+  for (;;) {
+    const next = addDays(date, 1);
+    if (instant < startOfLocalDay(next, timeZone)) return date;
+    date = next;
+  }
+}
