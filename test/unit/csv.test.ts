@@ -1,3 +1,4 @@
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { localFormatter, neutralise } from '../../src/bookings/booking-export.js';
 
@@ -24,5 +25,28 @@ describe('CSV cells', () => {
       date: '2026-03-02',
       time: '00:00',
     });
+  });
+
+  it('agrees with Temporal on every 7th hour of two years, in zones with and without DST', () => {
+    for (const timeZone of [
+      'UTC',
+      'Europe/London',
+      'America/New_York',
+      'Asia/Kolkata',
+      'Australia/Lord_Howe',
+    ]) {
+      const local = localFormatter(timeZone);
+      for (
+        let t = Date.parse('2025-01-01T00:00:00Z');
+        t < Date.parse('2027-01-01T00:00:00Z');
+        t += 7 * 3_600_000 + 60_000
+      ) {
+        const zoned = Temporal.Instant.fromEpochMilliseconds(t).toZonedDateTimeISO(timeZone);
+        expect(local(new Date(t))).toEqual({
+          date: zoned.toPlainDate().toString(),
+          time: zoned.toPlainTime().toString().slice(0, 5),
+        });
+      }
+    }
   });
 });
