@@ -308,9 +308,12 @@ export async function createBooking(
   }
   if (errors.length || !bookable || !service) return fail(...errors);
 
-  const print = fingerprint(request);
-  if (request.idempotencyKey) {
-    const repeated = await replay(ctx.em, request.idempotencyKey, print);
+  // Only a request with an idempotency key is compared with an earlier one.
+  const idempotency = request.idempotencyKey
+    ? { key: request.idempotencyKey, print: fingerprint(request) }
+    : null;
+  if (idempotency) {
+    const repeated = await replay(ctx.em, idempotency.key, idempotency.print);
     if (repeated) return repeated;
   }
   const resourceId = bookable.resource.id;
@@ -319,8 +322,8 @@ export async function createBooking(
       return await statementTransaction(ctx.em, async (tx) => {
         const hours = await lockResource(tx, tenant.id, resourceId);
         // A repeat that waited for the lock behind the request it repeats finds that booking now.
-        if (request.idempotencyKey) {
-          const repeated = await replay(tx, request.idempotencyKey, print);
+        if (idempotency) {
+          const repeated = await replay(tx, idempotency.key, idempotency.print);
           if (repeated) return repeated;
         }
         const problem = await whyNotBookable(
@@ -361,7 +364,7 @@ export async function createBooking(
           manageTokenHash: sha256Hex(manageToken),
           idempotencyKey: request.idempotencyKey,
           sequence: 0,
-          requestFingerprint: request.idempotencyKey ? print : null,
+          requestFingerprint: idempotency?.print ?? null,
           sessionKey: service.capacity > 1 ? groupSessionKey(service.id, request.startsAt) : id,
         };
         await insertBooking(tx, tenant.id, booking);
@@ -386,8 +389,8 @@ export async function createBooking(
       if (isExclusionViolation(err)) return fail(conflict(CREATE_FIELDS));
       if (err instanceof UniqueConstraintViolationException) {
         // Another request with the same idempotency key won the race: answer as a repeat.
-        if (request.idempotencyKey) {
-          const repeated = await replay(ctx.em, request.idempotencyKey, print);
+        if (idempotency) {
+          const repeated = await replay(ctx.em, idempotency.key, idempotency.print);
           if (repeated) return repeated;
         }
         // A reference that collided (about 1 in 10^11 per pair): draw another.
