@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -89,6 +89,43 @@ export function freePort(): Promise<number> {
 export async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** Linux's clock ticks per second, in which /proc/<pid>/stat counts CPU time. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User and system CPU time of a process so far (and of its children reaped), in ms. */
+async function processCpuMs(pid: number, withChildren = false): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), from field 3 (state) on.
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  const ticks = (f[11] ?? 0) + (f[12] ?? 0) + (withChildren ? (f[13] ?? 0) + (f[14] ?? 0) : 0);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of the whole PostgreSQL cluster so far, in ms: the postmaster with the backends
+ * that have exited, and the backends alive now.
+ */
+export async function postgresCpuMs(pgDataDir: string): Promise<number> {
+  const postmaster = Number(
+    (await readFile(path.join(pgDataDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
+  );
+  let total = await processCpuMs(postmaster, true);
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === postmaster) total += await processCpuMs(Number(entry));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
 }
 
 /** A local date (UTC) `days` from today. */
@@ -495,6 +532,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         },
       });
     const half = Math.floor(free.length / 2);
+    // CPU per booking of each side, from /proc: what the ratio is made of.
+    const pgDataDir = path.join(dataDir, 'pg');
+    const serverCpuBefore = await processCpuMs(pid);
+    const createPgCpuBefore = await postgresCpuMs(pgDataDir);
     const creates = await load({
       url,
       connections,
@@ -516,6 +557,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         )
       ).rows[0]?.n ?? 0,
     );
+    const serverCpuPerBooking = ((await processCpuMs(pid)) - serverCpuBefore) / Math.max(made, 1);
+    const createPgCpuPerBooking =
+      ((await postgresCpuMs(pgDataDir)) - createPgCpuBefore) / Math.max(made, 1);
 
     // The raw-SQL baseline: the same statements createBooking runs (the service with its
     // resource, lock, overrides, blackouts, bookings, the booking, its audit row and its two
@@ -527,6 +571,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     let rawNext = half;
     let rawDone = 0;
     const rawUntil = Date.now() + duration * 1000;
+    const rawCpuBefore = process.cpuUsage();
+    const rawPgCpuBefore = await postgresCpuMs(pgDataDir);
     const rawWorker = async () => {
       while (Date.now() < rawUntil) {
         const slot = free[rawNext++ % free.length] as (typeof free)[number];
@@ -600,6 +646,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     };
     await Promise.all(Array.from({ length: connections }, rawWorker));
     await rawPool.end();
+    const rawCpu = process.cpuUsage(rawCpuBefore);
+    const rawClientCpuPerBooking = (rawCpu.user + rawCpu.system) / 1000 / Math.max(rawDone, 1);
+    const rawPgCpuPerBooking =
+      ((await postgresCpuMs(pgDataDir)) - rawPgCpuBefore) / Math.max(rawDone, 1);
     const rawRps = rawDone / duration;
     const createRps = made / duration;
     figure({ name: 'raw-SQL booking baseline throughput', value: rawRps, unit: 'req/s' });
@@ -613,6 +663,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ok: createRps >= 0.5 * rawRps,
     });
     figure({ name: 'createBooking p50 (no contention)', value: creates.p50, unit: 'ms' });
+    figure({ name: 'CPU per booking: the server', value: serverCpuPerBooking, unit: 'ms' });
+    figure({
+      name: 'CPU per booking: PostgreSQL, createBooking',
+      value: createPgCpuPerBooking,
+      unit: 'ms',
+    });
+    figure({
+      name: "CPU per booking: the raw-SQL baseline's pg client",
+      value: rawClientCpuPerBooking,
+      unit: 'ms',
+    });
+    figure({
+      name: 'CPU per booking: PostgreSQL, raw SQL',
+      value: rawPgCpuPerBooking,
+      unit: 'ms',
+    });
 
     // The same-slot storm: everyone wants one slot; the losers' latency.
     const stormLatencies: number[] = [];

@@ -34,6 +34,10 @@ describe('npm run bench, small', () => {
         'slot engine alone',
         'raw-SQL booking baseline throughput',
         'createBooking throughput (no contention)',
+        'CPU per booking: the server',
+        'CPU per booking: PostgreSQL, createBooking',
+        "CPU per booking: the raw-SQL baseline's pg client",
+        'CPU per booking: PostgreSQL, raw SQL',
         'same-slot storm (50), losers p50',
         'bookings(first: 100) with service and resource p50',
         'bookingsCsv, 200 rows',
@@ -46,6 +50,10 @@ describe('npm run bench, small', () => {
       }
       for (const f of result.figures)
         expect(Number.isFinite(f.value) && f.value >= 0, f.name).toBe(true);
+      // Read from /proc for the server and PostgreSQL, and from process.cpuUsage for the
+      // bench's own pg client: every side of a booking costs some CPU.
+      for (const f of result.figures.filter((f) => f.name.startsWith('CPU per booking')))
+        expect(f.value, f.name).toBeGreaterThan(0);
       const budgets = result.figures.filter((f) => f.budget);
       expect(budgets).toHaveLength(5);
       for (const f of budgets) expect(typeof f.ok).toBe('boolean');
