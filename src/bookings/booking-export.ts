@@ -1,9 +1,8 @@
-import { pipeline, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
-import { stringify } from 'csv-stringify';
-import { stringify as stringifySync } from 'csv-stringify/sync';
 import pLimit from 'p-limit';
+import Papa from 'papaparse';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../http/context.js';
@@ -52,19 +51,25 @@ const CSV_CHUNK_ROWS = 100;
  */
 const inMemoryExports = pLimit(2);
 
-/** RFC 4180: CRLF line ends; fields quoted when they hold a comma, quote or line break. */
-const CSV_OPTIONS = {
-  header: true,
-  columns: [...CSV_COLUMNS],
-  record_delimiter: 'windows',
-} as const;
+/** RFC 4180: CRLF line ends, after the last record too. */
+const UNPARSE_OPTIONS = { newline: '\r\n', quotes: false, escapeFormulae: false } as const;
+
+function csvLines(records: string[][]): string {
+  // unparse builds its text by +=, a rope of a few thousand pieces that takes five times the
+  // text's memory; join copies it into one flat string (a test pulls 8 x 40 000 rows
+  // through a 160 MB heap).
+  return [Papa.unparse(records, UNPARSE_OPTIONS), '\r\n'].join('');
+}
+
+/** The first characters that make a spreadsheet read a cell as a formula. */
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
 
 /**
  * A cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage
  * return) gets a leading apostrophe, so it is shown as text (OWASP "CSV injection").
  */
 export function neutralise(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return FORMULA_START.has(cell.charAt(0)) ? `'${cell}` : cell;
 }
 
 export interface CsvNames {
@@ -184,25 +189,15 @@ async function* exportRows(
 ): AsyncGenerator<ExportRow[]> {
   let after: { startsAt: Date; id: string } | null = null;
   for (;;) {
-    const page: FilterQuery<Booking> = after
-      ? {
-          $and: [
-            where,
-            {
-              $or: [
-                { startsAt: { $gt: after.startsAt } },
-                { startsAt: after.startsAt, id: { $gt: after.id } },
-              ],
-            },
-          ],
-        }
-      : where;
     const qb = em
       .createQueryBuilder(Booking, 'b')
       .select([...EXPORT_FIELDS])
-      .where(page as QBFilterQuery<Booking, 'b'>)
+      .where(where as QBFilterQuery<Booking, 'b'>)
       .orderBy({ startsAt: 'asc', id: 'asc' })
       .limit(BATCH);
+    // A row comparison, which the (tenant, starts_at, id) index answers by a range scan; the
+    // same condition spelt with OR made each batch scan from the tenant's first booking.
+    if (after) qb.andWhere('(b.starts_at, b.id) > (?, ?)', [after.startsAt, after.id]);
     await qb.applyFilters();
     const raw = await qb.execute<Array<Record<string, unknown>>>('all', true);
     if (raw.length === 0) return;
@@ -233,6 +228,24 @@ async function* csvRecords(
   }
 }
 
+/**
+ * The CSV text, `CSV_CHUNK_ROWS` records at a time, the header row first. Papa Parse quotes a
+ * field that holds a comma, a quote or a line break (bare CR or LF too) or starts or ends
+ * with a space, and doubles its quotes (RFC 4180).
+ */
+async function* csvText(ctx: RequestContext, where: FilterQuery<Booking>): AsyncGenerator<string> {
+  yield csvLines([[...CSV_COLUMNS]]);
+  let chunk: string[][] = [];
+  for await (const record of csvRecords(ctx, where)) {
+    chunk.push(record);
+    if (chunk.length === CSV_CHUNK_ROWS) {
+      yield csvLines(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield csvLines(chunk);
+}
+
 /** ADMIN, PARTNER: the filtered bookings as one CSV text, up to the configured row limit. */
 export async function bookingsCsv(
   ctx: RequestContext,
@@ -250,30 +263,21 @@ export async function bookingsCsv(
     );
   }
   return inMemoryExports(async () => {
-    // Written a batch at a time: only the text is held, not every row's cells as well.
-    const chunks: string[] = [stringifySync([], CSV_OPTIONS)];
-    let batch: string[][] = [];
-    for await (const record of csvRecords(ctx, where)) {
-      batch.push(record);
-      if (batch.length === CSV_CHUNK_ROWS) {
-        chunks.push(stringifySync(batch, { ...CSV_OPTIONS, header: false }));
-        batch = [];
-      }
-    }
-    if (batch.length) chunks.push(stringifySync(batch, { ...CSV_OPTIONS, header: false }));
+    // Written a chunk at a time: only the text is held, not every row's cells as well.
+    const chunks: string[] = [];
+    for await (const text of csvText(ctx, where)) chunks.push(text);
     return chunks.join('');
   });
 }
 
-/** The same CSV as a stream, with no row limit, read and written a batch at a time. */
+/**
+ * The same CSV as a stream, with no row limit, read and written a chunk at a time as the
+ * client takes it. A failure half-way (the database gone) destroys the stream with the
+ * error, which ends the response instead of leaving it open.
+ */
 export function bookingsCsvStream(
   ctx: RequestContext,
   filter: BookingFilter | null | undefined,
 ): Readable {
-  const where = bookingWhere(filter);
-  const csv = stringify(CSV_OPTIONS);
-  // pipeline, not pipe: a failure half-way (the database gone) ends the response with an
-  // error instead of leaving it open.
-  pipeline(Readable.from(csvRecords(ctx, where)), csv, () => {});
-  return csv;
+  return Readable.from(csvText(ctx, bookingWhere(filter)));
 }

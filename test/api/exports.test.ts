@@ -47,6 +47,8 @@ describe('bookingsCsv', () => {
     },
     { name: '-2+3', email: 'minus@example.com', notes: 'Tabbed' },
     { name: '山田 太郎', email: 'taro@example.com', notes: 'こんにちは' },
+    // Line breaks alone, with nothing else that needs quoting (csv-stringify left these bare).
+    { name: 'Ann Lee', email: 'lines@example.com', notes: 'Line one\nline two\rline three' },
   ];
   let ids: string[] = [];
 
@@ -121,6 +123,10 @@ describe('bookingsCsv', () => {
       notes: 'こんにちは',
     });
     expect(parsed[0]?.customer_name).toBe('Zoë "Zed" Müller, Jr.');
+    expect(parsed[0]?.notes).toBe('Line one\nline two, "quoted"');
+    expect(parsed.find((r) => r.customer_email === 'lines@example.com')?.notes).toBe(
+      'Line one\nline two\rline three',
+    );
   });
 
   it('neutralises cells a spreadsheet would run as formulas', async () => {
