@@ -222,6 +222,10 @@ export class Notifier {
 
   /** A job that ran out of attempts, including ones whose worker died mid-way: FAILED, visibly. */
   async dead(job: Job<SendJob>): Promise<void> {
+    // Dead letters are read every two seconds: by then retryNotification may have queued the
+    // notification again, and the new job owns it (it would send it, but the notification
+    // would show FAILED meanwhile).
+    if (await this.queue.hasLiveJob(job.data.notificationId)) return;
     const em = this.em(job.data.tenantId);
     await em.nativeUpdate(
       Notification,

@@ -109,6 +109,15 @@ export class NotificationQueue {
     await this.#boss.send(SEND_QUEUE, job, { db: fromKysely(tx.getKysely()) });
   }
 
+  /**
+   * Whether a send job for the notification is waiting or running: after a retry, the dead
+   * letter of an earlier job arrives late and must leave the notification to the new one.
+   */
+  async hasLiveJob(notificationId: string): Promise<boolean> {
+    const jobs = await this.#boss.findJobs<SendJob>(SEND_QUEUE, { data: { notificationId } });
+    return jobs.some((j) => j.state === 'created' || j.state === 'retry' || j.state === 'active');
+  }
+
   /** Jobs waiting or running, for health and metrics. */
   async depth(): Promise<number> {
     const queue = await this.#boss.getQueue(SEND_QUEUE);

@@ -326,6 +326,40 @@ describe('when mail is down', () => {
   });
 });
 
+describe('a late dead letter', () => {
+  it('leaves a notification that was queued again to its new job', async () => {
+    smtp.mode = 'refuse';
+    const res = await book(t, 'salon', {
+      serviceId: s.serviceId,
+      startsAt: '2026-03-13T09:00:00Z',
+      customer: { name: 'Fay', email: 'fay@customer.example' },
+    });
+    const id = res.data?.createBooking.booking?.id ?? '';
+    const [row] = await settled(id, 2);
+    expect(row?.status).toBe('FAILED');
+    const retried = await t.gql(
+      'mutation ($id: ID!) { retryNotification(id: $id) }',
+      { id: row?.id },
+      { tenant: 'salon', token: s.tenant.token },
+    );
+    expect(retried.data).toEqual({ retryNotification: true });
+    // The first job's dead letter, handled only now: the mail server still refuses, so the
+    // new job is waiting for its next attempt and owns the notification.
+    // A pg-boss Job carries more than dead() reads (its data): a partial one is enough here.
+    const stale = {
+      data: { tenantId: s.tenant.id, notificationId: row?.id },
+    } as unknown as Parameters<typeof t.app.services.notifier.dead>[0];
+    await t.app.services.notifier.dead(stale);
+    expect((await notificationsOf(id)).find((r) => r.id === row?.id)?.status).toBe('QUEUED');
+    smtp.mode = 'accept';
+    const done = await waitFor('the retried notification sent', async () => {
+      const again = (await notificationsOf(id)).find((r) => r.id === row?.id);
+      return again?.status === 'SENT' ? again : null;
+    });
+    expect(done.lastError).toBeNull();
+  });
+});
+
 describe('transactions', () => {
   it('a booking whose transaction rolls back leaves no notification and no job', async () => {
     const pg = await import('pg');
