@@ -326,8 +326,8 @@ describe('GET /exports/bookings.csv', () => {
       expect(last?.[13]).toBe('Note, "with" quotes 100000');
       expect(growthMb).toBeLessThan(100);
 
-      // bookingsCsv writes its text a batch of 1000 rows at a time: 2 500 rows (3 batches)
-      // give exactly the download's text.
+      // bookingsCsv reads 250 rows at a time and writes 100 at a time, as the download does:
+      // 2 500 rows (10 batches, the last one full) give exactly the download's text.
       const upTo = (rowsWanted: number) =>
         new Date(Date.parse('2026-02-01T00:00:00Z') + (rowsWanted + 0.5) * 1_800_000).toISOString();
       const gqlCsv = async (to: string) => {
