@@ -67,6 +67,28 @@ async function settled(bookingId: string, count: number): Promise<Row[]> {
   });
 }
 
+/** The salon's admin asks to retry a notification: retryNotification's answer. */
+const retry = async (id: string | undefined) =>
+  (
+    await t.gql<{ retryNotification: boolean }>(
+      'mutation ($id: ID!) { retryNotification(id: $id) }',
+      { id },
+      { tenant: 'salon', token: s.tenant.token },
+    )
+  ).data?.retryNotification;
+
+/** A salon booking made while the mail server refuses everything, and its two notifications once they have given up. */
+async function bookWhileMailIsDown(startsAt: string, name: string) {
+  smtp.mode = 'refuse';
+  const res = await book(t, 'salon', {
+    serviceId: s.serviceId,
+    startsAt,
+    customer: { name, email: `${name.toLowerCase()}@customer.example` },
+  });
+  const id = res.data?.createBooking.booking?.id ?? '';
+  return { booking: res.data?.createBooking.booking, id, failed: await settled(id, 2) };
+}
+
 const mailFor = (bookingId: string, kind: string) =>
   waitFor(`mail ${kind}`, async () => {
     const rows = await notificationsOf(bookingId);
@@ -256,15 +278,8 @@ describe('booking emails', () => {
 
 describe('when mail is down', () => {
   it('bookings still succeed; sends retry, then show FAILED; retryNotification delivers once the server is back; nothing is lost or sent twice', async () => {
-    smtp.mode = 'refuse';
-    const res = await book(t, 'salon', {
-      serviceId: s.serviceId,
-      startsAt: '2026-03-06T09:00:00Z',
-      customer: { name: 'Dee', email: 'dee@customer.example' },
-    });
-    const id = res.data?.createBooking.booking?.id ?? '';
-    expect(res.data?.createBooking.booking?.status).toBe('CONFIRMED');
-    const failed = await settled(id, 2);
+    const { booking, id, failed } = await bookWhileMailIsDown('2026-03-06T09:00:00Z', 'Dee');
+    expect(booking?.status).toBe('CONFIRMED');
     // NOTIFY_RETRY_LIMIT=2 in tests: three attempts in all.
     for (const row of failed) {
       expect(row).toMatchObject({ status: 'FAILED', attempts: 3, sentAt: null });
@@ -283,15 +298,7 @@ describe('when mail is down', () => {
     await smtp.stop();
     smtp.mode = 'accept';
     const one = failed[0]?.id ?? '';
-    expect(
-      (
-        await t.gql(
-          'mutation ($id: ID!) { retryNotification(id: $id) }',
-          { id: one },
-          { tenant: 'salon', token: s.tenant.token },
-        )
-      ).data,
-    ).toEqual({ retryNotification: true });
+    expect(await retry(one)).toBe(true);
     const unreachable = await waitFor('a failed retry', async () => {
       const row = (await notificationsOf(id)).find((r) => r.id === one);
       return row?.status === 'FAILED' && row.attempts === 6 ? row : null;
@@ -299,50 +306,25 @@ describe('when mail is down', () => {
     expect(unreachable.lastError).toMatch(/ECONNREFUSED|connect/i);
     await smtp.listen();
     for (const row of failed) {
-      expect(
-        (
-          await t.gql(
-            'mutation ($id: ID!) { retryNotification(id: $id) }',
-            { id: row.id },
-            { tenant: 'salon', token: s.tenant.token },
-          )
-        ).data,
-      ).toEqual({ retryNotification: true });
+      expect(await retry(row.id)).toBe(true);
     }
     const sent = await settled(id, 2);
     expect(sent.every((r) => r.status === 'SENT' && r.lastError === null)).toBe(true);
     for (const row of sent)
       expect(smtp.received.filter((m) => m.parsed.messageId?.includes(row.id))).toHaveLength(1);
     // Retrying what is not FAILED does nothing.
-    expect(
-      (
-        await t.gql(
-          'mutation ($id: ID!) { retryNotification(id: $id) }',
-          { id: one },
-          { tenant: 'salon', token: s.tenant.token },
-        )
-      ).data,
-    ).toEqual({ retryNotification: false });
+    expect(await retry(one)).toBe(false);
   });
 });
 
 describe('a late dead letter', () => {
   it('leaves a notification that was queued again to its new job', async () => {
-    smtp.mode = 'refuse';
-    const res = await book(t, 'salon', {
-      serviceId: s.serviceId,
-      startsAt: '2026-03-13T09:00:00Z',
-      customer: { name: 'Fay', email: 'fay@customer.example' },
-    });
-    const id = res.data?.createBooking.booking?.id ?? '';
-    const [row] = await settled(id, 2);
+    const {
+      id,
+      failed: [row],
+    } = await bookWhileMailIsDown('2026-03-13T09:00:00Z', 'Fay');
     expect(row?.status).toBe('FAILED');
-    const retried = await t.gql(
-      'mutation ($id: ID!) { retryNotification(id: $id) }',
-      { id: row?.id },
-      { tenant: 'salon', token: s.tenant.token },
-    );
-    expect(retried.data).toEqual({ retryNotification: true });
+    expect(await retry(row?.id)).toBe(true);
     // The first job's dead letter, handled only now: the mail server still refuses, so the
     // new job is waiting for its next attempt and owns the notification.
     // A pg-boss Job carries more than dead() reads (its data): a partial one is enough here.
