@@ -91,7 +91,6 @@ describe('a worker killed between sending and recording', () => {
     ).data.createBooking.booking.id;
     await waitFor('the kill', async () => killed);
     await first.exited;
-    await waitFor('the lock released', async () => smtp.received.length > 0);
     const [afterKill] = await sql<{ status: string }>(
       t.database,
       "select status from notification where booking_id = $1 and kind = 'booking.created.customer'",
@@ -114,13 +113,10 @@ describe('a worker killed between sending and recording', () => {
       60_000,
     );
     const customerRow = rows.find((r) => r.kind === 'booking.created.customer');
-    // The SMTP helper records a message once it has parsed it, a moment after answering 250.
-    const copies = await waitFor('as many copies as attempts', async () => {
-      const found = smtp.received.filter((m) =>
-        m.parsed.messageId?.includes(customerRow?.id ?? '-'),
-      );
-      return found.length === customerRow?.attempts ? found : null;
-    });
+    // The SMTP helper records a message before it answers 250, so every copy is here.
+    const copies = smtp.received.filter((m) =>
+      m.parsed.messageId?.includes(customerRow?.id ?? '-'),
+    );
     console.log(
       'crash between send and record',
       JSON.stringify({

@@ -51,11 +51,15 @@ export class TestSmtpServer {
           const raw = Buffer.concat(chunks).toString('utf8');
           // Read the envelope now: the session is reset for the next message.
           const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
-          void (this.beforeAccept?.(raw) ?? Promise.resolve()).then(async () => {
+          // Recorded before the 250: once the app has the server's word that a message
+          // arrived (and may mark it SENT), the message is in `received`.
+          void (async () => {
+            const parsed = await simpleParser(raw);
+            await this.beforeAccept?.(raw);
+            this.received.push({ parsed, raw, envelopeTo });
             callback();
             this.afterAccept?.(raw);
-            this.received.push({ parsed: await simpleParser(raw), raw, envelopeTo });
-          });
+          })();
         });
       },
     });
