@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FilterQuery } from '@mikro-orm/core';
-import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import pLimit from 'p-limit';
 import Papa from 'papaparse';
 import { Resource } from '../catalog/resource.entity.js';
@@ -10,7 +10,7 @@ import { ApiError } from '../shared/errors.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Booking } from './booking.entity.js';
 import type { BookingFilter } from './booking.types.js';
-import { bookingWhere } from './booking-listing.js';
+import { bookingRows, bookingWhere, type Keyset } from './booking-listing.js';
 
 /** The CSV columns, in order, as the header row names them. */
 export const CSV_COLUMNS = [
@@ -176,39 +176,15 @@ const EXPORT_FIELDS = [
   'createdAt',
 ] as const;
 
-const asDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
-
-/**
- * The filtered bookings in start order, then id, read `BATCH` at a time by keyset (no
- * offset) as plain rows (no entities, no identity map): memory stays flat whatever the
- * count. A QueryBuilder gets the tenant filter only through applyFilters().
- */
+/** The filtered bookings in start order, then id, `BATCH` at a time: memory stays flat. */
 async function* exportRows(
   em: EntityManager,
   where: FilterQuery<Booking>,
 ): AsyncGenerator<ExportRow[]> {
-  let after: { startsAt: Date; id: string } | null = null;
+  let after: Keyset | null = null;
   for (;;) {
-    const qb = em
-      .createQueryBuilder(Booking, 'b')
-      .select([...EXPORT_FIELDS])
-      .where(where as QBFilterQuery<Booking, 'b'>)
-      .orderBy({ startsAt: 'asc', id: 'asc' })
-      .limit(BATCH);
-    // A row comparison, which the (tenant, starts_at, id) index answers by a range scan; the
-    // same condition spelt with OR made each batch scan from the tenant's first booking.
-    if (after) qb.andWhere('(b.starts_at, b.id) > (?, ?)', [after.startsAt, after.id]);
-    await qb.applyFilters();
-    const raw = await qb.execute<Array<Record<string, unknown>>>('all', true);
-    if (raw.length === 0) return;
-    const rows = raw.map(
-      (r): ExportRow => ({
-        ...(r as unknown as ExportRow),
-        startsAt: asDate(r.startsAt),
-        endsAt: asDate(r.endsAt),
-        createdAt: asDate(r.createdAt),
-      }),
-    );
+    const rows = (await bookingRows(em, where, EXPORT_FIELDS, after, BATCH)) as ExportRow[];
+    if (rows.length === 0) return;
     yield rows;
     const last = rows[rows.length - 1] as ExportRow;
     after = { startsAt: last.startsAt, id: last.id };

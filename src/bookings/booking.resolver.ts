@@ -47,15 +47,18 @@ async function loaded<T>(value: Promise<T | null>, what: string): Promise<T> {
   return row;
 }
 
+/** What the field resolvers read of a booking: an entity, a created or a listed booking. */
+type BookingRefs = Pick<BookingView, 'id' | 'service' | 'resource'>;
+
 @Resolver(() => Booking)
 export class BookingResolver {
   @FieldResolver(() => Service)
-  service(@Root() booking: BookingView, @Ctx() ctx: RequestContext): Promise<Service> {
+  service(@Root() booking: BookingRefs, @Ctx() ctx: RequestContext): Promise<Service> {
     return loaded(ctx.loaders.service.load(booking.service.id), `service of booking ${booking.id}`);
   }
 
   @FieldResolver(() => Resource)
-  resource(@Root() booking: BookingView, @Ctx() ctx: RequestContext): Promise<Resource> {
+  resource(@Root() booking: BookingRefs, @Ctx() ctx: RequestContext): Promise<Resource> {
     return loaded(
       ctx.loaders.resource.load(booking.resource.id),
       `resource of booking ${booking.id}`,

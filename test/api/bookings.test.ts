@@ -919,21 +919,28 @@ describe('admin listing', () => {
     const logged = statements.find((q) => /from "booking".* order by/s.test(q)) ?? '';
     // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes
     const text = logged.replace(/\u001b\[[0-9;]*m/g, '').replace(/^\[query\] | \[took .*$/gs, '');
-    let n = 0;
-    const numbered = text.replace(/\?/g, () => `$${++n}`);
-    expect(n).toBe(4);
     const [startsAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // Planned for the request's values. The table is small, so the planner is told to read
-    // in index order, as a large one would make it; what matters is where that read starts.
+    // Each placeholder gets the request's value: the tenant, the page size, the cursor.
+    const cursorValues = [startsAt, id];
+    const args: string[] = [];
+    const numbered = text.replace(/\?/g, (_, offset: number) => {
+      const before = text.slice(0, offset);
+      if (before.endsWith('"tenant_id" = ')) args.push(lister.tenant.id);
+      else if (before.endsWith('limit ')) args.push('8');
+      else args.push(String(cursorValues.shift()));
+      return `$${args.length}`;
+    });
+    expect(args).toHaveLength(4);
+    // Planned for those values. The table is small, so the planner is told to read in index
+    // order, as a large one would make it; what matters is where that read starts.
     const client = new pg.Client({ connectionString: databaseUrl(t.database) });
     await client.connect();
     const lines: string[] = [];
     try {
       await client.query('set enable_seqscan = off; set enable_sort = off');
       await client.query(`prepare page as ${numbered}`);
-      const args = [lister.tenant.id, startsAt, id].map((v) => client.escapeLiteral(String(v)));
       const plan = await client.query<{ 'QUERY PLAN': string }>(
-        `explain execute page(${args.join(', ')}, 8)`,
+        `explain execute page(${args.map((v) => client.escapeLiteral(v)).join(', ')})`,
       );
       lines.push(...plan.rows.map((row) => row['QUERY PLAN']));
     } finally {
