@@ -94,16 +94,42 @@ export async function rssMb(pid: number): Promise<number> {
 /** Linux's clock ticks per second, in which /proc/<pid>/stat counts CPU time. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** User and system CPU time of a process so far (and of its children reaped), in ms. */
-async function processCpuMs(pid: number, withChildren = false): Promise<number> {
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces), from 3 on. */
+async function statFields(pid: number): Promise<number[]> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces), from field 3 (state) on.
-  const f = stat
+  return stat
     .slice(stat.lastIndexOf(')') + 2)
     .split(' ')
     .map(Number);
-  const ticks = (f[11] ?? 0) + (f[12] ?? 0) + (withChildren ? (f[13] ?? 0) + (f[14] ?? 0) : 0);
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * CPU time of a live process so far, in ms: the sum over its threads of the nanoseconds
+ * /proc/<pid>/task/<tid>/schedstat counts. /proc/<pid>/stat counts in clock ticks (10 ms),
+ * which a short run can leave at 0 for a process that did work. Falls back to the ticks
+ * where schedstat is not there.
+ */
+async function processCpuMs(pid: number): Promise<number> {
+  try {
+    let ns = 0;
+    for (const tid of await readdir(`/proc/${pid}/task`)) {
+      try {
+        ns += Number((await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')).split(' ')[0]);
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+    return ns / 1e6;
+  } catch {
+    const f = await statFields(pid);
+    return (((f[11] ?? 0) + (f[12] ?? 0)) * 1000) / CLOCK_TICKS_PER_SECOND;
+  }
+}
+
+/** CPU time of a process's children that have exited and been reaped, in ms (ticks only). */
+async function reapedChildrenCpuMs(pid: number): Promise<number> {
+  const f = await statFields(pid);
+  return (((f[13] ?? 0) + (f[14] ?? 0)) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /**
@@ -114,12 +140,11 @@ export async function postgresCpuMs(pgDataDir: string): Promise<number> {
   const postmaster = Number(
     (await readFile(path.join(pgDataDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
   );
-  let total = await processCpuMs(postmaster, true);
+  let total = (await processCpuMs(postmaster)) + (await reapedChildrenCpuMs(postmaster));
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const parent = (await statFields(Number(entry)))[1];
       if (parent === postmaster) total += await processCpuMs(Number(entry));
     } catch {
       // The process ended between the listing and the read.
@@ -645,11 +670,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       }
     };
     await Promise.all(Array.from({ length: connections }, rawWorker));
-    await rawPool.end();
     const rawCpu = process.cpuUsage(rawCpuBefore);
     const rawClientCpuPerBooking = (rawCpu.user + rawCpu.system) / 1000 / Math.max(rawDone, 1);
+    // Read while the pool's backends are alive: an exited backend's time only shows in the
+    // postmaster's reaped-children ticks, which a short run can leave at 0.
     const rawPgCpuPerBooking =
       ((await postgresCpuMs(pgDataDir)) - rawPgCpuBefore) / Math.max(rawDone, 1);
+    await rawPool.end();
     const rawRps = rawDone / duration;
     const createRps = made / duration;
     figure({ name: 'raw-SQL booking baseline throughput', value: rawRps, unit: 'req/s' });
