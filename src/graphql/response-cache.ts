@@ -133,7 +133,9 @@ export function responseCachePlugin(
       return {
         async responseForOperation({ operation, queryHash, request, contextValue }) {
           const tenant = contextValue.tenant;
-          if (operation.operation !== 'query' || !tenant || !feed.live) return null;
+          // No operation (an unknown operationName, or several with none chosen): Apollo calls
+          // this hook anyway and then answers with GraphQL's own error.
+          if (operation?.operation !== 'query' || !tenant || !feed.live) return null;
           const count = rootFieldCount(operation);
           if (!count) return null;
           rootFields = count;
