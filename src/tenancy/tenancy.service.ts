@@ -11,6 +11,7 @@ import { invalid, validateInput } from '../shared/validation.js';
 import { requireTenant } from './require-tenant.js';
 import { Tenant } from './tenant.entity.js';
 import type { CreateTenantInput, UpdateTenantInput } from './tenant.types.js';
+import { RESERVED_LABELS } from './tenant-sources.js';
 
 export interface NewTenant {
   slug: string;
@@ -77,6 +78,14 @@ export async function createTenant(
   input: CreateTenantInput,
 ): Promise<Result<Tenant>> {
   const errors = await validateInput(input, ['input']);
+  if (input.subdomain == null && RESERVED_LABELS.has(input.slug)) {
+    errors.push(
+      invalid(
+        ['input', 'subdomain'],
+        `subdomain defaults to the slug, and "${input.slug}" is one of the platform's own host names: give another subdomain`,
+      ),
+    );
+  }
   if (errors.length) return fail(...errors);
   const subdomain = input.subdomain ?? input.slug;
   const taken = await takenErrors(ctx.em, input.slug, subdomain);

@@ -12,8 +12,20 @@ export interface TenantSource {
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** Host labels under BASE_DOMAIN that never name a tenant. */
-const NON_TENANT_LABELS = new Set(['www']);
+/**
+ * Host labels under BASE_DOMAIN that never name a tenant (the platform's own hosts), and
+ * so can never be a tenant's subdomain.
+ */
+export const RESERVED_LABELS: ReadonlySet<string> = new Set([
+  'www',
+  'api',
+  'app',
+  'admin',
+  'console',
+  'mail',
+  'static',
+  'status',
+]);
 
 export function subdomainOf(hostHeader: string | undefined, baseDomain: string | undefined) {
   if (!hostHeader || !baseDomain) return undefined;
@@ -21,7 +33,7 @@ export function subdomainOf(hostHeader: string | undefined, baseDomain: string |
   const suffix = `.${baseDomain}`;
   if (!host.endsWith(suffix)) return undefined;
   const label = host.slice(0, -suffix.length);
-  if (label === '' || NON_TENANT_LABELS.has(label)) return undefined;
+  if (label === '' || RESERVED_LABELS.has(label)) return undefined;
   return label;
 }
 

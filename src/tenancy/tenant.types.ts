@@ -1,6 +1,7 @@
 import {
   ArrayMaxSize,
   IsInt,
+  IsNotIn,
   IsOptional,
   Length,
   Matches,
@@ -13,10 +14,15 @@ import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
 import { Tenant } from './tenant.entity.js';
+import { RESERVED_LABELS } from './tenant-sources.js';
 
 const SLUG_RULE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const SLUG_MESSAGE =
   '$property must be 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen';
+
+const RESERVED_MESSAGE = `$property must not be one of the platform's own host names (${[
+  ...RESERVED_LABELS,
+].join(', ')}): such a subdomain would name no tenant`;
 
 export const PASSWORD_MIN_LENGTH = 12;
 
@@ -43,6 +49,7 @@ export class CreateTenantInput {
   })
   @IsOptional()
   @Matches(SLUG_RULE, { message: SLUG_MESSAGE })
+  @IsNotIn([...RESERVED_LABELS], { message: RESERVED_MESSAGE })
   subdomain?: string | null;
 
   @Field(() => EmailAddressScalar)
@@ -82,6 +89,7 @@ export class UpdateTenantInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Matches(SLUG_RULE, { message: SLUG_MESSAGE })
+  @IsNotIn([...RESERVED_LABELS], { message: RESERVED_MESSAGE })
   subdomain?: string | null;
 
   @Field(() => Int, { nullable: true })
