@@ -26,11 +26,17 @@ function stringScalar(options: {
   description: string;
   parse: (value: string) => string;
 }): GraphQLScalarType<string, string> {
-  const parse = (value: unknown): string => {
+  const parse = (value: unknown, node?: ValueNode): string => {
     if (typeof value !== 'string') {
-      throw new GraphQLError(`${options.name} must be a string`);
+      throw new GraphQLError(`${options.name} must be a string`, { nodes: node });
     }
-    return options.parse(value);
+    try {
+      return options.parse(value);
+    } catch (err) {
+      // A literal's refusal carries its node, so that it is reported with its location.
+      if (node && err instanceof GraphQLError) throw new GraphQLError(err.message, { nodes: node });
+      throw err;
+    }
   };
   return new GraphQLScalarType<string, string>({
     name: options.name,
@@ -41,7 +47,7 @@ function stringScalar(options: {
       if (ast.kind !== Kind.STRING) {
         throw new GraphQLError(`${options.name} must be a string`, { nodes: ast });
       }
-      return parse(ast.value);
+      return parse(ast.value, ast);
     },
   });
 }

@@ -11,6 +11,7 @@ import Fastify, {
 } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
+import { argumentChecksPlugin } from '../graphql/argument-checks.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { introspectionGatePlugin, observabilityPlugin } from '../graphql/plugins.js';
 import { responseCachePlugin, stringifyCachedResult } from '../graphql/response-cache.js';
@@ -100,6 +101,7 @@ export async function createHttpServer(options: {
       // build: the same plugin interface, seen twice by the compiler.
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       fastifyApolloDrainPlugin(fastify),
+      argumentChecksPlugin(),
       // No cache hints are used; the default cache-control plugin would wrap every field's
       // resolver to compute them (about 12% of a month of slots, docs/PERFORMANCE.md).
       ApolloServerPluginCacheControlDisabled(),

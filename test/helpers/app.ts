@@ -13,7 +13,12 @@ export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
   data: T | null | undefined;
   errors:
-    | Array<{ message: string; path?: string[]; extensions?: Record<string, unknown> }>
+    | Array<{
+        message: string;
+        path?: string[];
+        locations?: Array<{ line: number; column: number }>;
+        extensions?: Record<string, unknown>;
+      }>
     | undefined;
 }
 
