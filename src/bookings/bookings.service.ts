@@ -15,7 +15,7 @@ import {
   loadSlotQuery,
   type ResourceHours,
 } from '../scheduling/slots.service.js';
-import { localDateOf } from '../scheduling/zone-time.js';
+import { windowDatesOf } from '../scheduling/zone-time.js';
 import {
   fail,
   ok,
@@ -64,7 +64,8 @@ const conflict = (fields: BookingFields) =>
   );
 
 // ---------------------------------------------------------------------------------------------
-// The bookability check: the same engine that answers `slots`, on the one local date of the start.
+// The bookability check: the same engine that answers `slots`, on the dates whose windows can
+// produce the start.
 // ---------------------------------------------------------------------------------------------
 
 function offered(query: SlotQuery, startsAt: number) {
@@ -88,13 +89,12 @@ export async function whyNotBookable(
   options: { excludeBookingId?: string } = {},
 ): Promise<UserError | null> {
   const start = startsAt.getTime();
-  const date = localDateOf(start, tenant.timeZone);
   const query = await loadSlotQuery(
     em,
     tenant,
     service,
     resource,
-    { from: date, to: date, now },
+    { ...windowDatesOf(start, tenant.timeZone), now },
     options,
   );
   const slot = offered(query, start);

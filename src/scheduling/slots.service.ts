@@ -98,8 +98,10 @@ export async function loadSlotQuery(
 ): Promise<SlotQuery> {
   const { from, to, now } = range;
   const engineService = engineServiceOf(service, tenant);
+  // The instants the windows of from..to can cover: a clock change can push the last date's
+  // window past midnight into the next day (windowDatesOf), so up to the end of that day.
   const rangeStart = startOfLocalDay(from, tenant.timeZone);
-  const rangeEnd = startOfLocalDay(addDays(to, 1), tenant.timeZone);
+  const rangeEnd = startOfLocalDay(addDays(to, 2), tenant.timeZone);
   const busyFrom = new Date(rangeStart - engineService.bufferBeforeMinutes * 60_000);
   const busyTo = new Date(rangeEnd + engineService.bufferAfterMinutes * 60_000);
 

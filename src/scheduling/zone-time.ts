@@ -95,3 +95,14 @@ export function localDateOf(instant: number, timeZone: string): string {
     date = next;
   }
 }
+
+/**
+ * The local dates whose windows can produce a slot starting at `instant`: its own date, and
+ * the day before, whose window a clock change can push past midnight (a window ending at
+ * 23:50 on the night clocks skip 23:00-24:00 ends at 00:50 the next day). Slots are listed,
+ * and the horizon counted, under the date of the window that produced them (docs/SLOTS.md).
+ */
+export function windowDatesOf(instant: number, timeZone: string): { from: string; to: string } {
+  const date = localDateOf(instant, timeZone);
+  return { from: addDays(date, -1), to: date };
+}

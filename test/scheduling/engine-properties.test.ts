@@ -15,6 +15,7 @@ import {
   type Span,
   unchangedUntil,
 } from '../../src/scheduling/slot-engine.js';
+import { localDateOf, windowDatesOf } from '../../src/scheduling/zone-time.js';
 
 /** Generated cases per property; the closing note of issue 3 reports these. */
 const RUNS = 300;
@@ -31,16 +32,29 @@ const ZONES = [
   'America/St_Johns', // -03:30 / -02:30
   'Europe/Dublin', // "negative" daylight saving in the database
   'Africa/Casablanca', // suspended DST around Ramadan
+  'America/Nuuk', // skips and repeats Saturday 23:00-24:00: late windows cross midnight
+  'America/Havana', // clocks change at midnight
+  'Asia/Beirut', // clocks change at midnight
   'UTC',
 ];
 
 const windowArb = fc
-  .tuple(
-    fc.integer({ min: 0, max: 1439 }),
-    fc.oneof(
-      { arbitrary: fc.integer({ min: 1, max: 60 }), weight: 1 },
-      { arbitrary: fc.integer({ min: 60, max: 720 }), weight: 3 },
-    ),
+  .oneof(
+    {
+      arbitrary: fc.tuple(
+        fc.integer({ min: 0, max: 1439 }),
+        fc.oneof(
+          { arbitrary: fc.integer({ min: 1, max: 60 }), weight: 1 },
+          { arbitrary: fc.integer({ min: 60, max: 720 }), weight: 3 },
+        ),
+      ),
+      weight: 3,
+    },
+    // Late windows, which a clock change around midnight pushes into the next day.
+    {
+      arbitrary: fc.tuple(fc.integer({ min: 1200, max: 1420 }), fc.integer({ min: 20, max: 240 })),
+      weight: 1,
+    },
   )
   .map(([start, length]): MinuteWindow => ({ start, end: Math.min(1440, start + length) }));
 
@@ -48,6 +62,20 @@ const caseArb = fc
   .record({
     timeZone: fc.constantFrom(...ZONES),
     fromDay: fc.integer({ min: 0, max: 364 }),
+    // Often the range starts the day before a clock change of the zone.
+    nearChange: fc.boolean(),
+    // Sometimes America/Nuuk with a Saturday window ending between 23:00 and 24:00, the hour
+    // that its spring change skips (and its autumn change repeats).
+    lateSaturday: fc.oneof(
+      { arbitrary: fc.constant(null), weight: 5 },
+      {
+        arbitrary: fc.tuple(
+          fc.integer({ min: 1200, max: 1380 }),
+          fc.integer({ min: 1381, max: 1439 }),
+        ),
+        weight: 1,
+      },
+    ),
     days: fc.integer({ min: 1, max: 8 }),
     weekly: fc.array(fc.tuple(fc.integer({ min: 1, max: 7 }), windowArb), {
       minLength: 3,
@@ -97,9 +125,15 @@ const caseArb = fc
     ),
   })
   .map((c): SlotQuery => {
-    const from = Temporal.PlainDate.from('2026-01-01').add({ days: c.fromDay });
+    const timeZone = c.lateSaturday ? 'America/Nuuk' : c.timeZone;
+    const day = Temporal.PlainDate.from('2026-01-01').add({ days: c.fromDay });
+    const change =
+      c.nearChange || c.lateSaturday
+        ? day.toZonedDateTime({ timeZone }).getTimeZoneTransition('next')
+        : null;
+    const from = change ? change.toPlainDate().subtract({ days: 1 }) : day;
     const to = from.add({ days: c.days - 1 });
-    const origin = from.toZonedDateTime({ timeZone: c.timeZone }).epochMilliseconds;
+    const origin = from.toZonedDateTime({ timeZone }).epochMilliseconds;
     const service = {
       id: 'svc',
       durationMinutes: c.duration,
@@ -110,9 +144,13 @@ const caseArb = fc
       minimumNoticeMinutes: c.notice,
       maxAdvanceDays: c.maxAdvanceDays,
     };
-    const weekly: WeekdayWindow[] = mergeWeekdayWindows(
-      c.weekly.map(([weekday, w]) => ({ weekday, ...w })),
-    );
+    const late = c.lateSaturday
+      ? [{ weekday: 6, start: c.lateSaturday[0], end: c.lateSaturday[1] }]
+      : [];
+    const weekly: WeekdayWindow[] = mergeWeekdayWindows([
+      ...c.weekly.map(([weekday, w]) => ({ weekday, ...w })),
+      ...late,
+    ]);
     const overrides = new Map<string, MinuteWindow[]>(
       c.overrides.map(([offset, windows]) => [
         from.add({ days: offset }).toString(),
@@ -121,7 +159,7 @@ const caseArb = fc
     );
     const base: SlotQuery = {
       service,
-      timeZone: c.timeZone,
+      timeZone,
       weeklyWindows: weekly,
       overrides,
       blackouts: [],
@@ -245,12 +283,65 @@ describe('slot engine properties', () => {
     const dropped = results.filter(
       (r) => reference({ ...r.q, blackouts: [], busy: [] }).length > r.slots.length,
     ).length;
+    const crossing = results.filter((r) =>
+      r.slots.some((x) => localDateOf(x.startsAt, r.q.timeZone) !== x.date),
+    ).length;
     console.log(
-      `cases with slots: ${withSlots}/${RUNS}, with a part-full session: ${sharedSessions}, with slots taken by blackouts or bookings: ${dropped}`,
+      `cases with slots: ${withSlots}/${RUNS}, with a part-full session: ${sharedSessions}, with slots taken by blackouts or bookings: ${dropped}, with a slot pushed past midnight: ${crossing}`,
     );
     expect(withSlots).toBeGreaterThan(RUNS / 2);
+    expect(crossing).toBeGreaterThan(0);
     expect(sharedSessions).toBeGreaterThan(RUNS / 20);
     expect(dropped).toBeGreaterThan(RUNS / 4);
+  });
+
+  it(`offers every slot again on the dates the booking check reads, pushed past midnight or not (${RUNS} generated cases)`, () => {
+    fc.assert(
+      fc.property(caseArb, (q) => {
+        for (const slot of computeSlots(q)) {
+          const check = computeSlots({ ...q, ...windowDatesOf(slot.startsAt, q.timeZone) });
+          const same = check.find((x) => x.startsAt === slot.startsAt);
+          expect(same && triples([same])).toEqual(triples([slot]));
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('lists a slot that a clock change pushes past midnight under the date of its window (America/Nuuk)', () => {
+    // Saturday 22:00-23:50 on the night clocks skip 23:00-24:00: 23:50 is 00:50 on Sunday.
+    const q: SlotQuery = {
+      service: {
+        id: 'svc',
+        durationMinutes: 30,
+        slotIntervalMinutes: 30,
+        bufferBeforeMinutes: 0,
+        bufferAfterMinutes: 0,
+        capacity: 1,
+        minimumNoticeMinutes: 0,
+        maxAdvanceDays: 3650,
+      },
+      timeZone: 'America/Nuuk',
+      weeklyWindows: [{ weekday: 6, start: 22 * 60, end: 23 * 60 + 50 }],
+      overrides: new Map(),
+      blackouts: [],
+      busy: [],
+      now: Date.parse('2027-01-01T00:00:00Z'),
+      from: '2027-03-27',
+      to: '2027-03-27',
+    };
+    const slots = computeSlots(q);
+    expect(slots.map((x) => new Date(x.startsAt).toISOString())).toEqual([
+      '2027-03-28T00:00:00.000Z',
+      '2027-03-28T00:30:00.000Z',
+      '2027-03-28T01:00:00.000Z',
+    ]);
+    expect(slots.map((x) => x.date)).toEqual(['2027-03-27', '2027-03-27', '2027-03-27']);
+    const last = slots[2]?.startsAt ?? 0;
+    expect(localDateOf(last, 'America/Nuuk')).toBe('2027-03-28');
+    // Asking for Sunday alone does not offer it; the booking check's dates do.
+    expect(computeSlots({ ...q, from: '2027-03-28', to: '2027-03-28' })).toEqual([]);
+    expect(windowDatesOf(last, 'America/Nuuk')).toEqual({ from: '2027-03-27', to: '2027-03-28' });
   });
 
   it(`keeps every rule on every slot (${RUNS} generated cases)`, () => {
