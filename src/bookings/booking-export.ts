@@ -122,11 +122,23 @@ export function localFormatter(timeZone: string) {
   };
 }
 
+/**
+ * How cells are written. `formulaGuard` (the default) neutralises cells a spreadsheet would
+ * run as formulas, for people who open the file; a partner's program that parses the CSV
+ * turns it off and gets every value exactly as stored (`+44 20 ...`, not `'+44 20 ...`).
+ */
+export interface CsvOptions {
+  formulaGuard: boolean;
+}
+
+const keepCell = (cell: string) => cell;
+
 /** One booking as a CSV record: local date and times in the tenant's zone, instants in UTC. */
 export function csvRecord(
   row: ExportRow,
   names: CsvNames,
   local: ReturnType<typeof localFormatter>,
+  options: CsvOptions = { formulaGuard: true },
 ): string[] {
   const start = local(row.startsAt);
   const end = local(row.endsAt);
@@ -146,7 +158,7 @@ export function csvRecord(
     row.customerPhone ?? '',
     row.notes ?? '',
     row.createdAt.toISOString(),
-  ].map(neutralise);
+  ].map(options.formulaGuard ? neutralise : keepCell);
 }
 
 async function names(em: EntityManager): Promise<CsvNames> {
@@ -195,12 +207,13 @@ async function* exportRows(
 async function* csvRecords(
   ctx: RequestContext,
   where: FilterQuery<Booking>,
+  options: CsvOptions,
 ): AsyncGenerator<string[]> {
   const tenant = requireTenant(ctx);
   const lookup = await names(ctx.em);
   const local = localFormatter(tenant.timeZone);
   for await (const batch of exportRows(ctx.em, where)) {
-    for (const row of batch) yield csvRecord(row, lookup, local);
+    for (const row of batch) yield csvRecord(row, lookup, local, options);
   }
 }
 
@@ -209,10 +222,14 @@ async function* csvRecords(
  * field that holds a comma, a quote or a line break (bare CR or LF too) or starts or ends
  * with a space, and doubles its quotes (RFC 4180).
  */
-async function* csvText(ctx: RequestContext, where: FilterQuery<Booking>): AsyncGenerator<string> {
+async function* csvText(
+  ctx: RequestContext,
+  where: FilterQuery<Booking>,
+  options: CsvOptions,
+): AsyncGenerator<string> {
   yield csvLines([[...CSV_COLUMNS]]);
   let chunk: string[][] = [];
-  for await (const record of csvRecords(ctx, where)) {
+  for await (const record of csvRecords(ctx, where, options)) {
     chunk.push(record);
     if (chunk.length === CSV_CHUNK_ROWS) {
       yield csvLines(chunk);
@@ -226,6 +243,7 @@ async function* csvText(ctx: RequestContext, where: FilterQuery<Booking>): Async
 export async function bookingsCsv(
   ctx: RequestContext,
   filter: BookingFilter | null | undefined,
+  options: CsvOptions,
 ): Promise<string> {
   requireTenant(ctx);
   const where = bookingWhere(filter);
@@ -241,7 +259,7 @@ export async function bookingsCsv(
   return inMemoryExports(async () => {
     // Written a chunk at a time: only the text is held, not every row's cells as well.
     const chunks: string[] = [];
-    for await (const text of csvText(ctx, where)) chunks.push(text);
+    for await (const text of csvText(ctx, where, options)) chunks.push(text);
     return chunks.join('');
   });
 }
@@ -254,6 +272,7 @@ export async function bookingsCsv(
 export function bookingsCsvStream(
   ctx: RequestContext,
   filter: BookingFilter | null | undefined,
+  options: CsvOptions,
 ): Readable {
-  return Readable.from(csvText(ctx, bookingWhere(filter)));
+  return Readable.from(csvText(ctx, bookingWhere(filter), options));
 }

@@ -94,8 +94,14 @@ export class BookingResolver {
   bookingsCsv(
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => BookingFilter, { nullable: true }) filter: BookingFilter | null,
+    @Arg('formulaGuard', () => Boolean, {
+      defaultValue: true,
+      description:
+        "Prefix cells a spreadsheet would run as formulas (=, +, -, @, tab, CR) with '. Programs that parse the CSV pass false to get every value as stored.",
+    })
+    formulaGuard: boolean,
   ): Promise<string> {
-    return bookingsCsv(ctx, filter);
+    return bookingsCsv(ctx, filter, { formulaGuard });
   }
 
   @Query(() => Booking, { nullable: true, description: 'customer holding a manage token' })

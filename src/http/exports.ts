@@ -2,59 +2,98 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { Role } from '../access/role.js';
 import type { BookingFilter } from '../bookings/booking.types.js';
-import { bookingsCsvStream } from '../bookings/booking-export.js';
+import { bookingsCsvStream, type CsvOptions } from '../bookings/booking-export.js';
 import { BookingStatus } from '../bookings/booking-status.js';
+import { DateTimeScalar } from '../graphql/scalars.js';
 import { ApiError } from '../shared/errors.js';
+import { textProblem } from '../shared/text.js';
+import { isId } from '../shared/validation.js';
 import { type AppServices, buildRequestContext } from './context.js';
 
 const PATHS = ['/exports/bookings.csv', '/t/:slug/exports/bookings.csv'];
 
 type Query = Record<string, string | string[] | undefined>;
 
-const list = (value: string | string[] | undefined): string[] =>
-  (Array.isArray(value) ? value : value ? [value] : [])
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter(Boolean);
+/** The parameters the download takes; any other is refused, so a typo is not ignored. */
+const PARAMETERS = ['from', 'to', 'status', 'serviceId', 'search', 'formulaGuard'] as const;
+type Parameter = (typeof PARAMETERS)[number];
 
-function instant(query: Query, name: string): Date | null {
+const refuse = (name: string, message: string) =>
+  new ApiError('BAD_USER_INPUT', `${name} ${message}`, { field: [name] });
+
+/** Every value of a parameter (repeated or comma-separated where `commas`), each checked as text. */
+function values(query: Query, name: Parameter, commas: boolean): string[] {
   const raw = query[name];
-  if (raw === undefined || raw === '') return null;
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  const date = new Date(String(value));
-  if (
-    !/^\d{4}-\d{2}-\d{2}(T.*(Z|[+-]\d{2}:\d{2}))?$/.test(String(value)) ||
-    Number.isNaN(date.getTime())
-  ) {
-    throw new ApiError(
-      'BAD_USER_INPUT',
-      `${name} must be an RFC 3339 instant such as 2026-03-01T00:00:00Z (got "${value}")`,
-      { field: [name] },
-    );
+  const given = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const out: string[] = [];
+  for (const value of given) {
+    const problem = textProblem(value);
+    if (problem) throw refuse(name, problem);
+    out.push(...(commas ? value.split(',').map((v) => v.trim()) : [value]));
   }
-  return date;
+  return out.filter((v) => v !== '');
 }
 
-/** The download's query string as the filter of `bookings`. */
-export function filterFromQuery(query: Query): BookingFilter {
-  const statuses = list(query.status);
+function single(query: Query, name: Parameter): string | null {
+  const all = values(query, name, false);
+  if (all.length > 1) throw refuse(name, 'may be given once');
+  return all[0] ?? null;
+}
+
+/** An instant, as strictly as the DateTime scalar of the GraphQL API reads one. */
+function instant(query: Query, name: Parameter): Date | null {
+  const value = single(query, name);
+  if (value === null) return null;
+  try {
+    return DateTimeScalar.parseValue(value) as Date;
+  } catch {
+    throw refuse(
+      name,
+      `must be an RFC 3339 instant with a real date and time, such as 2026-03-01T00:00:00Z (got "${value}")`,
+    );
+  }
+}
+
+/**
+ * The download's query string as the filter of `bookings` and the CSV options, every
+ * parameter checked as strictly as the GraphQL API checks the same argument, before the
+ * first byte of the answer.
+ */
+export function exportRequestFromQuery(query: Query): {
+  filter: BookingFilter;
+  options: CsvOptions;
+} {
+  for (const name of Object.keys(query)) {
+    if (!(PARAMETERS as readonly string[]).includes(name)) {
+      throw refuse(name, `is not a parameter of this download (it takes ${PARAMETERS.join(', ')})`);
+    }
+  }
+  const statuses = values(query, 'status', true);
   for (const s of statuses) {
     if (!(s in BookingStatus)) {
-      throw new ApiError(
-        'BAD_USER_INPUT',
-        `status must be one of ${Object.keys(BookingStatus).join(', ')} (got "${s}")`,
-        { field: ['status'] },
+      throw refuse(
+        'status',
+        `must be one of ${Object.keys(BookingStatus).join(', ')} (got "${s}")`,
       );
     }
   }
-  const serviceIds = list(query.serviceId);
-  const search = typeof query.search === 'string' ? query.search : undefined;
+  const serviceIds = values(query, 'serviceId', true);
+  for (const id of serviceIds) {
+    if (!isId(id)) throw refuse('serviceId', `must be a service id (got "${id}")`);
+  }
+  const guard = single(query, 'formulaGuard');
+  if (guard !== null && guard !== 'true' && guard !== 'false') {
+    throw refuse('formulaGuard', `must be true or false (got "${guard}")`);
+  }
   return {
-    from: instant(query, 'from'),
-    to: instant(query, 'to'),
-    statuses: statuses.length ? (statuses as BookingStatus[]) : null,
-    serviceIds: serviceIds.length ? serviceIds : null,
-    search: search ?? null,
+    filter: {
+      from: instant(query, 'from'),
+      to: instant(query, 'to'),
+      statuses: statuses.length ? (statuses as BookingStatus[]) : null,
+      serviceIds: serviceIds.length ? serviceIds : null,
+      search: single(query, 'search'),
+    },
+    options: { formulaGuard: guard !== 'false' },
   };
 }
 
@@ -73,7 +112,7 @@ function sendError(reply: FastifyReply, err: GraphQLError) {
 }
 
 /**
- * GET /exports/bookings.csv?from=&to=&status=&serviceId=&search= (also under /t/<slug>/):
+ * GET /exports/bookings.csv?from=&to=&status=&serviceId=&search=&formulaGuard= (also under /t/<slug>/):
  * the CSV of bookingsCsv, streamed with no row limit and constant memory, for partners'
  * nightly jobs. Same bearer credentials and tenant resolution as /graphql; ADMIN or PARTNER.
  */
@@ -94,7 +133,7 @@ export function registerExportRoutes(fastify: FastifyInstance, services: AppServ
           'TENANT_REQUIRED',
           'Name the tenant: its subdomain, X-Tenant or /t/<slug>/exports/bookings.csv',
         );
-      const filter = filterFromQuery(request.query as Query);
+      const { filter, options } = exportRequestFromQuery(request.query as Query);
       const date = new Date(ctx.now()).toISOString().slice(0, 10);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
@@ -103,7 +142,7 @@ export function registerExportRoutes(fastify: FastifyInstance, services: AppServ
           `attachment; filename="bookings-${ctx.tenant.slug}-${date}.csv"`,
         )
         .header('cache-control', 'no-store')
-        .send(bookingsCsvStream(ctx, filter));
+        .send(bookingsCsvStream(ctx, filter, options));
     } catch (err) {
       if (err instanceof GraphQLError) return sendError(reply, err);
       throw err;

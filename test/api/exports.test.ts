@@ -141,6 +141,21 @@ describe('bookingsCsv', () => {
       for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 
+  it('writes every value as stored when a program asks for formulaGuard: false', async () => {
+    const guarded = rows((await csvAs(s.tenant.token)).data?.bookingsCsv ?? '');
+    expect(guarded[0]?.customer_phone).toBe("'+1 212 555 0100");
+    const res = await t.gql<{ bookingsCsv: string }>(
+      '{ bookingsCsv(formulaGuard: false) }',
+      {},
+      { tenant: 'studio', token: partnerKey },
+    );
+    const raw = rows(res.data?.bookingsCsv ?? '');
+    expect(raw[0]?.customer_phone).toBe('+1 212 555 0100');
+    const eve = raw.find((r) => r.customer_email === 'eve@example.com');
+    expect(eve?.customer_name).toBe('=HYPERLINK("http://evil.example","click")');
+    expect(raw.find((r) => r.customer_email === 'minus@example.com')?.notes).toBe('\tTabbed');
+  });
+
   it('takes the same filter as bookings', async () => {
     const march3 = rows(
       (await csvAs(s.tenant.token, { from: '2026-03-03T00:00:00Z', to: '2026-03-04T00:00:00Z' }))
@@ -271,6 +286,35 @@ describe('GET /exports/bookings.csv', () => {
     });
     const badStatus = await download('?status=LOST', { authorization: `Bearer ${partnerKey}` });
     expect(badStatus.status).toBe(400);
+  });
+
+  it('checks every parameter as strictly as the GraphQL API, before the first byte', async () => {
+    const auth = { authorization: `Bearer ${partnerKey}` };
+    const cases: Array<[string, string, RegExp]> = [
+      ['?search=a%00b', 'search', /search must not contain the NUL character/],
+      ['?from=2026-02-30T00:00:00Z', 'from', /from must be an RFC 3339 instant.*2026-02-30/],
+      ['?to=2026-03-01', 'to', /to must be an RFC 3339 instant/],
+      ['?to=2026-03-01T25:00:00Z', 'to', /to must be an RFC 3339 instant/],
+      ['?serviceId=abc', 'serviceId', /serviceId must be a service id/],
+      ['?search=a&search=b', 'search', /search may be given once/],
+      ['?formulaGuard=no', 'formulaGuard', /formulaGuard must be true or false/],
+      ['?form=2026-03-01T00:00:00Z', 'form', /form is not a parameter of this download/],
+    ];
+    for (const [query, field, message] of cases) {
+      const res = await download(query, auth);
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type'), query).toMatch(/^application\/json/);
+      const body = (await res.json()) as {
+        errors: Array<{ message: string; extensions: { code: string; field: string[] } }>;
+      };
+      expect(body.errors[0]?.message, query).toMatch(message);
+      expect(body.errors[0]?.extensions, query).toEqual({ code: 'BAD_USER_INPUT', field: [field] });
+    }
+    // The same search, allowed, answers a CSV; formulaGuard=false writes values as stored.
+    const fine = await download('?search=Zo%C3%AB&formulaGuard=false', auth);
+    expect(fine.status).toBe(200);
+    const [row] = rows(await fine.text());
+    expect(row?.customer_phone).toBe('+1 212 555 0100');
   });
 
   it('streams 100 000 bookings with flat memory, and they parse to 100 000 rows', async () => {
