@@ -68,7 +68,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const orm = database.orm;
   const queue = new NotificationQueue(database.url, config);
   const limits = new RateLimits(database.url, config);
-  const mailer = createMailer(config, log);
+  const mailer = createMailer(config, logger);
   const feed = new ChangeFeed(database.url, logger);
   try {
     await feed.start();

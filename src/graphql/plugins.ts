@@ -1,18 +1,15 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { FastifyBaseLogger } from 'fastify';
 import { BREAK, type DocumentNode, GraphQLError, visit } from 'graphql';
 import { Role } from '../access/role.js';
 import type { RequestContext } from '../http/context.js';
 import type { Metrics } from '../http/metrics.js';
 
 /**
- * One log line per GraphQL operation (request id, tenant, operation, duration, outcome, the
- * error codes; never variables, which carry customer data) and its duration in the metrics.
+ * What a GraphQL request adds to its log line (src/http/request-log.ts): tenant, caller kind,
+ * operation, outcome and error codes; never variables, which carry customer data. And the
+ * operation's duration in the metrics.
  */
-export function observabilityPlugin(
-  log: FastifyBaseLogger,
-  metrics: Metrics,
-): ApolloServerPlugin<RequestContext> {
+export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       const started = performance.now();
@@ -28,18 +25,13 @@ export function observabilityPlugin(
           const outcome = codes.length ? 'error' : 'ok';
           const operation = operationName ?? 'anonymous';
           metrics.operationDuration.observe({ operation, outcome }, seconds);
-          log.info(
-            {
-              reqId: contextValue?.requestId,
-              tenant: contextValue?.tenant?.slug ?? null,
-              actor: contextValue?.actor?.kind ?? null,
-              operation,
-              durationMs: Math.round(seconds * 10_000) / 10,
-              outcome,
-              ...(codes.length ? { errorCodes: codes } : {}),
-            },
-            'graphql operation',
-          );
+          Object.assign(contextValue.logFields, {
+            tenant: contextValue.tenant?.slug ?? null,
+            actor: contextValue.actor?.kind ?? null,
+            operation,
+            outcome,
+            ...(codes.length ? { errorCodes: codes } : {}),
+          });
         },
       };
     },

@@ -17,6 +17,7 @@ import { resolveTenant } from '../tenancy/tenant-resolver.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Metrics } from './metrics.js';
+import { type LogFields, logFields } from './request-log.js';
 
 /**
  * Everything a resolver and a service get about the request: its own unit of work (an
@@ -39,6 +40,8 @@ export interface RequestContext {
   ip: string | null;
   /** Whether the answer may be kept by the response cache (src/graphql/response-cache.ts). */
   cache: CacheScope;
+  /** Added to the request's one log line (src/http/request-log.ts). */
+  logFields: LogFields;
 }
 
 export interface AppServices {
@@ -101,6 +104,7 @@ export async function buildRequestContext(
     metrics: app.metrics,
     ip: request.ip,
     cache,
+    logFields: logFields(request),
   };
 }
 
@@ -123,5 +127,6 @@ export function systemContext(app: AppServices, tenant: Tenant): RequestContext 
     metrics: app.metrics,
     ip: null,
     cache: new CacheScope(app.feed.stamp()),
+    logFields: {},
   };
 }

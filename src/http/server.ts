@@ -21,6 +21,7 @@ import { registerExportRoutes } from './exports.js';
 import { registerHealthRoutes } from './health.js';
 import { registerMetricsRoute } from './metrics.js';
 import { registerProtections } from './protections.js';
+import { registerRequestLog } from './request-log.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const TENANT_GRAPHQL_PATH = '/t/:slug/graphql';
@@ -87,8 +88,11 @@ export async function createHttpServer(options: {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     forceCloseConnections: 'idle',
+    // One line per request instead, written by registerRequestLog.
+    disableRequestLogging: true,
     return503OnClosing: true,
   });
+  registerRequestLog(fastify);
   await registerProtections(fastify, services);
 
   const armor = queryArmor(production);
@@ -108,7 +112,7 @@ export async function createHttpServer(options: {
       ...(config.responseCacheMb > 0
         ? [responseCachePlugin(services.feed, { maxBytes: config.responseCacheMb * 1024 * 1024 })]
         : []),
-      observabilityPlugin(fastify.log, services.metrics),
+      observabilityPlugin(services.metrics),
       ...(production ? [introspectionGatePlugin()] : []),
     ],
     validationRules: [...armor.validationRules],

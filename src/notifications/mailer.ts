@@ -69,11 +69,18 @@ function smtpMailer(config: Config, smtp: NonNullable<Config['smtp']>): Mailer {
   };
 }
 
+/** Where the local sink announces what it wrote. */
+export interface SinkLog {
+  info(obj: object, msg: string): void;
+}
+
 /**
  * For machines with no SMTP server: each message is written as an .eml file under
- * MAIL_SINK_DIR and announced with a log line, so the whole flow is visible locally.
+ * MAIL_SINK_DIR and announced with a log line naming the file, so the whole flow is visible
+ * locally. The line names neither the recipient nor the subject (which holds a customer's
+ * name): the file has them.
  */
-function sinkMailer(config: Config, log: (line: string) => void): Mailer {
+function sinkMailer(config: Config, log: SinkLog): Mailer {
   const transport = nodemailer.createTransport({
     streamTransport: true,
     buffer: true,
@@ -86,12 +93,12 @@ function sinkMailer(config: Config, log: (line: string) => void): Mailer {
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9.-]+/g, '_')}.eml`;
       const file = path.join(config.mailSinkDir, name);
       await writeFile(file, info.message as Buffer);
-      log(`mail (local sink) to ${mail.to}: "${mail.subject}" -> ${file}`);
+      log.info({ file }, 'mail written to the local sink');
     },
     close: () => transport.close(),
   };
 }
 
-export function createMailer(config: Config, log: (line: string) => void): Mailer {
+export function createMailer(config: Config, log: SinkLog): Mailer {
   return config.smtp ? smtpMailer(config, config.smtp) : sinkMailer(config, log);
 }

@@ -35,7 +35,8 @@ export function createLogger(config: Config, destination?: Writable): Logger {
         ? {
             transport: {
               target: 'pino-pretty',
-              options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname' },
+              // One line per record, as in JSON.
+              options: { translateTime: 'HH:MM:ss', ignore: 'pid,hostname', singleLine: true },
             },
           }
         : {}),

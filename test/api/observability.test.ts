@@ -110,23 +110,91 @@ describe('logs', () => {
     ]) {
       expect(text, `log contains ${secret}`).not.toContain(secret);
     }
-    const operations = lines
-      .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .filter((r) => r.msg === 'graphql operation');
-    expect(operations.length).toBeGreaterThan(6);
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    // One line per request at info: each request id appears on exactly one info line.
+    const perRequest = new Map<unknown, number>();
+    for (const r of records) {
+      if (typeof r.level === 'number' && r.level >= 30 && r.reqId) {
+        perRequest.set(r.reqId, (perRequest.get(r.reqId) ?? 0) + 1);
+      }
+    }
+    expect(perRequest.size).toBeGreaterThan(6);
+    expect([...perRequest.values()].every((n) => n === 1)).toBe(true);
+    const operations = records.filter((r) => r.msg === 'request' && r.path === '/graphql');
+    expect(operations.length).toBe(perRequest.size);
     for (const op of operations) {
       expect(op).toMatchObject({
+        level: 30,
         reqId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        method: 'POST',
+        status: expect.any(Number),
         durationMs: expect.any(Number),
+        operation: expect.any(String),
         outcome: expect.stringMatching(/^(ok|error)$/),
       });
     }
     expect(operations).toContainEqual(
-      expect.objectContaining({ tenant: 'clinic', outcome: 'ok', actor: 'API_KEY' }),
+      expect.objectContaining({ tenant: 'clinic', outcome: 'ok', actor: 'API_KEY', status: 200 }),
     );
     expect(operations).toContainEqual(
-      expect.objectContaining({ outcome: 'error', errorCodes: ['GRAPHQL_VALIDATION_FAILED'] }),
+      expect.objectContaining({
+        outcome: 'error',
+        status: 400,
+        errorCodes: ['GRAPHQL_VALIDATION_FAILED'],
+      }),
     );
+  });
+
+  it('logs probes at debug only, and a download on one line without its query string', async () => {
+    const before = lines.length;
+    await fetch(`${t.url}/healthz`);
+    await fetch(
+      `${t.url}/t/clinic/exports/bookings.csv?search=${encodeURIComponent(CUSTOMER.name)}`,
+      {
+        headers: { authorization: `Bearer ${s.tenant.token}` },
+      },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const records = lines.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.filter((r) => r.path === '/healthz')).toEqual([
+      expect.objectContaining({ level: 20, status: 200 }),
+    ]);
+    const download = records.filter((r) => r.path === '/t/clinic/exports/bookings.csv');
+    expect(download).toEqual([expect.objectContaining({ level: 30, method: 'GET', status: 200 })]);
+    expect(lines.slice(before).join('\n')).not.toContain('Priya');
+  });
+
+  it('announces mail written to the local sink without the recipient or the subject', async () => {
+    const sinkLines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) =>
+      sinkLines.push(...chunk.toString().split('\n').filter(Boolean)),
+    );
+    const mailApp = await startTestApp({ LOG_LEVEL: 'info' }, { logStream: stream });
+    try {
+      const m = await scenario(mailApp, 'sinky', { windows: everyDay('00:00', '24:00') });
+      const made = await book(mailApp, 'sinky', {
+        serviceId: m.serviceId,
+        startsAt: '2027-01-04T10:00:00Z',
+        customer: CUSTOMER,
+      });
+      expect(made.data?.createBooking.userErrors).toEqual([]);
+      const deadline = Date.now() + 20_000;
+      const written = () => sinkLines.filter((l) => l.includes('mail written to the local sink'));
+      while (written().length < 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(written().length).toBeGreaterThanOrEqual(2);
+      for (const line of written()) {
+        expect(JSON.parse(line)).toMatchObject({ file: expect.stringMatching(/\.eml$/) });
+      }
+      const text = sinkLines.join('\n');
+      for (const secret of [CUSTOMER.name, CUSTOMER.email, 'Booking confirmed']) {
+        expect(text, `log contains ${secret}`).not.toContain(secret);
+      }
+    } finally {
+      await mailApp.close();
+    }
   });
 });
 
