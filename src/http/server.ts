@@ -21,7 +21,7 @@ import { registerExportRoutes } from './exports.js';
 import { registerHealthRoutes } from './health.js';
 import { registerMetricsRoute } from './metrics.js';
 import { registerProtections } from './protections.js';
-import { registerRequestLog } from './request-log.js';
+import { RequestLog } from './request-log.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const TENANT_GRAPHQL_PATH = '/t/:slug/graphql';
@@ -88,11 +88,9 @@ export async function createHttpServer(options: {
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     forceCloseConnections: 'idle',
-    // One line per request instead, written by registerRequestLog.
-    disableRequestLogging: true,
+    logController: new RequestLog(),
     return503OnClosing: true,
   });
-  registerRequestLog(fastify);
   await registerProtections(fastify, services);
 
   const armor = queryArmor(production);
