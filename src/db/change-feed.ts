@@ -1,4 +1,5 @@
 import type { TriggerDef } from '@mikro-orm/core';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 
 /** The channel the change triggers notify on (payload: `<table>:<tenant id>`). */
@@ -195,14 +196,13 @@ export class ChangeFeed {
  * Values kept in memory while the change feed says their tenant's rows in `tables` are
  * unchanged: read after a request's `stamp`, kept only if those rows have not changed since,
  * and answered only while they still have not. Only values found are kept (a miss is looked
- * up every time); past `maxEntries` the cache starts again.
+ * up every time); at most `maxEntries`, the least recently used going first.
  */
 export class FeedCache<T> {
   readonly #feed: ChangeFeed;
   readonly #tenantOf: (value: T) => string;
   readonly #tables: readonly string[];
-  readonly #maxEntries: number;
-  readonly #entries = new Map<string, { version: number; value: T }>();
+  readonly #entries: LRUCache<string, { version: number; value: T }>;
 
   /** `tables`: the tables the values are read from; changes elsewhere leave them valid. */
   constructor(
@@ -214,7 +214,7 @@ export class FeedCache<T> {
     this.#feed = feed;
     this.#tenantOf = tenantOf;
     this.#tables = tables;
-    this.#maxEntries = maxEntries;
+    this.#entries = new LRUCache({ max: maxEntries });
   }
 
   get(key: string): T | undefined {
@@ -232,7 +232,6 @@ export class FeedCache<T> {
   set(key: string, value: T, stamp: number): void {
     const version = this.#version(value);
     if (!this.#feed.live || version > stamp) return;
-    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
     this.#entries.set(key, { version, value });
   }
 }

@@ -15,6 +15,16 @@ export const DEMO_SLUG = 'demo';
 export const DEMO_ADMIN_EMAIL = 'admin@demo.example';
 
 /**
+ * Browser origins the demo tenant accepts: the usual development servers on this machine
+ * (Vite, Create React App and Next.js, Angular, webpack and the like), so that a frontend
+ * in development can call the demo at once (docs/API.md, "CORS").
+ */
+export const DEMO_ALLOWED_ORIGINS = [3000, 4200, 5173, 8080].flatMap((port) => [
+  `http://localhost:${port}`,
+  `http://127.0.0.1:${port}`,
+]);
+
+/**
  * On the first start against an empty database: the demo tenant (Europe/London), its
  * resource, two services and an admin user whose password is printed once. Does nothing
  * when any tenant exists.
@@ -33,6 +43,7 @@ export async function seedDemoData(app: AppServices, log: (msg: string) => void)
     adminPassword: password,
   });
   em.setFilterParams(TENANT_FILTER, { tenantId: tenant.id });
+  tenant.allowedOrigins = DEMO_ALLOWED_ORIGINS;
   const resource = await em.findOneOrFail(Resource, {});
   resource.name = 'Sam (stylist)';
   // Opening hours: Monday to Friday 09:00-17:00, Saturday 10:00-14:00.

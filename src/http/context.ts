@@ -80,7 +80,7 @@ export async function buildRequestContext(
     pathSlug,
     baseDomain: config.baseDomain,
   });
-  let tenant = await resolveTenant(em, sources, { tenants: app.tenants, stamp: cache.stamp });
+  let tenant = await resolveTenant(em, sources, app.tenants, cache.stamp);
   const auth = await authenticate(em, config, request.headers.authorization, tenant, {
     sessions: app.sessions,
     stamp: cache.stamp,

@@ -2,7 +2,6 @@ import fastifyCors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import helmet from 'helmet';
-import { Tenant } from '../tenancy/tenant.entity.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
 import type { AppServices } from './context.js';
 
@@ -26,25 +25,6 @@ export const CONTENT_SECURITY_POLICY = {
 
 /** Paths that probes and scrapers call, outside the general rate limit. */
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
-const ALLOWED_ORIGINS_TTL_MS = 30_000;
-
-/** The browser origins a tenant allows, cached briefly (changes apply within 30 s). */
-function allowedOriginsLookup(services: AppServices) {
-  const cache = new Map<string, { at: number; origins: string[] | null }>();
-  return async (kind: 'slug' | 'subdomain', value: string): Promise<string[] | null> => {
-    const key = `${kind}:${value}`;
-    const hit = cache.get(key);
-    if (hit && Date.now() - hit.at < ALLOWED_ORIGINS_TTL_MS) return hit.origins;
-    const tenant = await services.orm.em
-      .fork()
-      .findOne(Tenant, kind === 'slug' ? { slug: value } : { subdomain: value }, {
-        fields: ['allowedOrigins'],
-      });
-    const origins = tenant ? tenant.allowedOrigins : null;
-    cache.set(key, { at: Date.now(), origins });
-    return origins;
-  };
-}
 
 function ownOrigin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
@@ -52,12 +32,13 @@ function ownOrigin(request: FastifyRequest): string {
 
 /**
  * Whether a browser at `origin` may call the API for the tenant this request names: its own
- * origin (the console) always; another only if every tenant the request names lists it.
- * Null when the request names no tenant (the caller decides).
+ * origin (the console) always; another only if every tenant the request names lists it in
+ * `allowedOrigins`. Null when the request names no tenant (the caller decides). Tenants come
+ * from the tenant cache, so a change of `allowedOrigins` applies at once, on every instance
+ * (the change feed), and a name that cannot be a tenant's costs no lookup.
  */
 async function originAllowed(
   services: AppServices,
-  lookup: ReturnType<typeof allowedOriginsLookup>,
   request: FastifyRequest,
   origin: string,
 ): Promise<boolean | null> {
@@ -71,11 +52,18 @@ async function originAllowed(
     baseDomain: services.config.baseDomain,
   });
   if (sources.length === 0) return null;
+  const em = services.orm.em.fork();
+  const stamp = services.feed.stamp();
   for (const source of sources) {
-    const origins = await lookup(source.kind === 'subdomain' ? 'subdomain' : 'slug', source.value);
-    if (!origins?.includes(origin)) return false;
+    const tenant = await services.tenants.find(em, source, stamp);
+    if (!tenant?.allowedOrigins.includes(origin)) return false;
   }
   return true;
+}
+
+/** What a browser developer reads when their origin is refused (docs/API.md, "CORS"). */
+function originRefused(origin: string): string {
+  return `The origin ${origin} may not call this API for this tenant: an admin adds it to the tenant's allowedOrigins (updateTenant), which applies at once`;
 }
 
 function refuse(
@@ -121,20 +109,29 @@ export async function registerProtections(
     }
   });
 
-  const lookup = allowedOriginsLookup(services);
   // A cross-origin request from a browser origin the tenant does not allow does nothing:
-  // refused before it runs (the browser would hide the answer, but not undo a booking).
+  // refused before it runs. The refusal itself may be read by that origin (it holds no data),
+  // so that a frontend developer sees why in the browser instead of a bare "CORS error".
   fastify.addHook('preHandler', async (request, reply) => {
     const origin = request.headers.origin;
-    if (!origin || request.method === 'OPTIONS') return;
+    if (!origin) return;
+    if (request.method === 'OPTIONS') {
+      // A preflight names its tenant only by path or host (browsers send X-Tenant's name, not
+      // its value): refused when that tenant does not list the origin, with the reason.
+      if (
+        request.headers['access-control-request-method'] &&
+        (await originAllowed(services, request, origin)) === false
+      ) {
+        return refuse(reply, 403, 'FORBIDDEN', originRefused(origin), { vary: 'Origin' });
+      }
+      return;
+    }
     // Allowed: the server's own origin, or one every named tenant lists (naming none is not enough).
-    if ((await originAllowed(services, lookup, request, origin)) !== true) {
-      return refuse(
-        reply,
-        403,
-        'FORBIDDEN',
-        `The origin ${origin} may not call this API for this tenant (add it to the tenant's allowedOrigins)`,
-      );
+    if ((await originAllowed(services, request, origin)) !== true) {
+      return refuse(reply, 403, 'FORBIDDEN', originRefused(origin), {
+        'access-control-allow-origin': origin,
+        vary: 'Origin',
+      });
     }
   });
 
@@ -147,8 +144,8 @@ export async function registerProtections(
       // its value): it is answered for the origin, and the request itself is checked above.
       const allowed =
         request.method === 'OPTIONS'
-          ? (await originAllowed(services, lookup, request, origin)) !== false
-          : await originAllowed(services, lookup, request, origin);
+          ? (await originAllowed(services, request, origin)) !== false
+          : await originAllowed(services, request, origin);
       return {
         origin: allowed === true ? origin : false,
         methods: ['GET', 'POST', 'OPTIONS'],

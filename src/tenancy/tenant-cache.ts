@@ -1,7 +1,7 @@
 import { type EntityDTO, type EntityManager, wrap } from '@mikro-orm/postgresql';
 import { type ChangeFeed, FeedCache } from '../db/change-feed.js';
 import { Tenant } from './tenant.entity.js';
-import type { TenantSource } from './tenant-sources.js';
+import { SLUG_PATTERN, type TenantSource } from './tenant-sources.js';
 
 const keyOf = (source: TenantSource) =>
   `${source.kind === 'subdomain' ? 'subdomain' : 'slug'}:${source.value}`;
@@ -9,8 +9,9 @@ const keyOf = (source: TenantSource) =>
 /**
  * The tenants that requests name (by slug or subdomain), kept in memory while the change
  * feed says their rows are unchanged (changes to other tables, bookings say, do not count),
- * so that resolving a request's tenant does not cost a statement. Only tenants found are
- * kept; an unknown name is looked up every time.
+ * so that resolving a request's tenant, or checking a browser origin against the tenant's
+ * allowed origins, does not cost a statement. Only tenants found are kept; a name that
+ * cannot be a slug is not looked up at all, and an unknown one is looked up every time.
  */
 export class TenantCache {
   readonly #kept: FeedCache<EntityDTO<Tenant>>;
@@ -19,17 +20,22 @@ export class TenantCache {
     this.#kept = new FeedCache(feed, (data) => data.id, ['tenant']);
   }
 
-  /** The tenant the source names, as a new entity managed by `em`; undefined when not kept. */
-  get(em: EntityManager, source: TenantSource): Tenant | undefined {
+  /**
+   * The tenant the source names, as a new entity managed by `em`, from memory or else read
+   * on `em` (and kept, unless it changed after `stamp`, ChangeFeed.stamp); null when none.
+   */
+  async find(em: EntityManager, source: TenantSource, stamp: number): Promise<Tenant | null> {
+    if (!SLUG_PATTERN.test(source.value)) return null;
     const data = this.#kept.get(keyOf(source));
     // A new entity per request (entities are mutable and belong to one unit of work), from a
     // copy of the one mutable value; the rest are strings, numbers, booleans and Dates that
     // nothing changes in place. structuredClone cost more than the merge.
-    return data && em.merge(Tenant, { ...data, allowedOrigins: [...data.allowedOrigins] });
-  }
-
-  /** Keeps `tenant`, read after `stamp` (ChangeFeed.stamp), unless it changed since. */
-  set(source: TenantSource, tenant: Tenant, stamp: number): void {
-    this.#kept.set(keyOf(source), wrap(tenant).toPOJO(), stamp);
+    if (data) return em.merge(Tenant, { ...data, allowedOrigins: [...data.allowedOrigins] });
+    const tenant = await em.findOne(
+      Tenant,
+      source.kind === 'subdomain' ? { subdomain: source.value } : { slug: source.value },
+    );
+    if (tenant) this.#kept.set(keyOf(source), wrap(tenant).toPOJO(), stamp);
+    return tenant;
   }
 }

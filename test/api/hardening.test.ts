@@ -183,10 +183,20 @@ describe('CORS per tenant', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('https://www.shop.example');
   });
 
-  it('refuses a disallowed origin before the request runs', async () => {
-    expect(
-      (await preflight('https://evil.example')).headers.get('access-control-allow-origin'),
-    ).toBeNull();
+  it('refuses a disallowed origin before the request runs, saying why', async () => {
+    const refusedPreflight = await preflight('https://evil.example');
+    expect(refusedPreflight.status).toBe(403);
+    expect(refusedPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await refusedPreflight.json()).toEqual({
+      errors: [
+        {
+          message: expect.stringMatching(
+            /^The origin https:\/\/evil\.example may not call this API for this tenant: an admin adds it to the tenant's allowedOrigins/,
+          ),
+          extensions: { code: 'FORBIDDEN' },
+        },
+      ],
+    });
     const before = await sql(t.database, 'select id from booking');
     const res = await post(
       json({
@@ -202,8 +212,16 @@ describe('CORS per tenant', () => {
       { origin: 'https://evil.example' },
     );
     expect(res.status).toBe(403);
-    expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    // The refusal (no data) is readable by the page, so its developer sees the reason.
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(await res.json()).toMatchObject({
+      errors: [
+        {
+          message: expect.stringContaining('https://evil.example may not call this API'),
+          extensions: { code: 'FORBIDDEN' },
+        },
+      ],
+    });
     expect(await sql(t.database, 'select id from booking')).toHaveLength(before.length);
     // Another tenant's allowed origin is not this tenant's.
     const viaHeader = await fetch(`${t.url}/graphql`, {
@@ -216,6 +234,58 @@ describe('CORS per tenant', () => {
       body: json({ query: '{ __typename }' }),
     });
     expect(viaHeader.status).not.toBe(200);
+  });
+
+  it('applies a change of allowedOrigins at once, on this instance and on another', async () => {
+    const other = await startTestApp({ EMAIL_ENABLED: 'false' }, { database: t.database });
+    try {
+      const origin = 'https://new.shop.example';
+      const from = (app: TestApp) =>
+        fetch(`${app.url}/t/shop/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin },
+          body: json({ query: '{ tenant { slug } }' }),
+        });
+      // Both instances have the tenant in memory, without the new origin.
+      expect((await from(t)).status).toBe(403);
+      expect((await from(other)).status).toBe(403);
+      await s.admin(
+        'mutation ($o: [String!]) { updateTenant(input: { allowedOrigins: $o }) { userErrors { message } } }',
+        { o: ['https://www.shop.example', origin] },
+      );
+      expect((await from(t)).status).toBe(200);
+      // The other instance hears of it through the change feed, within moments.
+      const deadline = Date.now() + 5_000;
+      let status = (await from(other)).status;
+      while (status !== 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        status = (await from(other)).status;
+      }
+      expect(status).toBe(200);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('looks up no tenant for a name that cannot be one, and keeps no unknown name', async () => {
+    const ask = (tenant: string) =>
+      fetch(`${t.url}/t/${encodeURIComponent(tenant)}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://x.example', 'access-control-request-method': 'POST' },
+      });
+    const badShape = await t.statementsDuring(() => ask('No_Such..Name'));
+    expect(badShape).toEqual([]);
+    // An unknown name of the right shape is looked up, and not kept: the next asks again.
+    for (let i = 0; i < 2; i++) {
+      const unknown = await t.statementsDuring(() => ask('no-such-tenant'));
+      expect(unknown.filter((q) => q.includes('"tenant"'))).toHaveLength(1);
+    }
+    // A known one is kept: asking twice reads it at most once.
+    const known = await t.statementsDuring(async () => {
+      await ask('shop');
+      await ask('shop');
+    });
+    expect(known.filter((q) => q.includes('"tenant"')).length).toBeLessThanOrEqual(1);
   });
 
   it("always lets the console's own origin call", async () => {

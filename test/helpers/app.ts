@@ -49,9 +49,14 @@ export interface TestApp {
 /** The real server on its own cloned database, listening on a free loopback port. */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { clock?: () => number; logStream?: import('node:stream').Writable } = {},
+  options: {
+    clock?: () => number;
+    logStream?: import('node:stream').Writable;
+    /** Another instance on this test database (default: a new one). */
+    database?: string;
+  } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const mailSinkDir = path.join(tmpdir(), `booking-mail-${database}`);
   const config = loadConfig({
     NODE_ENV: 'test',
