@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { SessionCache } from './access/session-cache.js';
 import type { Config } from './config.js';
 import { ChangeFeed } from './db/change-feed.js';
+import { isDatabaseOutage } from './db/connections.js';
 import { openDatabase } from './db/database.js';
 import { seedDemoData } from './db/demo-data.js';
 import { createSchema } from './graphql/schema.js';
@@ -67,7 +68,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const database = await openDatabase(config, log, options.onQuery);
   const orm = database.orm;
   const queue = new NotificationQueue(database.url, config);
-  const limits = new RateLimits(database.url, config);
+  const limits = new RateLimits(database.url, config, logger);
   const mailer = createMailer(config, logger);
   const feed = new ChangeFeed(database.url, logger);
   try {
@@ -97,7 +98,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const schema = await createSchema();
     const { fastify } = await createHttpServer({ config, schema, services, logger });
     await limits.start();
-    await queue.start((err) => logger.error({ err }, 'job queue error'));
+    let outageLoggedAt = 0;
+    await queue.start((err) => {
+      if (!isDatabaseOutage(err)) return logger.error({ err }, 'job queue error');
+      // The queue polls on its own and resumes when the database is back: a line now and then.
+      if (Date.now() - outageLoggedAt < 30_000) return;
+      outageLoggedAt = Date.now();
+      logger.warn({ err }, 'job queue cannot reach the database; it retries on its own');
+    });
     await queue.work(
       (job) => notifier.deliver(job),
       (job) => notifier.dead(job),

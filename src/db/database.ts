@@ -2,6 +2,7 @@ import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { watchClient } from './connections.js';
 import type { EmbeddedDatabase } from './embedded-postgres.js';
 import { createOrmConfig } from './orm-config.js';
 
@@ -21,23 +22,32 @@ export interface Database {
 
 /**
  * Applies pending migrations while holding a PostgreSQL advisory lock, so that several
- * instances starting at once against one database migrate it exactly once.
+ * instances starting at once against one database migrate it exactly once. The lock is a
+ * transaction's (`pg_advisory_xact_lock` in a transaction held open meanwhile): behind a
+ * transaction-mode pooler a session lock and its unlock could land on different server
+ * connections and leave the lock held, while an open transaction keeps its connection.
  */
 async function migrate(
   orm: MikroORM,
   clientUrl: string,
   log: (msg: string) => void,
 ): Promise<void> {
-  const lock = new pg.Client({ connectionString: clientUrl });
+  const lock = new pg.Client({
+    connectionString: clientUrl,
+    application_name: 'booking-api migrations',
+  });
+  // A lost connection fails the statement waiting on it, which fails the start-up.
+  watchClient(lock, { warn: () => {} }, 'migrations', () => {});
   await lock.connect();
   try {
-    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await lock.query('begin');
+    await lock.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     const applied = await orm.migrator.up();
     if (applied.length) {
       log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
     }
   } finally {
-    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await lock.query('commit').catch(() => {});
     await lock.end();
   }
 }

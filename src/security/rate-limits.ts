@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
+import { type ConnectionLog, watchPool } from '../db/connections.js';
 import { ApiError } from '../shared/errors.js';
 
 /**
@@ -44,8 +45,18 @@ export class RateLimits {
   /** Counted every time a request is refused (for metrics). */
   onLimited: (limit: LimitName) => void = () => {};
 
-  constructor(databaseUrl: string, config: Config) {
-    this.#pool = config.rateLimits ? new pg.Pool({ connectionString: databaseUrl, max: 4 }) : null;
+  constructor(databaseUrl: string, config: Config, log: ConnectionLog) {
+    this.#pool = config.rateLimits
+      ? watchPool(
+          new pg.Pool({
+            connectionString: databaseUrl,
+            max: 4,
+            application_name: 'booking-api rate limits',
+          }),
+          log,
+          'rate limits',
+        )
+      : null;
   }
 
   async start(): Promise<void> {
