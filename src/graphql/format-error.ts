@@ -3,7 +3,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /**
  * GraphQL errors raised on purpose (ours, TypeGraphQL's, graphql-js parse, validation and
- * coercion errors) go out as they are. Anything else is a bug or an outage: it is logged
+ * coercion errors) and database outages (SERVICE_UNAVAILABLE, outagePlugin) go out as they are. Anything else is a bug or an outage: it is logged
  * with its stack, and in production the client sees only "Internal server error" (no stack,
  * no SQL).
  */
@@ -11,7 +11,10 @@ export function createFormatError(options: { production: boolean; log: FastifyBa
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original =
       error instanceof GraphQLError && error.originalError ? error.originalError : error;
-    if (original instanceof GraphQLError) return formatted;
+    // Ours (outagePlugin): the request line records it; the client is told to retry.
+    if (original instanceof GraphQLError || formatted.extensions?.code === 'SERVICE_UNAVAILABLE') {
+      return formatted;
+    }
     options.log.error(
       { err: original, path: formatted.path },
       'unexpected error in GraphQL operation',

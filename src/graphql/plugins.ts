@@ -1,8 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { BREAK, type DocumentNode, GraphQLError, visit } from 'graphql';
 import { Role } from '../access/role.js';
+import { isDatabaseOutage } from '../db/connections.js';
 import type { RequestContext } from '../http/context.js';
 import type { Metrics } from '../http/metrics.js';
+import { OUTAGE_MESSAGE, outageExtensions } from '../shared/errors.js';
 
 /**
  * What a GraphQL request adds to its log line (src/http/request-log.ts): tenant, caller kind,
@@ -32,6 +34,28 @@ export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<Reques
             outcome,
             ...(codes.length ? { errorCodes: codes } : {}),
           });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * An error that says the database cannot be reached (a restart, a failover, a dropped
+ * connection) is not the server's fault nor the client's: it becomes SERVICE_UNAVAILABLE,
+ * HTTP 503 with Retry-After, so that clients and load balancers retry, instead of a 500.
+ * Runs before Apollo reads the HTTP status from the errors and formats them.
+ */
+export function outagePlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            if (error.extensions.code || !isDatabaseOutage(error.originalError ?? error)) continue;
+            error.message = OUTAGE_MESSAGE;
+            Object.assign(error.extensions, outageExtensions());
+          }
         },
       };
     },

@@ -6,11 +6,12 @@ import { authenticate } from '../access/authenticate.js';
 import type { SessionCache } from '../access/session-cache.js';
 import type { Config } from '../config.js';
 import type { ChangeFeed } from '../db/change-feed.js';
+import { isDatabaseOutage } from '../db/connections.js';
 import { TENANT_FILTER } from '../db/tenant-filter.js';
 import { CacheScope } from '../graphql/response-cache.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { RateLimits } from '../security/rate-limits.js';
-import { requestError } from '../shared/errors.js';
+import { requestError, serviceUnavailable } from '../shared/errors.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 import type { TenantCache } from '../tenancy/tenant-cache.js';
 import { resolveTenant } from '../tenancy/tenant-resolver.js';
@@ -63,10 +64,23 @@ export function forkForTenant(orm: MikroORM, tenantId: string | null): EntityMan
   return em;
 }
 
+/**
+ * The request's context; SERVICE_UNAVAILABLE (HTTP 503, Retry-After) when the database
+ * cannot be reached to resolve the tenant or the credential.
+ */
 export async function buildRequestContext(
   app: AppServices,
   request: FastifyRequest,
 ): Promise<RequestContext> {
+  try {
+    return await contextOf(app, request);
+  } catch (err) {
+    if (isDatabaseOutage(err)) throw serviceUnavailable();
+    throw err;
+  }
+}
+
+async function contextOf(app: AppServices, request: FastifyRequest): Promise<RequestContext> {
   const { orm, config } = app;
   // Before the first read: a change committed after this makes the answer unkeepable.
   const cache = new CacheScope(app.feed.stamp());

@@ -99,13 +99,16 @@ export function exportRequestFromQuery(query: Query): {
 
 function sendError(reply: FastifyReply, err: GraphQLError) {
   const code = String(err.extensions.code ?? 'INTERNAL_SERVER_ERROR');
-  const http = err.extensions.http as { status?: number } | undefined;
+  const http = err.extensions.http as
+    | { status?: number; headers?: Map<string, string> }
+    | undefined;
   const status =
     http?.status ??
     ({ UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400 } as Record<string, number>)[
       code
     ] ??
     400;
+  for (const [name, value] of http?.headers ?? []) reply.header(name, value);
   return reply.code(status).send({
     errors: [{ message: err.message, extensions: { code, field: err.extensions.field } }],
   });

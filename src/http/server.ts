@@ -11,10 +11,12 @@ import Fastify, {
 } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
+import { isDatabaseOutage } from '../db/connections.js';
 import { argumentChecksPlugin } from '../graphql/argument-checks.js';
 import { createFormatError } from '../graphql/format-error.js';
-import { introspectionGatePlugin, observabilityPlugin } from '../graphql/plugins.js';
+import { introspectionGatePlugin, observabilityPlugin, outagePlugin } from '../graphql/plugins.js';
 import { responseCachePlugin, stringifyCachedResult } from '../graphql/response-cache.js';
+import { OUTAGE_MESSAGE, OUTAGE_RETRY_AFTER_SECONDS } from '../shared/errors.js';
 import { registerConsole } from './console.js';
 import { type AppServices, buildRequestContext, type RequestContext } from './context.js';
 import { registerExportRoutes } from './exports.js';
@@ -91,6 +93,15 @@ export async function createHttpServer(options: {
     logController: new RequestLog(),
     return503OnClosing: true,
   });
+  // Outside GraphQL (the rate limit before every request, the download): a database outage is
+  // HTTP 503 with Retry-After, as inside; anything else goes to Fastify's own handler.
+  fastify.setErrorHandler((error, _request, reply) => {
+    if (!isDatabaseOutage(error)) return reply.send(error);
+    return reply
+      .code(503)
+      .header('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS))
+      .send({ errors: [{ message: OUTAGE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+  });
   await registerProtections(fastify, services);
 
   const armor = queryArmor(production);
@@ -104,6 +115,7 @@ export async function createHttpServer(options: {
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       fastifyApolloDrainPlugin(fastify),
       argumentChecksPlugin(),
+      outagePlugin(),
       // No cache hints are used; the default cache-control plugin would wrap every field's
       // resolver to compute them (about 12% of a month of slots, docs/PERFORMANCE.md).
       ApolloServerPluginCacheControlDisabled(),

@@ -48,6 +48,7 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -61,6 +62,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -93,6 +95,27 @@ export function badArgument(field: string[], message: string): ApiError {
  */
 export function requestError(code: ErrorCode, message: string): ApiError {
   return new ApiError(code, message, { withHttpStatus: true });
+}
+
+/** Seconds a client is told to wait before retrying during a database outage. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+export const OUTAGE_MESSAGE = `The service is briefly unavailable (its database cannot be reached); retry in ${OUTAGE_RETRY_AFTER_SECONDS} s`;
+
+/** The extensions of an error that says "retry shortly": the code, and HTTP 503 with Retry-After. */
+export function outageExtensions() {
+  return {
+    code: 'SERVICE_UNAVAILABLE' as const,
+    retryAfter: OUTAGE_RETRY_AFTER_SECONDS,
+    http: {
+      status: 503,
+      headers: new Map([['retry-after', String(OUTAGE_RETRY_AFTER_SECONDS)]]),
+    },
+  };
+}
+
+/** SERVICE_UNAVAILABLE (HTTP 503, Retry-After): the database cannot be reached right now. */
+export function serviceUnavailable(): GraphQLError {
+  return new GraphQLError(OUTAGE_MESSAGE, { extensions: outageExtensions() });
 }
 
 /** Base of every mutation payload: the expected failures, empty on success. */
