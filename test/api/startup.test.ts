@@ -91,6 +91,67 @@ describe('npm start (node dist/src/main.js)', () => {
     expect(pidIsAlive(secondPgPid)).toBe(false);
   });
 
+  it('stops cleanly, exit code 0 and no error line, when Ctrl-C signals the whole process group under load', async () => {
+    const port = await freePort();
+    const pgPort = await freePort();
+    const groupDir = await mkdtemp(path.join(tmpdir(), 'booking-ctrl-c-'));
+    await chmod(groupDir, 0o755);
+    // As in a terminal: info logs, the server leading its own foreground process group.
+    const server = spawnServer(
+      {
+        DATA_DIR: groupDir,
+        PORT: String(port),
+        EMBEDDED_PG_PORT: String(pgPort),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'production',
+        PLATFORM_ADMIN_TOKEN: 'platform-token-0123456789abcdef0123456789',
+        SECRET_KEY: 'secret-key-0123456789abcdef0123456789abcdef',
+        EMAIL_ENABLED: 'false',
+        DEMO_DATA: 'false',
+      },
+      [],
+      { processGroup: true },
+    );
+    try {
+      await waitForOutput(server, 'Database:');
+      const pgPid = Number(
+        (await readFile(path.join(groupDir, 'pg/postmaster.pid'), 'utf8')).split('\n')[0],
+      );
+      // Requests in flight (reads and writes that reach the database) when the signal comes.
+      const client = new GraphQLClient(`http://127.0.0.1:${port}/graphql`, {
+        headers: { authorization: 'Bearer platform-token-0123456789abcdef0123456789' },
+      });
+      let stop = false;
+      const load = (async () => {
+        for (let i = 0; !stop; i++) {
+          await client
+            .request(
+              'mutation ($s: String!) { createTenant(input: { slug: $s, name: "Load", timeZone: "UTC", email: "l@example.com", adminEmail: "a@example.com", adminPassword: "correct-horse-battery" }) { tenant { id } } }',
+              { s: `load-${i}` },
+            )
+            .catch(() => {});
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 1500));
+      process.kill(-server.pid, 'SIGINT');
+      expect(await server.exited).toBe(0);
+      stop = true;
+      await load;
+      const output = `${server.stdout()}\n${server.stderr()}`;
+      expect(output).toContain('stopped cleanly');
+      // No error and no warning: no record at level warn (40) or above, no stray text.
+      for (const line of output.split('\n').filter((l) => l.startsWith('{'))) {
+        expect(line, line).not.toMatch(/"level":(4|5|6)\d/);
+      }
+      expect(output).not.toMatch(/error|57P01|Unhandled/i);
+      expect(pidIsAlive(pgPid)).toBe(false);
+    } finally {
+      if (server.child.exitCode === null) process.kill(-server.pid, 'SIGKILL');
+      await rm(groupDir, { recursive: true, force: true });
+    }
+  });
+
   it('uses DATABASE_URL when set and starts no embedded PostgreSQL', async () => {
     const database = await createTestDatabase();
     const emptyDir = await mkdtemp(path.join(tmpdir(), 'booking-url-'));

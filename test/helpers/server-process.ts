@@ -12,13 +12,22 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Spawns the server with `env` (and PATH, HOME, LOG_LEVEL=warn unless given). */
-export function spawnServer(env: Record<string, string>, nodeArgs: string[] = []): ServerProcess {
+/**
+ * Spawns the server with `env` (and PATH, HOME, LOG_LEVEL=warn unless given). With
+ * `processGroup`, it leads a process group of its own, as a shell's foreground job does, so
+ * that a signal can go to the whole group as a terminal's Ctrl-C sends it.
+ */
+export function spawnServer(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  options: { processGroup?: boolean } = {},
+): ServerProcess {
   const child = spawn(
     process.execPath,
     [...nodeArgs, path.join(PROJECT_ROOT, 'dist/src/main.js')],
     {
       cwd: PROJECT_ROOT,
+      detached: options.processGroup ?? false,
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/root',
