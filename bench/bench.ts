@@ -592,6 +592,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // valid), with pg directly, at the same concurrency, on the other half. test/api/
     // bookings.test.ts checks that createBooking runs these statements and no others.
     const rawPool = new pg.Pool({ connectionString: databaseUrl, max: connections });
+    rawPool.on('error', () => {});
+    rawPool.on('connect', (client) => client.on('error', () => {}));
     const tenantsBySlug = new Map([main, ...others].map((t) => [t.slug, t]));
     let rawNext = half;
     let rawDone = 0;

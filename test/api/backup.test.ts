@@ -36,6 +36,7 @@ afterAll(async () => {
 
 async function newDatabase(name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
+  admin.on('error', () => {});
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
@@ -74,6 +75,7 @@ describe('backup and restore', () => {
       'select id, reference, starts_at, status, customer_name, customer_email, occupied_start, session_key from booking order by id',
     );
     const client = new pg.Client({ connectionString: target });
+    client.on('error', () => {});
     await client.connect();
     const restored = (
       await client.query(

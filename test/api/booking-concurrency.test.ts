@@ -232,6 +232,7 @@ describe('the exclusion constraint on its own', () => {
 
   it('refuses an overlapping active booking written with no lock at all', async () => {
     const client = new pg.Client({ connectionString: databaseUrl(t.database) });
+    client.on('error', () => {});
     await client.connect();
     try {
       await insert(client, crypto.randomUUID(), '2026-03-09T10:00:00Z', '2026-03-09T11:00:00Z');
@@ -256,6 +257,7 @@ describe('the exclusion constraint on its own', () => {
     // A writer that bypasses the lock holds an uncommitted overlapping booking: the API's
     // check cannot see it, its insert waits on the constraint, and fails once that commits.
     const rogue = new pg.Client({ connectionString: databaseUrl(t.database) });
+    rogue.on('error', () => {});
     await rogue.connect();
     try {
       await rogue.query('begin');

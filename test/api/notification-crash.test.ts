@@ -51,6 +51,7 @@ describe('a worker killed between sending and recording', () => {
   it('re-sends after restart with the same Message-ID, and records the notification SENT once', async () => {
     const first = await launch();
     const lock = new pg.Client({ connectionString: databaseUrl(t.database) });
+    lock.on('error', () => {});
     await lock.connect();
     let killed = false;
     // The kill lands on the customer's confirmation (the message with the manage link),

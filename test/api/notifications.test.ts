@@ -348,6 +348,7 @@ describe('transactions', () => {
     const rogue = new pg.default.Client({
       connectionString: (await import('../helpers/database.js')).databaseUrl(t.database),
     });
+    rogue.on('error', () => {});
     await rogue.connect();
     try {
       const jobsBefore = (

@@ -10,6 +10,8 @@ export function databaseUrl(database: string): string {
 export async function createTestDatabase(): Promise<string> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: databaseUrl('postgres') });
+  // A lost connection fails the query waiting on it; the event alone must not end the run.
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`);
@@ -26,6 +28,7 @@ export async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(
   params: unknown[] = [],
 ): Promise<T[]> {
   const client = new pg.Client({ connectionString: databaseUrl(database) });
+  client.on('error', () => {});
   await client.connect();
   try {
     return (await client.query<T>(text, params)).rows;
