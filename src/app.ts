@@ -70,7 +70,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const queue = new NotificationQueue(database.url, config);
   const limits = new RateLimits(database.url, config, logger);
   const mailer = createMailer(config, logger);
-  const feed = new ChangeFeed(database.url, logger);
+  const feed = new ChangeFeed(
+    {
+      url: config.changeFeedDatabaseUrl ?? database.url,
+      // Through the ORM's pool, the way the triggers' notifications are sent.
+      probe: (channel, payload) =>
+        orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]),
+      probeIntervalMs: config.changeFeedProbeSeconds * 1000,
+    },
+    logger,
+  );
   try {
     await feed.start();
     const metrics = new Metrics(orm, queue);

@@ -15,6 +15,10 @@ export interface Config {
   port: number;
   /** PostgreSQL connection string; when absent an embedded PostgreSQL is started under dataDir. */
   databaseUrl: string | undefined;
+  /** The change feed's LISTEN connection, when it must bypass a transaction-mode pooler. */
+  changeFeedDatabaseUrl: string | undefined;
+  /** Seconds between the change feed's round trips through NOTIFY. */
+  changeFeedProbeSeconds: number;
   dataDir: string;
   embeddedPgPort: number;
   /** Tenants are reachable at `<subdomain>.<baseDomain>` when set. */
@@ -107,6 +111,26 @@ function integer(name: string, fallback: number, min: number, max: number) {
   };
 }
 
+/** A postgres:// URL that names a database, or undefined when unset. */
+function postgresUrl(name: string) {
+  return (raw: string | undefined): string | undefined => {
+    if (raw === undefined || raw === '') return undefined;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(name, 'must be a URL like postgres://user:pass@host:5432/db');
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      throw new ConfigError(name, `must use the postgres:// scheme (got "${url.protocol}")`);
+    }
+    if (url.pathname.length < 2) {
+      throw new ConfigError(name, 'must name a database (postgres://host/dbname)');
+    }
+    return raw;
+  };
+}
+
 function boolean(name: string, fallback: boolean) {
   return (raw: string | undefined): boolean => {
     if (raw === undefined || raw === '') return fallback;
@@ -149,28 +173,23 @@ export const CONFIG_SPEC = [
     description:
       'PostgreSQL connection string (`postgres://user:pass@host:5432/db`). When unset, an embedded PostgreSQL runs with its data under `DATA_DIR/pg`.',
     defaultText: '(embedded)',
-    parse: (raw) => {
-      if (raw === undefined || raw === '') return undefined;
-      let url: URL;
-      try {
-        url = new URL(raw);
-      } catch {
-        throw new ConfigError(
-          'DATABASE_URL',
-          'must be a URL like postgres://user:pass@host:5432/db',
-        );
-      }
-      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-        throw new ConfigError(
-          'DATABASE_URL',
-          `must use the postgres:// scheme (got "${url.protocol}")`,
-        );
-      }
-      if (url.pathname.length < 2) {
-        throw new ConfigError('DATABASE_URL', 'must name a database (postgres://host/dbname)');
-      }
-      return raw;
-    },
+    parse: postgresUrl('DATABASE_URL'),
+  }),
+  spec({
+    name: 'CHANGE_FEED_DATABASE_URL',
+    key: 'changeFeedDatabaseUrl',
+    description:
+      "Connection string for the change feed's one LISTEN connection, which needs a session of its own: set it to reach PostgreSQL directly (or a session-mode pooler) when `DATABASE_URL` goes through a transaction-mode pooler such as PgBouncer (docs/DEPLOYMENT.md). Unset: `DATABASE_URL`.",
+    defaultText: '(DATABASE_URL)',
+    parse: postgresUrl('CHANGE_FEED_DATABASE_URL'),
+  }),
+  spec({
+    name: 'CHANGE_FEED_PROBE_SECONDS',
+    key: 'changeFeedProbeSeconds',
+    description:
+      'How often the change feed checks that it hears its own notifications (a NOTIFY sent through `DATABASE_URL`); while it does not, the read caches are off.',
+    defaultText: '5',
+    parse: integer('CHANGE_FEED_PROBE_SECONDS', 5, 1, 300),
   }),
   spec({
     name: 'DATA_DIR',

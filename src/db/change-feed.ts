@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { TriggerDef } from '@mikro-orm/core';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
+import { watchClient } from './connections.js';
 
 /** The channel the change triggers notify on (payload: `<table>:<tenant id>`). */
 export const CHANGE_CHANNEL = 'tenant_data_changed';
@@ -26,12 +28,27 @@ export function changeTriggers(tenantColumn: 'id' | 'tenant_id'): TriggerDef[] {
   ];
 }
 
+/** The channel of the feed's round trips (payload: `<instance id>:<sequence number>`). */
+export const PROBE_CHANNEL = 'change_feed_probe';
+
 const FIRST_RETRY_MS = 250;
 const LAST_RETRY_MS = 10_000;
 
 export interface ChangeFeedLog {
   warn(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
+}
+
+export interface ChangeFeedOptions {
+  /** Connection string of the LISTEN connection (a session of its own). */
+  url: string;
+  /**
+   * Sends a notification on PROBE_CHANNEL with `payload` the way changes are written: through
+   * the app's own pool (DATABASE_URL), not the LISTEN connection.
+   */
+  probe: (channel: string, payload: string) => Promise<unknown>;
+  /** Milliseconds between round trips; one not heard by the next makes the feed not live. */
+  probeIntervalMs: number;
 }
 
 /**
@@ -42,17 +59,24 @@ export interface ChangeFeedLog {
  * committed change to the tables `changeTriggers` is declared on. Each tenant has a
  * version: a number that grows whenever a notification names the tenant, when this
  * process itself changes the tenant's data (`touch`, for read-your-writes before the
- * notification arrives), and for every tenant at once when the connection is lost or
- * regained. The version is also kept per table, so a cache of tenants or sessions stays
- * valid while bookings are made. A cache entry records the version it was computed at and
- * is used only while that is still the version.
+ * notification arrives), and for every tenant at once when the feed stops or starts being
+ * live. The version is also kept per table, so a cache of tenants or sessions stays valid
+ * while bookings are made. A cache entry records the version it was computed at and is used
+ * only while that is still the version.
  *
- * While the connection is down (`live` false) nothing may be cached: a change committed
- * meanwhile would not be heard of.
+ * Being connected is not proof of hearing: behind a transaction-mode pooler (PgBouncer) the
+ * LISTEN lands on a server connection that is then lent to others, and notifications never
+ * arrive, while the client connection looks fine. So the feed proves itself: every
+ * `probeIntervalMs` it sends a notification of its own through the app's pool, as changes
+ * are sent, and it is `live` only from hearing one until one goes unheard for an interval.
+ * While it is not live nothing may be served from the caches: a change committed meanwhile
+ * may not have been heard of.
  */
 export class ChangeFeed {
-  readonly #url: string;
+  readonly #options: ChangeFeedOptions;
   readonly #log: ChangeFeedLog;
+  /** Tells this process's probes from other instances' on the shared channel. */
+  readonly #instance = randomUUID();
   /** Bumped on every change; tenants' versions are values of it. */
   #counter = 0;
   /** Version of every tenant that has not changed on its own since the last reset. */
@@ -65,12 +89,22 @@ export class ChangeFeed {
   readonly #tableAt = new Map<string, number>();
   #client: pg.Client | null = null;
   #live = false;
+  /** Whether the feed was ever live on the current connection (a deaf one is then suspect). */
+  #heardOnConnection = false;
+  /** The last probe sent, the last come back, and the first sent on the current connection. */
+  #probeSent = 0;
+  #probeHeard = 0;
+  #firstOnConnection = Number.POSITIVE_INFINITY;
+  #probeTimer: NodeJS.Timeout | null = null;
+  /** Resolves the first time a probe comes back (start waits for it, briefly). */
+  #firstHeard: (() => void) | null = null;
+  #warnedDeaf = false;
   #stopped = false;
   #retryMs = FIRST_RETRY_MS;
   #retryTimer: NodeJS.Timeout | null = null;
 
-  constructor(url: string, log: ChangeFeedLog) {
-    this.#url = url;
+  constructor(options: ChangeFeedOptions, log: ChangeFeedLog) {
+    this.#options = options;
     this.#log = log;
   }
 
@@ -113,15 +147,30 @@ export class ChangeFeed {
     this.#resetAll();
   }
 
-  /** Connects and starts listening; resolves once changes are being heard of. */
+  /**
+   * Connects, listens and starts the round trips; resolves once the first one came back, or
+   * after two intervals without (the app serves meanwhile, with its caches off).
+   */
   async start(): Promise<void> {
+    const heard = new Promise<void>((resolve) => {
+      this.#firstHeard = resolve;
+    });
     await this.#connect();
+    this.#probeTimer = setInterval(() => this.#probe(), this.#options.probeIntervalMs);
+    this.#probeTimer.unref();
+    const wait = setTimeout(
+      () => this.#firstHeard?.(),
+      Math.min(2 * this.#options.probeIntervalMs, 3000),
+    );
+    await heard;
+    clearTimeout(wait);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#live = false;
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    if (this.#probeTimer) clearInterval(this.#probeTimer);
     const client = this.#client;
     this.#client = null;
     await client?.end().catch(() => {});
@@ -134,43 +183,112 @@ export class ChangeFeed {
     this.#tableAt.clear();
   }
 
+  #setLive(live: boolean): void {
+    if (live === this.#live) return;
+    // Anything cached before now may have missed a change, either way.
+    this.#resetAll();
+    this.#live = live;
+  }
+
+  /** Checks that the last probe came back, and sends the next. */
+  #probe(): void {
+    if (this.#stopped) return;
+    if (this.#probeSent > this.#probeHeard) this.#unheard();
+    this.#send();
+  }
+
+  #send(): void {
+    const sequence = ++this.#probeSent;
+    this.#options.probe(PROBE_CHANNEL, `${this.#instance}:${sequence}`).catch(() => {
+      // The database cannot be reached: the probe goes unheard, which says as much.
+    });
+  }
+
+  #heard(payload: string): void {
+    const colon = payload.lastIndexOf(':');
+    if (payload.slice(0, colon) !== this.#instance) return;
+    const sequence = Number(payload.slice(colon + 1));
+    if (sequence <= this.#probeHeard) return;
+    this.#probeHeard = sequence;
+    // Only a probe sent since this connection listens proves it hears.
+    if (!this.#client || sequence < this.#firstOnConnection) return;
+    if (!this.#live && this.#heardOnConnection) {
+      this.#log.info({}, 'change feed hears its notifications again; read caches are back on');
+    }
+    this.#heardOnConnection = true;
+    this.#warnedDeaf = false;
+    this.#setLive(true);
+    this.#firstHeard?.();
+    this.#firstHeard = null;
+  }
+
+  /** A probe went unheard for an interval. */
+  #unheard(): void {
+    const wasLive = this.#live;
+    this.#setLive(false);
+    if (wasLive) {
+      // It heard before on this connection: the connection may have died without a word.
+      this.#log.warn(
+        {},
+        'change feed missed its own notification; read caches are off while it reconnects',
+      );
+      if (this.#client) this.#lost(this.#client, null);
+    } else if (
+      !this.#heardOnConnection &&
+      !this.#warnedDeaf &&
+      this.#client &&
+      this.#probeSent >= this.#firstOnConnection
+    ) {
+      this.#warnedDeaf = true;
+      this.#log.warn(
+        {},
+        'change feed does not hear its own notifications (is the database reached through a transaction-mode pooler? set CHANGE_FEED_DATABASE_URL to a session-mode connection, docs/DEPLOYMENT.md); read caches stay off',
+      );
+    }
+  }
+
   async #connect(): Promise<void> {
     const client = new pg.Client({
-      connectionString: this.#url,
+      connectionString: this.#options.url,
       keepAlive: true,
       application_name: 'booking-api change feed',
     });
+    watchClient(client, this.#log, 'change feed', (err) => this.#lost(client, err));
     client.on('notification', (message) => {
-      if (message.channel !== CHANGE_CHANNEL) return;
       const payload = message.payload ?? '';
+      if (message.channel === PROBE_CHANNEL) return this.#heard(payload);
+      if (message.channel !== CHANGE_CHANNEL) return;
       const colon = payload.indexOf(':');
       if (!payload) this.#resetAll();
       // A payload without a table (a trigger from before tables were named): the whole tenant.
       else if (colon < 0) this.touch(payload);
       else this.touch(payload.slice(colon + 1), [payload.slice(0, colon)]);
     });
-    client.on('error', (err) => this.#lost(client, err));
     client.on('end', () => this.#lost(client, new Error('connection ended')));
     this.#client = client;
+    this.#heardOnConnection = false;
+    this.#firstOnConnection = Number.POSITIVE_INFINITY;
     await client.connect();
-    await client.query(`listen ${CHANGE_CHANNEL}`);
-    // Anything cached before now may have missed a change.
-    this.#resetAll();
-    this.#live = true;
+    await client.query(`listen ${CHANGE_CHANNEL}; listen ${PROBE_CHANNEL}`);
     this.#retryMs = FIRST_RETRY_MS;
+    // Live once this comes back (or a later one).
+    this.#firstOnConnection = this.#probeSent + 1;
+    this.#send();
   }
 
-  #lost(client: pg.Client, err: Error): void {
+  /** The connection failed or is suspect: not live, and a new one in a moment. */
+  #lost(client: pg.Client, err: Error | null): void {
     if (client !== this.#client) return;
     this.#client = null;
-    this.#live = false;
-    this.#resetAll();
+    this.#setLive(false);
     client.end().catch(() => {});
     if (this.#stopped) return;
-    this.#log.warn(
-      { err },
-      'change feed lost its connection; read caches are off until it is back',
-    );
+    if (err) {
+      this.#log.warn(
+        { err },
+        'change feed lost its connection; read caches are off until it is back',
+      );
+    }
     this.#scheduleRetry();
   }
 
@@ -180,13 +298,11 @@ export class ChangeFeed {
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       if (this.#stopped) return;
-      this.#connect().then(
-        () => this.#log.info({}, 'change feed reconnected; read caches are back on'),
-        (err: Error) => {
-          if (this.#client) this.#lost(this.#client, err);
-          else this.#scheduleRetry();
-        },
-      );
+      // Live again once a probe comes back on the new connection.
+      this.#connect().catch((err: Error) => {
+        if (this.#client) this.#lost(this.#client, err);
+        else this.#scheduleRetry();
+      });
     }, delay);
     this.#retryTimer.unref();
   }

@@ -1,8 +1,18 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
+import type { ChangeFeed } from '../db/change-feed.js';
 
-/** GET /healthz: the process is alive. GET /readyz: the database answers and is migrated. */
-export function registerHealthRoutes(fastify: FastifyInstance, orm: MikroORM): void {
+/**
+ * GET /healthz: the process is alive. GET /readyz: the database answers and is migrated; it
+ * also says whether the change feed hears its notifications (`changeFeed`: `live`, or `off`
+ * while the read caches are off), which does not make the instance unready: it serves, only
+ * without its caches.
+ */
+export function registerHealthRoutes(
+  fastify: FastifyInstance,
+  orm: MikroORM,
+  feed: ChangeFeed,
+): void {
   fastify.get('/healthz', async () => ({ status: 'ok' }));
 
   fastify.get('/readyz', async (_request, reply) => {
@@ -17,6 +27,11 @@ export function registerHealthRoutes(fastify: FastifyInstance, orm: MikroORM): v
         .code(503)
         .send({ status: 'unavailable', database: 'ok', pendingMigrations: pending.length });
     }
-    return { status: 'ready', database: 'ok', pendingMigrations: 0 };
+    return {
+      status: 'ready',
+      database: 'ok',
+      pendingMigrations: 0,
+      changeFeed: feed.live ? 'live' : 'off',
+    };
   });
 }

@@ -140,7 +140,7 @@ export async function createHttpServer(options: {
   for (const url of [GRAPHQL_PATH, TENANT_GRAPHQL_PATH]) {
     fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url, handler, onSend: clientErrorStatus });
   }
-  registerHealthRoutes(fastify, services.orm);
+  registerHealthRoutes(fastify, services.orm, services.feed);
   registerMetricsRoute(fastify, services.metrics, config);
   registerExportRoutes(fastify, services);
   await registerConsole(fastify);

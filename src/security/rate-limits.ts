@@ -37,6 +37,19 @@ export function rateLimited(retryAfterSeconds: number, what: string): ApiError {
   return error;
 }
 
+/**
+ * The pool as the limiter's store, sending every statement unnamed. rate-limiter-flexible
+ * names its prepared statements, which a transaction-mode pooler (PgBouncer before 1.21)
+ * cannot carry: the second instance's "prepared statement already exists" failed every
+ * request. An unnamed statement is parsed on each use, a cost PostgreSQL does not notice here.
+ */
+function unnamedStatements(pool: pg.Pool) {
+  return {
+    query: (q: { text: string; values?: unknown[] }) =>
+      pool.query({ text: q.text, values: q.values }),
+  };
+}
+
 const secondsLeft = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 
 export class RateLimits {
@@ -69,7 +82,7 @@ export class RateLimits {
       const limiter = await new Promise<RateLimiterPostgres>((resolve, reject) => {
         const created: RateLimiterPostgres = new RateLimiterPostgres(
           {
-            storeClient: pool,
+            storeClient: unnamedStatements(pool),
             storeType: 'pool',
             schemaName: 'ratelimit',
             tableName: 'hits',

@@ -95,7 +95,12 @@ describe('backup and restore', () => {
     const again = await startTestApp({ DATABASE_URL: target, EMAIL_ENABLED: 'false' });
     try {
       const ready = await fetch(`${again.url}/readyz`);
-      expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', pendingMigrations: 0 });
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        database: 'ok',
+        pendingMigrations: 0,
+        changeFeed: 'live',
+      });
     } finally {
       await again.close();
     }

@@ -241,6 +241,17 @@ describe('database faults', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const served = await after.stop();
     expect(served.every((o) => o.status === 200 && o.code === null)).toBe(true);
+    // The change feed reconnected and proved itself again: the read caches are back on.
+    for (const server of servers) {
+      const deadline = Date.now() + 20_000;
+      let feed = '';
+      while (feed !== 'live' && Date.now() < deadline) {
+        feed = ((await (await fetch(`${server.url}/readyz`)).json()) as { changeFeed: string })
+          .changeFeed;
+        if (feed !== 'live') await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(feed).toBe('live');
+    }
   });
 
   it('serves through every connection of the app being terminated (pg_terminate_backend) under load', async () => {

@@ -33,7 +33,12 @@ describe('migrations', () => {
     expect(await t.app.orm.migrator.getPending()).toEqual([]);
     const ready = await fetch(`${t.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', pendingMigrations: 0 });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      database: 'ok',
+      pendingMigrations: 0,
+      changeFeed: 'live',
+    });
     const health = await fetch(`${t.url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });
   });
