@@ -80,3 +80,25 @@ export function watchClient(
     onError ?? ((err) => log.warn({ err, connection: name }, 'database connection lost')),
   );
 }
+
+/**
+ * Runs `work` while holding the advisory lock `key` of a transaction opened on `client`, so
+ * that instances starting at once do their set-up (migrations, the rate limits' table) one at
+ * a time. A transaction's lock, held in a transaction kept open meanwhile: behind a
+ * transaction-mode pooler a session lock and its unlock could land on different server
+ * connections and leave the lock held, while an open transaction keeps its connection.
+ * `work` runs on other connections, so what it creates is committed as it goes.
+ */
+export async function holdingAdvisoryLock<T>(
+  client: pg.ClientBase,
+  key: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  await client.query('begin');
+  try {
+    await client.query('select pg_advisory_xact_lock($1)', [key]);
+    return await work();
+  } finally {
+    await client.query('commit').catch(() => {});
+  }
+}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Config } from '../config.js';
-import { watchClient } from './connections.js';
+import { holdingAdvisoryLock, watchClient } from './connections.js';
 import type { EmbeddedDatabase } from './embedded-postgres.js';
 import { createOrmConfig } from './orm-config.js';
 
@@ -22,10 +22,7 @@ export interface Database {
 
 /**
  * Applies pending migrations while holding a PostgreSQL advisory lock, so that several
- * instances starting at once against one database migrate it exactly once. The lock is a
- * transaction's (`pg_advisory_xact_lock` in a transaction held open meanwhile): behind a
- * transaction-mode pooler a session lock and its unlock could land on different server
- * connections and leave the lock held, while an open transaction keeps its connection.
+ * instances starting at once against one database migrate it exactly once.
  */
 async function migrate(
   orm: MikroORM,
@@ -40,14 +37,11 @@ async function migrate(
   watchClient(lock, { warn: () => {} }, 'migrations', () => {});
   await lock.connect();
   try {
-    await lock.query('begin');
-    await lock.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    const applied = await orm.migrator.up();
+    const applied = await holdingAdvisoryLock(lock, MIGRATION_LOCK_KEY, () => orm.migrator.up());
     if (applied.length) {
       log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
     }
   } finally {
-    await lock.query('commit').catch(() => {});
     await lock.end();
   }
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
-import { type ConnectionLog, watchPool } from '../db/connections.js';
+import { type ConnectionLog, holdingAdvisoryLock, watchPool } from '../db/connections.js';
 import { ApiError } from '../shared/errors.js';
 
 /**
@@ -22,6 +22,9 @@ export const LIMITS = {
 } as const;
 
 export type LimitName = keyof typeof LIMITS;
+
+/** Key of the advisory lock that serialises the rate limits' set-up across instances. */
+const SETUP_LOCK_KEY = 727_274_002;
 
 /** A GraphQL error RATE_LIMITED with the seconds to wait (also as HTTP 429 and Retry-After). */
 export function rateLimited(retryAfterSeconds: number, what: string): ApiError {
@@ -50,6 +53,28 @@ function unnamedStatements(pool: pg.Pool) {
   };
 }
 
+/** A limiter whose counters are rows of ratelimit.hits (created by the first one, if need be). */
+function limiter(
+  pool: pg.Pool,
+  name: LimitName,
+  options: (typeof LIMITS)[LimitName],
+): Promise<RateLimiterPostgres> {
+  return new Promise<RateLimiterPostgres>((resolve, reject) => {
+    const created: RateLimiterPostgres = new RateLimiterPostgres(
+      {
+        storeClient: unnamedStatements(pool),
+        storeType: 'pool',
+        schemaName: 'ratelimit',
+        tableName: 'hits',
+        keyPrefix: name,
+        clearExpiredByTimeout: true,
+        ...options,
+      },
+      (err?: unknown) => (err ? reject(err) : resolve(created)),
+    );
+  });
+}
+
 const secondsLeft = (res: RateLimiterRes) => Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 
 export class RateLimits {
@@ -72,28 +97,25 @@ export class RateLimits {
       : null;
   }
 
+  /**
+   * Creates the counters' schema and table if needed, and the limiters. Instances starting at
+   * once would race on creating them (a unique violation on pg_namespace): one at a time.
+   */
   async start(): Promise<void> {
     const pool = this.#pool;
     if (!pool) return;
-    await pool.query('create schema if not exists ratelimit');
-    for (const [name, options] of Object.entries(LIMITS) as Array<
-      [LimitName, (typeof LIMITS)[LimitName]]
-    >) {
-      const limiter = await new Promise<RateLimiterPostgres>((resolve, reject) => {
-        const created: RateLimiterPostgres = new RateLimiterPostgres(
-          {
-            storeClient: unnamedStatements(pool),
-            storeType: 'pool',
-            schemaName: 'ratelimit',
-            tableName: 'hits',
-            keyPrefix: name,
-            clearExpiredByTimeout: true,
-            ...options,
-          },
-          (err?: unknown) => (err ? reject(err) : resolve(created)),
-        );
+    const lock = await pool.connect();
+    try {
+      await holdingAdvisoryLock(lock, SETUP_LOCK_KEY, async () => {
+        await pool.query('create schema if not exists ratelimit');
+        for (const [name, options] of Object.entries(LIMITS) as Array<
+          [LimitName, (typeof LIMITS)[LimitName]]
+        >) {
+          this.#limiters.set(name, await limiter(pool, name, options));
+        }
       });
-      this.#limiters.set(name, limiter);
+    } finally {
+      lock.release();
     }
   }
 
