@@ -6,15 +6,15 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
-import { SessionCache } from './access/session-cache.js';
+import { Caches } from './cache/caches.js';
+import { ChangeFeed } from './cache/change-feed.js';
 import type { Config } from './config.js';
-import { ChangeFeed } from './db/change-feed.js';
+import { Metrics } from './context/metrics.js';
+import type { AppServices } from './context/request-context.js';
 import { isDatabaseOutage } from './db/connections.js';
 import { openDatabase } from './db/database.js';
 import { seedDemoData } from './db/demo-data.js';
 import { createSchema } from './graphql/schema.js';
-import type { AppServices } from './http/context.js';
-import { Metrics } from './http/metrics.js';
 import { createHttpServer } from './http/server.js';
 import { createMailer } from './notifications/mailer.js';
 import { Notifier } from './notifications/notifier.js';
@@ -22,7 +22,6 @@ import { NotificationQueue } from './notifications/queue.js';
 import { SealedBox } from './notifications/sealed-box.js';
 import { RateLimits } from './security/rate-limits.js';
 import { createLogger } from './shared/logger.js';
-import { TenantCache } from './tenancy/tenant-cache.js';
 
 export interface App {
   config: Config;
@@ -100,9 +99,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       notifier,
       limits,
       metrics,
-      feed,
-      tenants: new TenantCache(feed),
-      sessions: new SessionCache(feed),
+      caches: new Caches(feed, { answerBytes: config.responseCacheMb * 1024 * 1024 }),
     };
     const schema = await createSchema();
     const { fastify } = await createHttpServer({ config, schema, services, logger });

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../context/request-context.js';
 import { toPayload } from '../graphql/payload.js';
 import { EmailAddressScalar } from '../graphql/scalars.js';
-import type { RequestContext } from '../http/context.js';
 import * as access from './access.service.js';
 import { ActorType, CreateApiKeyPayload, DeletePayload, LoginPayload } from './access.types.js';
 import { ApiKey } from './api-key.entity.js';

@@ -1,5 +1,5 @@
 import { audit } from '../audit/audit.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { invalid, isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SessionCache, SessionRow } from '../cache/sessions.js';
 import type { Config } from '../config.js';
 import { requestError } from '../shared/errors.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import type { Actor } from './actor.js';
 import { ApiKey } from './api-key.entity.js';
 import { constantTimeEquals, sha256Hex, TOKEN_PREFIX } from './secrets.js';
-import type { SessionCache, SessionRow } from './session-cache.js';
 
 export interface Authentication {
   actor: Actor;

@@ -1,6 +1,6 @@
 import type { Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
-import { changeTriggers } from '../db/change-feed.js';
+import { changeTriggers } from '../cache/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { User } from './user.entity.js';

@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { Role } from '../access/role.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { badArgument } from '../shared/errors.js';
 import { isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 import { AuditEvent } from './audit-event.entity.js';

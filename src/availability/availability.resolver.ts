@@ -13,9 +13,9 @@ import { DeletePayload } from '../access/access.types.js';
 import { Role } from '../access/role.js';
 import { ResourcePayload } from '../catalog/catalog.types.js';
 import { Resource } from '../catalog/resource.entity.js';
+import type { RequestContext } from '../context/request-context.js';
 import { toPayload } from '../graphql/payload.js';
 import { DateTimeScalar, LocalDateScalar } from '../graphql/scalars.js';
-import type { RequestContext } from '../http/context.js';
 import * as availability from './availability.service.js';
 import {
   BlackoutInput,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '../audit/audit.js';
 import { findResource, firstResource } from '../catalog/catalog.service.js';
 import type { Resource } from '../catalog/resource.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import {
   formatLocalTime,
   MINUTES_PER_DAY,

@@ -1,8 +1,8 @@
 import type { Ref } from '@mikro-orm/core';
 import { Check, Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
+import { changeTriggers } from '../cache/change-feed.js';
 import { Resource } from '../catalog/resource.entity.js';
-import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 

@@ -1,7 +1,7 @@
 import type { Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { changeTriggers } from '../cache/change-feed.js';
 import { Resource } from '../catalog/resource.entity.js';
-import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import type { MinuteWindow } from '../scheduling/local-time.js';

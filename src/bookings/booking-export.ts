@@ -5,12 +5,13 @@ import pLimit from 'p-limit';
 import Papa from 'papaparse';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Booking } from './booking.entity.js';
+import { bookingRows, type Keyset } from './booking.store.js';
 import type { BookingFilter } from './booking.types.js';
-import { bookingRows, bookingWhere, type Keyset } from './booking-listing.js';
+import { bookingWhere } from './booking-listing.js';
 
 /** The CSV columns, in order, as the header row names them. */
 export const CSV_COLUMNS = [

@@ -9,9 +9,9 @@ import {
   Unique,
 } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { changeTriggers } from '../cache/change-feed.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
-import { changeTriggers } from '../db/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { EmailAddressScalar } from '../graphql/scalars.js';

@@ -11,13 +11,14 @@ import {
   Root,
 } from 'type-graphql';
 import { Role } from '../access/role.js';
+import { KeepAnswer, Writes } from '../cache/declare.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
+import type { RequestContext } from '../context/request-context.js';
 import { toPayload } from '../graphql/payload.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
-import type { RequestContext } from '../http/context.js';
+import { PublicWrite } from '../security/public-write.js';
 import { UserErrorCode } from '../shared/errors.js';
-import { requireTenant } from '../tenancy/require-tenant.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import {
   BookingConnection,
@@ -29,17 +30,6 @@ import {
 import { bookingsCsv } from './booking-export.js';
 import { listBookings } from './booking-listing.js';
 import * as bookings from './bookings.service.js';
-
-/**
- * createBooking and the manage-token mutations are what the public internet can write: each
- * takes a point from the client address's budget and from the tenant's.
- */
-async function limitPublicWrite(ctx: RequestContext): Promise<void> {
-  const tenant = requireTenant(ctx);
-  if (ctx.ip)
-    await ctx.limits.consume('publicWriteIp', ctx.ip, 'booking requests from this address');
-  await ctx.limits.consume('publicWriteTenant', tenant.id, `booking requests for ${tenant.slug}`);
-}
 
 async function loaded<T>(value: Promise<T | null>, what: string): Promise<T> {
   const row = await value;
@@ -72,6 +62,7 @@ export class BookingResolver {
   }
 
   @Authorized(Role.ADMIN, Role.PARTNER)
+  @KeepAnswer()
   @Query(() => BookingConnection, { description: 'in start order, then id' })
   async bookings(
     @Ctx() ctx: RequestContext,
@@ -79,12 +70,7 @@ export class BookingResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<BookingConnection> {
-    const connection = await listBookings(ctx, filter, first ?? 50, after);
-    // Everything a booking shows (its row, service, resource) is covered by the change feed,
-    // and the answer does not depend on the clock: a repeat by the same caller may come from
-    // the response cache until the tenant's data changes.
-    ctx.cache.keep(Number.POSITIVE_INFINITY);
-    return connection;
+    return listBookings(ctx, filter, first ?? 50, after);
   }
 
   @Authorized(Role.ADMIN, Role.PARTNER)
@@ -112,13 +98,13 @@ export class BookingResolver {
     return bookings.bookingByToken(ctx, token);
   }
 
+  @Writes('booking')
+  @PublicWrite()
   @Mutation(() => CreateBookingPayload, { description: 'public' })
   async createBooking(
     @Ctx() ctx: RequestContext,
     @Arg('input', () => CreateBookingInput) input: CreateBookingInput,
   ): Promise<CreateBookingPayload> {
-    ctx.cache.writes('booking');
-    await limitPublicWrite(ctx);
     const payload = new CreateBookingPayload();
     const result = await bookings.createBooking(ctx, input);
     if (result.ok && result.value.manageToken) ctx.metrics.bookingsCreated.inc();
@@ -131,12 +117,12 @@ export class BookingResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Writes('booking')
   @Mutation(() => BookingPayload)
   async confirmBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
   ): Promise<BookingPayload> {
-    ctx.cache.writes('booking');
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -145,13 +131,13 @@ export class BookingResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Writes('booking')
   @Mutation(() => BookingPayload)
   async cancelBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
   ): Promise<BookingPayload> {
-    ctx.cache.writes('booking');
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -160,13 +146,13 @@ export class BookingResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Writes('booking')
   @Mutation(() => BookingPayload)
   async rescheduleBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
     @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
   ): Promise<BookingPayload> {
-    ctx.cache.writes('booking');
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -175,12 +161,12 @@ export class BookingResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Writes('booking')
   @Mutation(() => BookingPayload)
   async completeBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
   ): Promise<BookingPayload> {
-    ctx.cache.writes('booking');
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -189,23 +175,23 @@ export class BookingResolver {
   }
 
   @Authorized(Role.ADMIN)
+  @Writes('booking')
   @Mutation(() => BookingPayload)
   async markNoShow(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
   ): Promise<BookingPayload> {
-    ctx.cache.writes('booking');
     return toPayload(new BookingPayload(), 'booking', await bookings.transition(ctx, id, 'noShow'));
   }
 
+  @Writes('booking')
+  @PublicWrite()
   @Mutation(() => BookingPayload, { description: 'customer' })
   async cancelBookingByToken(
     @Ctx() ctx: RequestContext,
     @Arg('token', () => String) token: string,
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
   ): Promise<BookingPayload> {
-    ctx.cache.writes('booking');
-    await limitPublicWrite(ctx);
     return toPayload(
       new BookingPayload(),
       'booking',
@@ -213,14 +199,14 @@ export class BookingResolver {
     );
   }
 
+  @Writes('booking')
+  @PublicWrite()
   @Mutation(() => BookingPayload, { description: 'customer' })
   async rescheduleBookingByToken(
     @Ctx() ctx: RequestContext,
     @Arg('token', () => String) token: string,
     @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
   ): Promise<BookingPayload> {
-    ctx.cache.writes('booking');
-    await limitPublicWrite(ctx);
     return toPayload(
       new BookingPayload(),
       'booking',

@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, EmailAddressScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
 import { Booking, type BookingView } from './booking.entity.js';
-import type { ListedBooking } from './booking-listing.js';
+import type { ListedBooking } from './booking.store.js';
 import { BookingStatus } from './booking-status.js';
 
 @InputType()

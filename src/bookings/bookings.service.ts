@@ -4,8 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { newToken, sha256Hex } from '../access/secrets.js';
 import { audit, recordAudit } from '../audit/audit.js';
 import { Service } from '../catalog/service.entity.js';
+import type { RequestContext } from '../context/request-context.js';
 import { statementTransaction } from '../db/statement-transaction.js';
-import type { RequestContext } from '../http/context.js';
 import type { WeekdayWindow } from '../scheduling/local-time.js';
 import { computeSlots, type SlotQuery } from '../scheduling/slot-engine.js';
 import {

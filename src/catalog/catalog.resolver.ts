@@ -10,8 +10,8 @@ import {
   Root,
 } from 'type-graphql';
 import { Role } from '../access/role.js';
+import type { RequestContext } from '../context/request-context.js';
 import { toPayload } from '../graphql/payload.js';
-import type { RequestContext } from '../http/context.js';
 import * as catalog from './catalog.service.js';
 import { ResourcePayload, ServiceInput, ServicePayload } from './catalog.types.js';
 import { Resource } from './resource.entity.js';

@@ -1,6 +1,6 @@
 import { Role } from '../access/role.js';
 import { audit } from '../audit/audit.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import {
   ApiError,
   fail,

@@ -1,6 +1,6 @@
 import { Entity, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
-import { changeTriggers } from '../db/change-feed.js';
+import { changeTriggers } from '../cache/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import type { WeekdayWindow } from '../scheduling/local-time.js';

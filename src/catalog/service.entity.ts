@@ -1,7 +1,7 @@
 import type { Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { changeTriggers } from '../db/change-feed.js';
+import { changeTriggers } from '../cache/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { Resource } from './resource.entity.js';

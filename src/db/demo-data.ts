@@ -5,7 +5,7 @@ import { CreateBookingInput } from '../bookings/booking.types.js';
 import { createBooking } from '../bookings/bookings.service.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
-import { type AppServices, systemContext } from '../http/context.js';
+import { type AppServices, systemContext } from '../context/request-context.js';
 import { slots } from '../scheduling/slots.service.js';
 import { insertTenant } from '../tenancy/tenancy.service.js';
 import { Tenant } from '../tenancy/tenant.entity.js';

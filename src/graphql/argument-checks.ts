@@ -8,7 +8,7 @@ import {
   type ValueNode,
   visit,
 } from 'graphql';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { textProblem } from '../shared/text.js';
 
 /**

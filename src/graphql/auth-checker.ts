@@ -1,6 +1,6 @@
 import type { AuthCheckerFn } from 'type-graphql';
 import { type AuthRole, PLATFORM } from '../access/role.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
 
 /**

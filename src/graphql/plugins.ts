@@ -1,9 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { BREAK, type DocumentNode, GraphQLError, visit } from 'graphql';
 import { Role } from '../access/role.js';
+import type { Metrics } from '../context/metrics.js';
+import type { RequestContext } from '../context/request-context.js';
 import { isDatabaseOutage } from '../db/connections.js';
-import type { RequestContext } from '../http/context.js';
-import type { Metrics } from '../http/metrics.js';
 import { OUTAGE_MESSAGE, outageExtensions } from '../shared/errors.js';
 
 /**

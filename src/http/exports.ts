@@ -4,11 +4,12 @@ import { Role } from '../access/role.js';
 import type { BookingFilter } from '../bookings/booking.types.js';
 import { bookingsCsvStream, type CsvOptions } from '../bookings/booking-export.js';
 import { BookingStatus } from '../bookings/booking-status.js';
+import type { AppServices } from '../context/request-context.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { ApiError } from '../shared/errors.js';
 import { textProblem } from '../shared/text.js';
 import { isId } from '../shared/validation.js';
-import { type AppServices, buildRequestContext } from './context.js';
+import { buildRequestContext } from './context.js';
 
 const PATHS = ['/exports/bookings.csv', '/t/:slug/exports/bookings.csv'];
 

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
-import type { ChangeFeed } from '../db/change-feed.js';
+import type { ChangeFeed } from '../cache/change-feed.js';
 
 /**
  * GET /healthz: the process is alive. GET /readyz: the database answers and is migrated; it

@@ -2,8 +2,8 @@ import fastifyCors from '@fastify/cors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import helmet from 'helmet';
+import type { AppServices } from '../context/request-context.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
-import type { AppServices } from './context.js';
 
 /**
  * Content-Security-Policy for every response (the console is the only HTML): scripts,
@@ -53,9 +53,9 @@ async function originAllowed(
   });
   if (sources.length === 0) return null;
   const em = services.orm.em.fork();
-  const stamp = services.feed.stamp();
+  const stamp = services.caches.feed.stamp();
   for (const source of sources) {
-    const tenant = await services.tenants.find(em, source, stamp);
+    const tenant = await services.caches.tenants.find(em, source, stamp);
     if (!tenant?.allowedOrigins.includes(origin)) return false;
   }
   return true;

@@ -1,10 +1,8 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { LogFields } from '../context/request-context.js';
 
 /** Paths that probes and scrapers call every few seconds: logged at debug, not info. */
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
-
-/** What the handlers learned about a request (tenant, operation, outcome), for its log line. */
-export type LogFields = Record<string, unknown>;
 
 const fieldsOf = new WeakMap<FastifyRequest, LogFields>();
 

@@ -10,15 +10,17 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
+import { stringifyCachedResult } from '../cache/answers.js';
 import type { Config } from '../config.js';
+import type { AppServices, RequestContext } from '../context/request-context.js';
 import { isDatabaseOutage } from '../db/connections.js';
 import { argumentChecksPlugin } from '../graphql/argument-checks.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { introspectionGatePlugin, observabilityPlugin, outagePlugin } from '../graphql/plugins.js';
-import { responseCachePlugin, stringifyCachedResult } from '../graphql/response-cache.js';
+import { responseCachePlugin } from '../graphql/response-cache.js';
 import { OUTAGE_MESSAGE, OUTAGE_RETRY_AFTER_SECONDS } from '../shared/errors.js';
 import { registerConsole } from './console.js';
-import { type AppServices, buildRequestContext, type RequestContext } from './context.js';
+import { buildRequestContext } from './context.js';
 import { registerExportRoutes } from './exports.js';
 import { registerHealthRoutes } from './health.js';
 import { registerMetricsRoute } from './metrics.js';
@@ -119,9 +121,7 @@ export async function createHttpServer(options: {
       // No cache hints are used; the default cache-control plugin would wrap every field's
       // resolver to compute them (about 12% of a month of slots, docs/PERFORMANCE.md).
       ApolloServerPluginCacheControlDisabled(),
-      ...(config.responseCacheMb > 0
-        ? [responseCachePlugin(services.feed, { maxBytes: config.responseCacheMb * 1024 * 1024 })]
-        : []),
+      responseCachePlugin(services.caches.feed, services.caches.answers),
       observabilityPlugin(services.metrics),
       ...(production ? [introspectionGatePlugin()] : []),
     ],
@@ -140,7 +140,7 @@ export async function createHttpServer(options: {
   for (const url of [GRAPHQL_PATH, TENANT_GRAPHQL_PATH]) {
     fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url, handler, onSend: clientErrorStatus });
   }
-  registerHealthRoutes(fastify, services.orm, services.feed);
+  registerHealthRoutes(fastify, services.orm, services.caches.feed);
   registerMetricsRoute(fastify, services.metrics, config);
   registerExportRoutes(fastify, services);
   await registerConsole(fastify);

@@ -12,7 +12,7 @@ import {
 } from 'type-graphql';
 import { Role } from '../access/role.js';
 import { Booking } from '../bookings/booking.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { badArgument } from '../shared/errors.js';
 import { isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';

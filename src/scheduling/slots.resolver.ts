@@ -1,11 +1,13 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { KeepAnswer } from '../cache/declare.js';
+import type { RequestContext } from '../context/request-context.js';
 import { LocalDateScalar } from '../graphql/scalars.js';
-import type { RequestContext } from '../http/context.js';
 import { SlotType } from './slot.types.js';
 import * as slotService from './slots.service.js';
 
 @Resolver()
 export class SlotsResolver {
+  @KeepAnswer()
   @Query(() => [SlotType], {
     description:
       'public: free slots of an active service, local dates from..to inclusive (at most 62 days)',

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Temporal } from 'temporal-polyfill';
 import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
 import type { Resource } from '../catalog/resource.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { ApiError, badArgument } from '../shared/errors.js';
 import { isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
@@ -252,8 +252,8 @@ export async function slots(
     now: ctx.now(),
   });
   const result = computeSlots(query);
-  // The answer depends on the tenant's data, the arguments and time only: a repeat may be
-  // answered from the response cache until the data changes or the clock passes this.
-  ctx.cache.keep(unchangedUntil(query, result), query.now);
+  // Time changes the answer too: it holds from now until the first slot's notice passes, or
+  // the next local midnight.
+  ctx.cache.holds(query.now, unchangedUntil(query, result));
   return result;
 }

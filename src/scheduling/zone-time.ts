@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { memo } from '../cache/memo.js';
 
 /**
  * Local dates and their instants, for the slot engine and the booking check, at the cost of
@@ -10,21 +11,6 @@ import { Temporal } from 'temporal-polyfill';
  */
 
 const DAY_MS = 86_400_000;
-/** Entries kept per memo before it starts over: a few hundred kilobytes at most. */
-const MEMO_LIMIT = 4096;
-
-function memo<K, V>(compute: (key: K) => V): (key: K) => V {
-  const kept = new Map<K, V>();
-  return (key) => {
-    let value = kept.get(key);
-    if (value === undefined) {
-      value = compute(key);
-      if (kept.size >= MEMO_LIMIT) kept.clear();
-      kept.set(key, value);
-    }
-    return value;
-  };
-}
 
 /** Days since 1970-01-01 of an ISO date. */
 function dayNumber(date: string): number {

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
 import type { Tenant } from './tenant.entity.js';
 

@@ -5,7 +5,7 @@ import { hashPassword } from '../access/secrets.js';
 import { User } from '../access/user.entity.js';
 import { audit } from '../audit/audit.js';
 import { Resource } from '../catalog/resource.entity.js';
-import type { RequestContext } from '../http/context.js';
+import type { RequestContext } from '../context/request-context.js';
 import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { invalid, validateInput } from '../shared/validation.js';
 import { requireTenant } from './require-tenant.js';

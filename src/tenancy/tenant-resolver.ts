@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { TenantCache } from '../cache/tenants.js';
 import { requestError } from '../shared/errors.js';
 import type { Tenant } from './tenant.entity.js';
-import type { TenantCache } from './tenant-cache.js';
 import type { TenantSource } from './tenant-sources.js';
 
 const DESCRIBE: Record<TenantSource['kind'], string> = {

@@ -1,8 +1,8 @@
 import { ArrayType } from '@mikro-orm/core';
 import { Entity, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { changeTriggers } from '../cache/change-feed.js';
 import { BaseEntity } from '../db/base.entity.js';
-import { changeTriggers } from '../db/change-feed.js';
 import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 
 /** Defaults for a new tenant's booking policy (docs/DOMAIN_DECISIONS.md). */

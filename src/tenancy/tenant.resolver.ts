@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { PLATFORM, Role } from '../access/role.js';
+import type { RequestContext } from '../context/request-context.js';
 import { toPayload } from '../graphql/payload.js';
-import type { RequestContext } from '../http/context.js';
 import { requireTenant } from './require-tenant.js';
 import * as tenancy from './tenancy.service.js';
 import { Tenant } from './tenant.entity.js';

@@ -84,8 +84,8 @@ describe('behind PgBouncer in transaction mode', () => {
   });
 
   it('knows that its change feed hears nothing, and keeps the read caches off', async () => {
-    expect(a.app.services.feed.live).toBe(false);
-    expect(b.app.services.feed.live).toBe(false);
+    expect(a.app.services.caches.feed.live).toBe(false);
+    expect(b.app.services.caches.feed.live).toBe(false);
     expect((await ready(b)).changeFeed).toBe('off');
   });
 
@@ -126,8 +126,8 @@ describe('with the change feed pointed past the pooler (CHANGE_FEED_DATABASE_URL
   }, 60_000);
 
   it('hears its notifications, so the caches are on', async () => {
-    expect(c.app.services.feed.live).toBe(true);
-    expect(d.app.services.feed.live).toBe(true);
+    expect(c.app.services.caches.feed.live).toBe(true);
+    expect(d.app.services.caches.feed.live).toBe(true);
     expect((await ready(d)).changeFeed).toBe('live');
   });
 

@@ -38,7 +38,7 @@ async function measured(date: string): Promise<{ statements: number; starts: str
   return { statements: statements.length, starts };
 }
 
-const feed = () => t.app.services.feed;
+const feed = () => t.app.services.caches.feed;
 
 /** A booking written by another writer (SQL), once its change notification has arrived. */
 async function bookedElsewhere(startsAt: string): Promise<void> {

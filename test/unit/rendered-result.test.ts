@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RenderedData, stringifyCachedResult } from '../../src/graphql/response-cache.js';
+import { RenderedData, stringifyCachedResult } from '../../src/cache/answers.js';
 
 describe('stringifyCachedResult', () => {
   const data = { slots: [{ startsAt: '2026-01-05T09:00:00.000Z', note: 'ü "q" \n' }] };

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TriggerDef } from '@mikro-orm/core';
-import { LRUCache } from 'lru-cache';
 import pg from 'pg';
-import { watchClient } from './connections.js';
+import { watchClient } from '../db/connections.js';
 
 /** The channel the change triggers notify on (payload: `<table>:<tenant id>`). */
 export const CHANGE_CHANNEL = 'tenant_data_changed';
@@ -259,9 +258,8 @@ export class ChangeFeed {
       if (message.channel === PROBE_CHANNEL) return this.#heard(payload);
       if (message.channel !== CHANGE_CHANNEL) return;
       const colon = payload.indexOf(':');
-      if (!payload) this.#resetAll();
-      // A payload without a table (a trigger from before tables were named): the whole tenant.
-      else if (colon < 0) this.touch(payload);
+      // `<table>:<tenant id>`; anything else (an operator's own NOTIFY) makes everything stale.
+      if (colon < 0) this.#resetAll();
       else this.touch(payload.slice(colon + 1), [payload.slice(0, colon)]);
     });
     client.on('end', () => this.#lost(client, new Error('connection ended')));
@@ -305,49 +303,5 @@ export class ChangeFeed {
       });
     }, delay);
     this.#retryTimer.unref();
-  }
-}
-
-/**
- * Values kept in memory while the change feed says their tenant's rows in `tables` are
- * unchanged: read after a request's `stamp`, kept only if those rows have not changed since,
- * and answered only while they still have not. Only values found are kept (a miss is looked
- * up every time); at most `maxEntries`, the least recently used going first.
- */
-export class FeedCache<T> {
-  readonly #feed: ChangeFeed;
-  readonly #tenantOf: (value: T) => string;
-  readonly #tables: readonly string[];
-  readonly #entries: LRUCache<string, { version: number; value: T }>;
-
-  /** `tables`: the tables the values are read from; changes elsewhere leave them valid. */
-  constructor(
-    feed: ChangeFeed,
-    tenantOf: (value: T) => string,
-    tables: readonly string[],
-    maxEntries = 10_000,
-  ) {
-    this.#feed = feed;
-    this.#tenantOf = tenantOf;
-    this.#tables = tables;
-    this.#entries = new LRUCache({ max: maxEntries });
-  }
-
-  get(key: string): T | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry || !this.#feed.live) return undefined;
-    if (entry.version !== this.#version(entry.value)) return undefined;
-    return entry.value;
-  }
-
-  #version(value: T): number {
-    return this.#feed.version(this.#tenantOf(value), this.#tables);
-  }
-
-  /** Keeps `value`, read after `stamp` (ChangeFeed.stamp), unless its tables changed since. */
-  set(key: string, value: T, stamp: number): void {
-    const version = this.#version(value);
-    if (!this.#feed.live || version > stamp) return;
-    this.#entries.set(key, { version, value });
   }
 }

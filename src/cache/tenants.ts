@@ -1,7 +1,8 @@
 import { type EntityDTO, type EntityManager, wrap } from '@mikro-orm/postgresql';
-import { type ChangeFeed, FeedCache } from '../db/change-feed.js';
-import { Tenant } from './tenant.entity.js';
-import { SLUG_PATTERN, type TenantSource } from './tenant-sources.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+import { SLUG_PATTERN, type TenantSource } from '../tenancy/tenant-sources.js';
+import type { ChangeFeed } from './change-feed.js';
+import { FeedCache } from './feed-cache.js';
 
 const keyOf = (source: TenantSource) =>
   `${source.kind === 'subdomain' ? 'subdomain' : 'slug'}:${source.value}`;

@@ -1,5 +1,6 @@
-import { type ChangeFeed, FeedCache } from '../db/change-feed.js';
-import type { Role } from './role.js';
+import type { Role } from '../access/role.js';
+import type { ChangeFeed } from './change-feed.js';
+import { FeedCache } from './feed-cache.js';
 
 /** A login session with its user, as `authenticate` reads it. */
 export interface SessionRow {

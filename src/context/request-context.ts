@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Actor } from '../access/actor.js';
+import type { Caches } from '../cache/caches.js';
+import { CacheScope } from '../cache/scope.js';
+import type { Config } from '../config.js';
+import { TENANT_FILTER } from '../db/tenant-filter.js';
+import type { Notifier } from '../notifications/notifier.js';
+import type { RateLimits } from '../security/rate-limits.js';
+import type { Tenant } from '../tenancy/tenant.entity.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { Metrics } from './metrics.js';
+
+/** What the handlers learned about a request (tenant, operation, outcome), for its log line. */
+export type LogFields = Record<string, unknown>;
+
+/**
+ * Everything a resolver and a service get about the request: its own unit of work (an
+ * EntityManager fork with the tenant filter set), the resolved tenant, who is calling, and
+ * the request's DataLoaders. Built by the HTTP layer (src/http/context.ts) for requests, and
+ * by `systemContext` for the server's own work.
+ */
+export interface RequestContext {
+  requestId: string;
+  em: EntityManager;
+  tenant: Tenant | null;
+  actor: Actor | null;
+  loaders: Loaders;
+  config: Config;
+  /** The current instant, epoch milliseconds (one clock for the whole app; tests pin it). */
+  now(): number;
+  notifier: Notifier;
+  limits: RateLimits;
+  metrics: Metrics;
+  /** The client's address (X-Forwarded-For counts only from TRUSTED_PROXIES); null for the server's own work. */
+  ip: string | null;
+  /** Whether the answer may be kept by the response cache (src/cache/scope.ts). */
+  cache: CacheScope;
+  /** Added to the request's one log line (src/http/request-log.ts). */
+  logFields: LogFields;
+}
+
+/** The process's services, made once by the composition root (src/app.ts). */
+export interface AppServices {
+  orm: MikroORM;
+  config: Config;
+  clock: () => number;
+  notifier: Notifier;
+  limits: RateLimits;
+  metrics: Metrics;
+  /** The read caches and the change feed that keeps them true. */
+  caches: Caches;
+}
+
+/** A fresh unit of work, filtered to `tenantId`'s rows. */
+export function forkForTenant(orm: MikroORM, tenantId: string | null): EntityManager {
+  const em = orm.em.fork({ clear: true });
+  if (tenantId) em.setFilterParams(TENANT_FILTER, { tenantId });
+  return em;
+}
+
+/** The context of a request or of the server's own work, around its unit of work. */
+export function contextFor(
+  app: AppServices,
+  em: EntityManager,
+  who: {
+    requestId: string;
+    tenant: Tenant | null;
+    actor: Actor | null;
+    ip: string | null;
+    cache: CacheScope;
+    logFields: LogFields;
+  },
+): RequestContext {
+  return {
+    ...who,
+    em,
+    loaders: createLoaders(em),
+    config: app.config,
+    now: app.clock,
+    notifier: app.notifier,
+    limits: app.limits,
+    metrics: app.metrics,
+  };
+}
+
+/**
+ * A context for work the server does on its own behalf inside one tenant (demo data, jobs):
+ * the same tenant-filtered unit of work as a request, with no caller.
+ */
+export function systemContext(app: AppServices, tenant: Tenant): RequestContext {
+  const em = forkForTenant(app.orm, tenant.id);
+  return contextFor(app, em, {
+    requestId: `system-${randomUUID()}`,
+    tenant: em.merge(tenant),
+    actor: null,
+    ip: null,
+    cache: new CacheScope(app.caches.feed.stamp()),
+    logFields: {},
+  });
+}

@@ -1,0 +1,27 @@
+import { type MiddlewareFn, UseMiddleware } from 'type-graphql';
+import type { RequestContext } from '../context/request-context.js';
+import { requireTenant } from '../tenancy/require-tenant.js';
+
+/**
+ * On a mutation the public internet can call to write (createBooking and the manage-token
+ * mutations): each call takes a point from the client address's budget and from the tenant's.
+ */
+export function PublicWrite() {
+  const limit: MiddlewareFn<RequestContext> = async ({ context }, next) => {
+    const tenant = requireTenant(context);
+    if (context.ip) {
+      await context.limits.consume(
+        'publicWriteIp',
+        context.ip,
+        'booking requests from this address',
+      );
+    }
+    await context.limits.consume(
+      'publicWriteTenant',
+      tenant.id,
+      `booking requests for ${tenant.slug}`,
+    );
+    return next();
+  };
+  return UseMiddleware(limit);
+}
