@@ -587,8 +587,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ((await postgresCpuMs(pgDataDir)) - createPgCpuBefore) / Math.max(made, 1);
 
     // The raw-SQL baseline: the same statements createBooking runs (the service with its
-    // resource, lock, overrides, blackouts, bookings, the booking, its audit row and its two
-    // notifications, commit; the tenant comes from the server's cache, which bookings leave
+    // resource, lock, overrides, blackouts, bookings, the booking, its two notifications and
+    // its audit row, commit; the tenant comes from the server's cache, which bookings leave
     // valid), with pg directly, at the same concurrency, on the other half. test/api/
     // bookings.test.ts checks that createBooking runs these statements and no others.
     const rawPool = new pg.Pool({ connectionString: databaseUrl, max: connections });
@@ -620,26 +620,24 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             [t.id, t.resourceId],
           );
           const start = new Date(slot.startsAt);
-          const dayStart = new Date(`${slot.startsAt.slice(0, 10)}T00:00:00Z`);
-          const dayEnd = new Date(dayStart.getTime() + 86_400_000);
+          // The check reads the windows of the start's date and the day before, and what is
+          // booked or blocked from the start of that day to the end of the day after.
+          const date = slot.startsAt.slice(0, 10);
+          const dayBefore = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000);
+          const spanEnd = new Date(dayBefore.getTime() + 3 * 86_400_000);
           await c.query(
-            'select * from date_override where tenant_id = $1 and resource_id = $2 and date >= $3 and date <= $3',
-            [t.id, t.resourceId, slot.startsAt.slice(0, 10)],
+            'select * from date_override where tenant_id = $1 and resource_id = $2 and date >= $3 and date <= $4',
+            [t.id, t.resourceId, dayBefore.toISOString().slice(0, 10), date],
           );
           await c.query(
             'select * from blackout where tenant_id = $1 and (resource_id = $2 or resource_id is null) and starts_at < $3 and ends_at > $4',
-            [t.id, t.resourceId, dayEnd, dayStart],
+            [t.id, t.resourceId, spanEnd, dayBefore],
           );
           await c.query(
             "select id, occupied_start, occupied_end, starts_at, seats, service_id from booking where tenant_id = $1 and resource_id = $2 and status in ('PENDING','CONFIRMED','COMPLETED','NO_SHOW') and occupied_start < $3 and occupied_end > $4",
-            [t.id, t.resourceId, dayEnd, dayStart],
+            [t.id, t.resourceId, spanEnd, dayBefore],
           );
           const id = randomUUID();
-          await c.query(
-            `insert into audit_event (id, created_at, updated_at, tenant_id, actor_kind, actor_id, actor_label, action, entity_type, entity_id, changes)
-             values ($1, now(), now(), $2, 'SYSTEM', null, 'system', 'booking.created', 'booking', $3, $4)`,
-            [randomUUID(), t.id, id, JSON.stringify({ startsAt: slot.startsAt })],
-          );
           await c.query(
             `insert into booking (id, created_at, updated_at, tenant_id, reference, service_id, resource_id, starts_at, ends_at, occupied_start, occupied_end,
                session_key, status, seats, customer_name, customer_email, manage_token_hash, sequence)
@@ -660,6 +658,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
              values ($1, now(), now(), $3, $4, 'booking.created.customer', 'raw@bench.example', 'SKIPPED', 0, '{}'),
                     ($2, now(), now(), $3, $4, 'booking.created.business', 'owner@bench.example', 'SKIPPED', 0, '{}')`,
             [randomUUID(), randomUUID(), t.id, id],
+          );
+          await c.query(
+            `insert into audit_event (id, created_at, updated_at, tenant_id, actor_kind, actor_id, actor_label, action, entity_type, entity_id, changes)
+             values ($1, now(), now(), $2, 'SYSTEM', null, 'system', 'booking.created', 'booking', $3, $4)`,
+            [randomUUID(), t.id, id, JSON.stringify({ startsAt: slot.startsAt })],
           );
           await c.query('commit');
           rawDone++;

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SessionCache, SessionRow } from '../cache/sessions.js';
+import type { SessionCache } from '../cache/sessions.js';
 import type { Config } from '../config.js';
 import { requestError } from '../shared/errors.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
+import { findSession } from './access.store.js';
 import type { Actor } from './actor.js';
 import { ApiKey } from './api-key.entity.js';
 import { constantTimeEquals, sha256Hex, TOKEN_PREFIX } from './secrets.js';
@@ -57,32 +58,23 @@ export async function authenticate(
 
   if (token.startsWith(`${TOKEN_PREFIX.session}_`)) {
     // Every signed-in request runs this: kept in memory while the change feed says nothing
-    // of the tenant changed (SessionCache), else one plain row rather than two hydrated
-    // entities (docs/PERFORMANCE.md). By the unique token hash, across tenants on purpose:
-    // the tenant is compared next.
+    // of the tenant changed (SessionCache), else one plain row (findSession).
     const tokenHash = sha256Hex(token);
-    let session = cache?.sessions.get(tokenHash);
+    let session = cache?.sessions.get(tokenHash) ?? null;
     if (!session) {
-      session = await em.getConnection().execute<SessionRow>(
-        `select s.id, s.tenant_id, (extract(epoch from s.expires_at) * 1000)::float8 as expires_ms,
-                s.revoked_at is not null as revoked, u.id as user_id, u.role, u.email
-           from "session" s join "app_user" u on u.id = s.user_id
-          where s.token_hash = ?`,
-        [tokenHash],
-        'get',
-      );
+      session = await findSession(em, tokenHash);
       if (session && cache) cache.sessions.set(tokenHash, session, cache.stamp);
     }
-    if (!session || session.revoked || session.expires_ms <= now.getTime()) {
+    if (!session || session.revokedAt || session.expiresAt.getTime() <= now.getTime()) {
       throw requestError('UNAUTHENTICATED', INVALID);
     }
-    const tenant = await ensureTenant(session.tenant_id);
+    const tenant = await ensureTenant(session.tenant);
     return {
       actor: {
         kind: 'USER',
         role: session.role,
         tenantId: tenant.id,
-        userId: session.user_id,
+        userId: session.user,
         sessionId: session.id,
         email: session.email,
       },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context/request-context.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
@@ -33,7 +32,7 @@ function actorOf(ctx: RequestContext, entry: AuditEntry) {
 
 /**
  * Adds an audit row to `em`'s unit of work: it is written by the same flush, in the same
- * transaction, as the change it records.
+ * transaction, as the change it records. The audit table is written this way only.
  */
 export function audit(ctx: RequestContext, em: EntityManager, entry: AuditEntry): void {
   const tenant = entry.tenant ?? requireTenant(ctx);
@@ -45,38 +44,4 @@ export function audit(ctx: RequestContext, em: EntityManager, entry: AuditEntry)
     entityId: entry.entityId,
     changes: entry.changes ?? null,
   });
-}
-
-/**
- * Writes an audit row now, with one plain insert on `em` (inside its transaction), for
- * changes that are themselves written without the unit of work.
- */
-export async function recordAudit(
-  ctx: RequestContext,
-  em: EntityManager,
-  entry: AuditEntry,
-): Promise<void> {
-  const tenant = entry.tenant ?? requireTenant(ctx);
-  const actor = actorOf(ctx, entry);
-  const now = new Date();
-  await em.getConnection().execute(
-    `insert into "audit_event" (id, created_at, updated_at, tenant_id, actor_kind, actor_id,
-       actor_label, action, entity_type, entity_id, changes)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
-    [
-      randomUUID(),
-      now,
-      now,
-      tenant.id,
-      actor.actorKind,
-      actor.actorId,
-      actor.actorLabel,
-      entry.action,
-      entry.entityType,
-      entry.entityId,
-      entry.changes ? JSON.stringify(entry.changes) : null,
-    ],
-    'run',
-    em.getTransactionContext(),
-  );
 }

@@ -78,23 +78,6 @@ export interface CsvNames {
   resources: Map<string, string>;
 }
 
-/** A booking as the export reads it: plain values, no entity. */
-export interface ExportRow {
-  id: string;
-  reference: string;
-  service: string;
-  resource: string;
-  startsAt: Date;
-  endsAt: Date;
-  status: string;
-  seats: number;
-  customerName: string;
-  customerEmail: string;
-  customerPhone: string | null;
-  notes: string | null;
-  createdAt: Date;
-}
-
 /** What `localFormatter`'s ICU format prints: "2026-11-24, 14:30". */
 const LOCAL_TEXT = /^(\d{4}-\d{2}-\d{2}), (\d{2}:\d{2})$/;
 
@@ -188,6 +171,12 @@ const EXPORT_FIELDS = [
   'notes',
   'createdAt',
 ] as const;
+
+/** A booking as the export reads it: the entity's values, the service and resource by id. */
+export type ExportRow = Pick<
+  Booking,
+  Exclude<(typeof EXPORT_FIELDS)[number], 'service' | 'resource'>
+> & { service: string; resource: string };
 
 /** The filtered bookings in start order, then id, `BATCH` at a time: memory stays flat. */
 async function* exportRows(

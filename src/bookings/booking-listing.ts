@@ -4,7 +4,7 @@ import { badArgument } from '../shared/errors.js';
 import { isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Booking } from './booking.entity.js';
-import { bookingRows, type Keyset, LISTED_FIELDS, type ListedBooking } from './booking.store.js';
+import { bookingRows, type Keyset, LISTED_FIELDS, listedOf } from './booking.store.js';
 import {
   type BookingConnection,
   BookingEdge,
@@ -93,14 +93,9 @@ export async function listBookings(
     bookingRows(ctx.em, where, LISTED_FIELDS, cursor, first + 1),
     ctx.em.count(Booking, where),
   ]);
-  const edges = rows.slice(0, first).map((row) => {
-    const node = {
-      ...row,
-      service: { id: row.service as string },
-      resource: { id: row.resource as string },
-    } as ListedBooking;
-    return Object.assign(new BookingEdge(), { cursor: encodeCursor(node), node });
-  });
+  const edges = listedOf(rows.slice(0, first)).map((node) =>
+    Object.assign(new BookingEdge(), { cursor: encodeCursor(node), node }),
+  );
   return {
     edges,
     pageInfo: Object.assign(new PageInfo(), {

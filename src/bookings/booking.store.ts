@@ -1,10 +1,14 @@
-import type { EntityKey, FilterQuery } from '@mikro-orm/core';
+import { type EntityKey, type FilterQuery, LockMode } from '@mikro-orm/core';
 import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
+import { Resource } from '../catalog/resource.entity.js';
+import type { ResourceHours } from '../scheduling/slot.store.js';
 import { Booking, type BookingView } from './booking.entity.js';
 
 /**
- * The bookings' store: every statement on the booking table that the unit of work does not
- * write, typed by the entity.
+ * The bookings' store: every write to the booking table, and the reads that are not the unit
+ * of work's (plain rows for pages and exports, rows locked for a change), through the
+ * QueryBuilder, typed by the entity and under the tenant filter (`applyFilters`; an insert
+ * carries its tenant). On `em`, which is the caller's transaction when there is one.
  */
 
 /** A position in the listing's order: after this start, then this id. */
@@ -13,24 +17,20 @@ export interface Keyset {
   id: string;
 }
 
-const asDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
-
-/** The instants of a booking, which plain rows may carry as text. */
-const DATE_FIELDS = new Set<EntityKey<Booking>>([
-  'createdAt',
-  'updatedAt',
-  'startsAt',
-  'endsAt',
-  'occupiedStart',
-  'occupiedEnd',
-  'cancelledAt',
-]);
+/** A row with its relations as ids, as the QueryBuilder maps it, made a view (refs by id). */
+function viewOf(row: Record<string, unknown>): BookingView {
+  return {
+    ...row,
+    tenant: { id: row.tenant as string },
+    service: { id: row.service as string },
+    resource: { id: row.resource as string },
+  } as BookingView;
+}
 
 /**
  * Up to `limit` of the tenant's bookings that match `where`, in start order then id, after
- * `after`: plain rows of `fields` (no entities, no identity map), instants as Dates, the
- * service and resource as their ids. A QueryBuilder gets the tenant filter only through
- * applyFilters(). The listing's pages and the export's batches read this way.
+ * `after`: plain rows of `fields` (no entities, no identity map), the service and resource
+ * as their ids. The listing's pages and the export's batches read this way.
  */
 export async function bookingRows<const F extends EntityKey<Booking>>(
   em: EntityManager,
@@ -49,12 +49,7 @@ export async function bookingRows<const F extends EntityKey<Booking>>(
   // the cursor; the same condition spelt with OR scans from the tenant's first booking.
   if (after) qb.andWhere('(b.starts_at, b.id) > (?, ?::uuid)', [after.startsAt, after.id]);
   await qb.applyFilters();
-  const rows = await qb.execute<Array<Record<F, unknown>>>('all', true);
-  const dates = fields.filter((field) => DATE_FIELDS.has(field));
-  for (const row of rows) {
-    for (const field of dates) if (row[field] !== null) row[field] = asDate(row[field]);
-  }
-  return rows;
+  return qb.execute<Array<Record<F, unknown>>>('all', true);
 }
 
 /** The fields the API shows of a booking (its `Booking` type), the service and resource by id. */
@@ -79,3 +74,64 @@ export const LISTED_FIELDS = [
 
 /** A booking as the listing reads it: what the API shows, the service and resource by id. */
 export type ListedBooking = Pick<BookingView, (typeof LISTED_FIELDS)[number]>;
+
+/** Listed rows as views: the service and resource as references by id. */
+export function listedOf(rows: Array<Record<(typeof LISTED_FIELDS)[number], unknown>>) {
+  return rows.map((row) => viewOf(row) as ListedBooking);
+}
+
+/**
+ * Locks the resource's row (SELECT ... FOR UPDATE) in `tx`'s transaction: the point where
+ * bookings on one resource queue. Returns its weekly pattern as committed now, so a change
+ * of opening hours that committed while the caller waited is what the check sees.
+ */
+export async function lockResourceHours(
+  tx: EntityManager,
+  resourceId: string,
+): Promise<ResourceHours> {
+  const qb = tx
+    .createQueryBuilder(Resource, 'r')
+    .select(['id', 'weeklyPattern'])
+    .where({ id: resourceId })
+    .setLockMode(LockMode.PESSIMISTIC_WRITE);
+  await qb.applyFilters();
+  const row = await qb.execute<ResourceHours | null>('get', true);
+  if (!row) throw new Error(`resource ${resourceId} missing`);
+  return row;
+}
+
+/** The booking, locked for a change (SELECT ... FOR UPDATE) in `tx`'s transaction. */
+export async function lockBooking(tx: EntityManager, id: string): Promise<BookingView | null> {
+  const qb = tx
+    .createQueryBuilder(Booking, 'b')
+    .select('*')
+    .where({ id })
+    .setLockMode(LockMode.PESSIMISTIC_WRITE);
+  await qb.applyFilters();
+  const row = await qb.execute<Record<string, unknown> | null>('get', true);
+  return row && viewOf(row);
+}
+
+/** Writes a new booking's row. */
+export async function insertBooking(tx: EntityManager, booking: BookingView): Promise<void> {
+  await tx
+    .createQueryBuilder(Booking)
+    .insert({
+      ...booking,
+      tenant: booking.tenant.id,
+      service: booking.service.id,
+      resource: booking.resource.id,
+    })
+    .execute('run');
+}
+
+/** Changes a booking's row; `changes` as the returned view shows them, `updatedAt` included. */
+export async function updateBooking(
+  tx: EntityManager,
+  booking: BookingView,
+  changes: Partial<Omit<BookingView, 'id' | 'tenant' | 'service' | 'resource'>>,
+): Promise<BookingView> {
+  const updatedAt = new Date();
+  await tx.nativeUpdate(Booking, { id: booking.id }, { ...changes, updatedAt });
+  return { ...booking, ...changes, updatedAt };
+}

@@ -58,7 +58,7 @@ export class CreateBookingPayload extends Payload {
 @ObjectType()
 export class BookingPayload extends Payload {
   @Field(() => Booking, { nullable: true })
-  booking: Booking | null = null;
+  booking: BookingView | null = null;
 }
 
 @InputType()

@@ -1,17 +1,6 @@
-import type { Role } from '../access/role.js';
+import type { SessionRow } from '../access/access.store.js';
 import type { ChangeFeed } from './change-feed.js';
 import { FeedCache } from './feed-cache.js';
-
-/** A login session with its user, as `authenticate` reads it. */
-export interface SessionRow {
-  id: string;
-  tenant_id: string;
-  expires_ms: number;
-  revoked: boolean;
-  user_id: string;
-  role: Role;
-  email: string;
-}
 
 /**
  * Sessions by the hash of their token, kept while the change feed says their tenant's
@@ -21,6 +10,6 @@ export interface SessionRow {
  */
 export class SessionCache extends FeedCache<SessionRow> {
   constructor(feed: ChangeFeed) {
-    super(feed, (row) => row.tenant_id, ['session', 'app_user', 'tenant']);
+    super(feed, (row) => row.tenant, ['session', 'app_user', 'tenant']);
   }
 }

@@ -10,6 +10,7 @@ import { Tenant } from '../tenancy/tenant.entity.js';
 import { inviteIcs } from './calendar.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
 import { Notification, type NotificationPayload } from './notification.entity.js';
+import { insertNotifications, updateNotification } from './notification.store.js';
 import { NotificationStatus } from './notification-status.js';
 import type { NotificationQueue, SendJob } from './queue.js';
 import type { SealedBox } from './sealed-box.js';
@@ -82,7 +83,8 @@ export class Notifier {
   /**
    * Records the notifications of a booking event inside the caller's transaction `tx`: the
    * rows, and a job for each (or SKIPPED rows when email is off). Nothing is sent unless the
-   * transaction commits. Bumps the booking's invite SEQUENCE for every change after creation.
+   * transaction commits. `booking` is as it is after the change (its invite SEQUENCE already
+   * raised for every change after creation).
    */
   async bookingEvent(
     tx: EntityManager,
@@ -91,7 +93,6 @@ export class Notifier {
     service: { name: string },
     event: BookingEvent,
   ): Promise<void> {
-    if (event.type !== 'created') booking.sequence += 1;
     const enabled = this.config.emailEnabled && tenant.emailEnabled;
     const base: Omit<NotificationPayload, 'sealedManageToken'> = {
       method: event.type === 'cancelled' ? 'CANCEL' : 'REQUEST',
@@ -108,38 +109,17 @@ export class Notifier {
           }
         : {}),
     };
-    const status = enabled ? NotificationStatus.QUEUED : NotificationStatus.SKIPPED;
-    const now = new Date();
     const rows = recipients(event, booking, tenant).map(({ kind, recipient }) => ({
       id: randomUUID(),
       kind,
       recipient,
-      payload: JSON.stringify(
+      payload:
         event.type === 'created' && kind.endsWith('.customer')
           ? { ...base, sealedManageToken: this.box.seal(event.manageToken) }
           : base,
-      ),
     }));
-    // One plain multi-row insert, not the unit of work: the rows are never changed in this
-    // transaction, so there is nothing to track (docs/PERFORMANCE.md).
-    await tx.getConnection().execute(
-      `insert into "notification" (id, created_at, updated_at, tenant_id, booking_id, kind,
-         recipient, status, attempts, payload)
-       values ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, 0, ?::jsonb)').join(', ')}`,
-      rows.flatMap((r) => [
-        r.id,
-        now,
-        now,
-        tenant.id,
-        booking.id,
-        r.kind,
-        r.recipient,
-        status,
-        r.payload,
-      ]),
-      'run',
-      tx.getTransactionContext(),
-    );
+    const status = enabled ? NotificationStatus.QUEUED : NotificationStatus.SKIPPED;
+    await insertNotifications(tx, tenant.id, booking.id, status, rows);
     if (!enabled) return;
     for (const row of rows) {
       await this.queue.enqueue(tx, { tenantId: tenant.id, notificationId: row.id });
@@ -149,10 +129,11 @@ export class Notifier {
   /** Puts a FAILED notification back in the queue, in one transaction. False when it is not FAILED. */
   async retry(em: EntityManager, tenantId: string, id: string): Promise<boolean> {
     return em.transactional(async (tx) => {
-      const updated = await tx.nativeUpdate(
-        Notification,
-        { id, status: NotificationStatus.FAILED },
+      const updated = await updateNotification(
+        tx,
+        id,
         { status: NotificationStatus.QUEUED },
+        NotificationStatus.FAILED,
       );
       if (updated === 0) return false;
       await this.queue.enqueue(tx, { tenantId, notificationId: id });
@@ -185,39 +166,41 @@ export class Notifier {
     )
       return;
     const tenant = await em.findOneOrFail(Tenant, { id: job.data.tenantId });
+    const id = notification.id;
     if (!this.config.emailEnabled || !tenant.emailEnabled) {
-      notification.status = NotificationStatus.SKIPPED;
-      await em.flush();
+      await updateNotification(em, id, { status: NotificationStatus.SKIPPED });
       return;
     }
-    notification.attempts += 1;
-    notification.status = NotificationStatus.QUEUED;
-    await em.flush();
+    const attempts = notification.attempts + 1;
+    // The attempt is recorded before the message goes out.
+    await updateNotification(em, id, { attempts, status: NotificationStatus.QUEUED });
     try {
       const booking = notification.booking?.getEntity();
       if (!booking) throw new Error('the booking no longer exists');
       await this.mailer.send(this.compose(notification, booking, tenant));
     } catch (err) {
       const last = job.retryCount >= this.queue.retryLimit;
-      notification.lastError = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
-      if (last) {
-        notification.status = NotificationStatus.FAILED;
-        this.onFailed();
-      }
-      await em.flush();
+      const lastError = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+      await updateNotification(
+        em,
+        id,
+        last ? { lastError, status: NotificationStatus.FAILED } : { lastError },
+      );
+      if (last) this.onFailed();
       this.log.error(
-        { notificationId: notification.id, attempt: notification.attempts, final: last, err },
+        { notificationId: id, attempt: attempts, final: last, err },
         'notification not sent',
       );
       throw err;
     }
-    notification.status = NotificationStatus.SENT;
-    notification.sentAt = new Date();
-    notification.lastError = null;
     // The manage token has reached its only reader: drop the sealed copy.
-    const { sealedManageToken: _sent, ...rest } = notification.payload;
-    notification.payload = rest;
-    await em.flush();
+    const { sealedManageToken: _sent, ...payload } = notification.payload;
+    await updateNotification(em, id, {
+      status: NotificationStatus.SENT,
+      sentAt: new Date(),
+      lastError: null,
+      payload,
+    });
   }
 
   /** A job that ran out of attempts, including ones whose worker died mid-way: FAILED, visibly. */
@@ -227,19 +210,17 @@ export class Notifier {
     // would show FAILED meanwhile).
     if (await this.queue.hasLiveJob(job.data.notificationId)) return;
     const em = this.em(job.data.tenantId);
-    await em.nativeUpdate(
-      Notification,
-      { id: job.data.notificationId, status: NotificationStatus.QUEUED },
+    await updateNotification(
+      em,
+      job.data.notificationId,
       { status: NotificationStatus.FAILED },
+      NotificationStatus.QUEUED,
     );
     const notification = await em.findOne(Notification, { id: job.data.notificationId });
-    if (
-      notification &&
-      notification.status === NotificationStatus.FAILED &&
-      !notification.lastError
-    ) {
-      notification.lastError = 'the sending worker stopped before it finished (no heartbeat)';
-      await em.flush();
+    if (notification?.status === NotificationStatus.FAILED && !notification.lastError) {
+      await updateNotification(em, notification.id, {
+        lastError: 'the sending worker stopped before it finished (no heartbeat)',
+      });
     }
   }
 

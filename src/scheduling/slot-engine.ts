@@ -118,40 +118,79 @@ function sweeper<T extends Span>(spans: readonly T[]) {
   };
 }
 
-export function computeSlots(query: SlotQuery): Slot[] {
-  const { service, timeZone, now } = query;
-  const horizon = addDays(localDateOf(now, timeZone), service.maxAdvanceDays);
-  const lastDate = query.to > horizon ? horizon : query.to;
+/** Why a start is not offered, in the order the rules are applied; or its seats left. */
+export type Verdict =
+  | { offered: true; remainingCapacity: number }
+  | {
+      offered: false;
+      reason: 'NOT_A_START' | 'BLACKOUT' | 'TOO_SOON_OR_FAR' | 'CONFLICT' | 'FULL';
+    };
+
+/** The rules applied to one candidate start, in order (docs/SLOTS.md, rules 3 to 5). */
+function judge(query: SlotQuery) {
+  const { service, now } = query;
   const earliest = now + service.minimumNoticeMinutes * MINUTE_MS;
   const duration = service.durationMinutes * MINUTE_MS;
   const before = service.bufferBeforeMinutes * MINUTE_MS;
   const after = service.bufferAfterMinutes * MINUTE_MS;
   const isGroup = service.capacity > 1;
-
   const blackouts = sweeper(query.blackouts);
   const busy = sweeper(query.busy);
+  // `inHorizon`: a window of a date up to the horizon produced the start.
+  return (start: number, inHorizon: boolean): Verdict => {
+    const end = start + duration;
+    if (!blackouts({ start, end }).next().done) return { offered: false, reason: 'BLACKOUT' };
+    if (start < earliest || !inHorizon) return { offered: false, reason: 'TOO_SOON_OR_FAR' };
+    let seatsTaken = 0;
+    for (const booking of busy({ start: start - before, end: end + after })) {
+      if (!isGroup || booking.serviceId !== service.id || booking.startsAt !== start) {
+        return { offered: false, reason: 'CONFLICT' };
+      }
+      seatsTaken += booking.seats;
+    }
+    const remainingCapacity = service.capacity - seatsTaken;
+    if (remainingCapacity <= 0) return { offered: false, reason: 'FULL' };
+    return { offered: true, remainingCapacity };
+  };
+}
+
+/** The last local date whose windows are offered: today in the zone plus the horizon. */
+function horizonOf(query: SlotQuery): string {
+  return addDays(localDateOf(query.now, query.timeZone), query.service.maxAdvanceDays);
+}
+
+export function computeSlots(query: SlotQuery): Slot[] {
+  const horizon = horizonOf(query);
+  const lastDate = query.to > horizon ? horizon : query.to;
+  const duration = query.service.durationMinutes * MINUTE_MS;
+  const verdictOf = judge(query);
   const slots: Slot[] = [];
   for (const candidate of candidates(query, lastDate)) {
-    const start = candidate.start;
-    if (start < earliest) continue;
-    const end = start + duration;
-    if (!blackouts({ start, end }).next().done) continue;
-    let seatsTaken = 0;
-    let conflict = false;
-    for (const booking of busy({ start: start - before, end: end + after })) {
-      if (isGroup && booking.serviceId === service.id && booking.startsAt === start) {
-        seatsTaken += booking.seats;
-      } else {
-        conflict = true;
-        break;
-      }
-    }
-    if (conflict) continue;
-    const remainingCapacity = service.capacity - seatsTaken;
-    if (remainingCapacity <= 0) continue;
-    slots.push({ startsAt: start, endsAt: end, remainingCapacity, date: candidate.date });
+    const verdict = verdictOf(candidate.start, true);
+    if (!verdict.offered) continue;
+    slots.push({
+      startsAt: candidate.start,
+      endsAt: candidate.start + duration,
+      remainingCapacity: verdict.remainingCapacity,
+      date: candidate.date,
+    });
   }
   return slots;
+}
+
+/**
+ * Why `start` is or is not offered by `computeSlots(query)`, from one pass over the same
+ * candidates and rules: the first rule it breaks, or the seats left. A start past the
+ * horizon counts as TOO_SOON_OR_FAR, like one before the notice.
+ */
+export function explainStart(query: SlotQuery, start: number): Verdict {
+  const horizon = horizonOf(query);
+  const produced = candidates(query, query.to).filter((c) => c.start === start);
+  if (produced.length === 0) return { offered: false, reason: 'NOT_A_START' };
+  return judge(query)(
+    start,
+    produced.some((c) => c.date <= horizon),
+  );
 }
 
 /**

@@ -122,15 +122,15 @@ describe('createBooking', () => {
       expect(res.data?.createBooking.booking?.id).toBeTruthy();
     });
     const expected = [
-      /^select s\.id, .* from "service" s join "resource" r /,
+      /^select "s"\."id", .* from "service" as "s" inner join "resource" as "r" /,
       /^begin$/,
-      /^select weekly_pattern from "resource" .* for update$/,
-      /from "date_override" where/,
-      /from "blackout" where/,
-      /from "booking" where/,
+      /^select "r"\."id", "r"\."weekly_pattern" from "resource" as "r" .* for update$/,
+      /from "date_override" as "o" where/,
+      /from "blackout" as "x" where/,
+      /from "booking" as "b" where/,
       /^insert into "booking" /,
+      /^insert into "notification" .* values \(.*\), \(.*\)/,
       /^insert into "audit_event" /,
-      /^insert into "notification" .* values \(.*\), \(.*\)$/,
       /^commit$/,
     ];
     // The logged form: "[query] <sql> [took ...]" with colours; whitespace folded.

@@ -10,6 +10,7 @@ import {
 import {
   type BusySpan,
   computeSlots,
+  explainStart,
   type Slot,
   type SlotQuery,
   type Span,
@@ -304,6 +305,34 @@ describe('slot engine properties', () => {
           expect(same && triples([same])).toEqual(triples([slot]));
         }
       }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`explains each start as computeSlots decides it, from one pass (${RUNS} generated cases)`, () => {
+    fc.assert(
+      fc.property(
+        caseArb,
+        fc.array(fc.integer({ min: -1440, max: 10 * 1440 }), { maxLength: 20 }),
+        (q, minutes) => {
+          const slots = computeSlots(q);
+          const offered = new Map(slots.map((x) => [x.startsAt, x.remainingCapacity]));
+          // Every offered start, its neighbours a minute either side, and starts anywhere.
+          const origin = Temporal.PlainDate.from(q.from).toZonedDateTime({
+            timeZone: q.timeZone,
+          }).epochMilliseconds;
+          const starts = [
+            ...slots.flatMap((x) => [x.startsAt - MINUTE, x.startsAt, x.startsAt + MINUTE]),
+            ...minutes.map((m) => origin + m * MINUTE),
+          ];
+          for (const start of starts) {
+            const verdict = explainStart(q, start);
+            const remaining = offered.get(start);
+            if (remaining === undefined) expect(verdict.offered, String(start)).toBe(false);
+            else expect(verdict).toEqual({ offered: true, remainingCapacity: remaining });
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });

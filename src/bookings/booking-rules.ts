@@ -1,0 +1,266 @@
+import { sha256Hex } from '../access/secrets.js';
+import type { BookableService } from '../scheduling/slot.store.js';
+import { explainStart, type SlotQuery } from '../scheduling/slot-engine.js';
+import { type UserError, UserErrorCode, userError } from '../shared/errors.js';
+import { invalid } from '../shared/validation.js';
+import type { BookingView } from './booking.entity.js';
+import type { CreateBookingInput } from './booking.types.js';
+import { BookingStatus } from './booking-status.js';
+import { groupSessionKey, newReference } from './identifiers.js';
+
+/**
+ * The booking rules as pure functions: what a request asks for, whether a start is bookable
+ * and why not, what a new booking's row holds, which status changes are allowed. No
+ * database, no clock (`now` is passed in).
+ */
+
+const MAX_NAME = 200;
+const MAX_NOTES = 2000;
+export const MAX_REASON = 1000;
+const MAX_IDEMPOTENCY_KEY = 200;
+const PHONE = /^\+?[0-9 ()\-.]{3,40}$/;
+// Control characters would let a name break out of an email header or a CSV cell.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Where a refusal points: the start, and the seats (for capacity). */
+export interface BookingFields {
+  startsAt: string[];
+  seats: string[];
+}
+export const CREATE_FIELDS: BookingFields = {
+  startsAt: ['input', 'startsAt'],
+  seats: ['input', 'seats'],
+};
+export const MOVE_FIELDS: BookingFields = { startsAt: ['startsAt'], seats: ['startsAt'] };
+
+export const conflict = (fields: BookingFields) =>
+  userError(
+    UserErrorCode.BOOKING_CONFLICT,
+    'This time is no longer free: another booking holds it',
+    fields.startsAt,
+  );
+
+/**
+ * Null when `startsAt` is a start that `slots` would offer for `query` with `seats` seats
+ * left; else the reason, as specific as the rules allow, from one pass of the engine.
+ */
+export function whyNotBookable(
+  query: SlotQuery,
+  startsAt: Date,
+  seats: number,
+  fields: BookingFields,
+): UserError | null {
+  const verdict = explainStart(query, startsAt.getTime());
+  if (verdict.offered) {
+    if (verdict.remainingCapacity >= seats) return null;
+    return userError(
+      UserErrorCode.CAPACITY_EXCEEDED,
+      `Only ${verdict.remainingCapacity} seat(s) left at this time`,
+      fields.seats,
+    );
+  }
+  switch (verdict.reason) {
+    case 'CONFLICT':
+      return conflict(fields);
+    case 'FULL':
+      return userError(UserErrorCode.CAPACITY_EXCEEDED, 'This session is full', fields.seats);
+    case 'TOO_SOON_OR_FAR':
+      return userError(
+        UserErrorCode.OUTSIDE_BOOKING_WINDOW,
+        `Bookings must start at least ${query.service.minimumNoticeMinutes} minutes from now and at most ${query.service.maxAdvanceDays} days ahead`,
+        fields.startsAt,
+      );
+    default:
+      return userError(
+        UserErrorCode.SLOT_UNAVAILABLE,
+        'This service does not start at this time: outside opening hours, between slots, or during a blackout',
+        fields.startsAt,
+      );
+  }
+}
+
+/** The instants a booking of `service` starting at `startsAt` holds. */
+export function spanOf(service: BookableService, startsAt: Date) {
+  const start = startsAt.getTime();
+  const end = start + service.durationMinutes * 60_000;
+  return {
+    startsAt: new Date(start),
+    endsAt: new Date(end),
+    occupiedStart: new Date(start - service.bufferBeforeMinutes * 60_000),
+    occupiedEnd: new Date(end + service.bufferAfterMinutes * 60_000),
+  };
+}
+
+/** The session key of a booking at `startsAt`: shared by a group session, its own otherwise. */
+export function sessionKeyOf(service: BookableService, startsAt: Date, bookingId: string): string {
+  return service.capacity > 1 ? groupSessionKey(service.id, startsAt) : bookingId;
+}
+
+/** A createBooking request, trimmed and checked. */
+export interface BookingRequest {
+  serviceId: string;
+  startsAt: Date;
+  seats: number;
+  name: string;
+  email: string;
+  phone: string | null;
+  notes: string | null;
+  idempotencyKey: string | null;
+}
+
+export function normalise(input: CreateBookingInput): {
+  request: BookingRequest;
+  errors: UserError[];
+} {
+  const errors: UserError[] = [];
+  const name = input.customer.name.trim();
+  const phone = input.customer.phone?.trim() || null;
+  const notes = input.notes?.trim() || null;
+  const seats = input.seats ?? 1;
+  const key = input.idempotencyKey ?? null;
+  if (name.length < 1 || name.length > MAX_NAME) {
+    errors.push(
+      invalid(['input', 'customer', 'name'], `customer.name must be 1 to ${MAX_NAME} characters`),
+    );
+  } else if (CONTROL.test(name)) {
+    errors.push(
+      invalid(['input', 'customer', 'name'], 'customer.name must not contain control characters'),
+    );
+  }
+  if (input.customer.email.length > 254) {
+    errors.push(
+      invalid(['input', 'customer', 'email'], 'customer.email must be at most 254 characters'),
+    );
+  }
+  if (phone !== null && !PHONE.test(phone)) {
+    errors.push(
+      invalid(
+        ['input', 'customer', 'phone'],
+        'customer.phone must be a phone number (digits, spaces, + ( ) - .), at most 40 characters',
+      ),
+    );
+  }
+  if (notes !== null && notes.length > MAX_NOTES) {
+    errors.push(invalid(['input', 'notes'], `notes must be at most ${MAX_NOTES} characters`));
+  }
+  if (!Number.isInteger(seats) || seats < 1)
+    errors.push(invalid(['input', 'seats'], 'seats must be at least 1'));
+  if (key !== null && (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY || CONTROL.test(key))) {
+    errors.push(
+      invalid(
+        ['input', 'idempotencyKey'],
+        `idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY} printable characters`,
+      ),
+    );
+  }
+  return {
+    request: {
+      serviceId: input.serviceId,
+      startsAt: input.startsAt,
+      seats,
+      name,
+      email: input.customer.email.trim().toLowerCase(),
+      phone,
+      notes,
+      idempotencyKey: key,
+    },
+    errors,
+  };
+}
+
+/** What makes two requests "the same" for an idempotency key. */
+export function fingerprint(r: BookingRequest): string {
+  return sha256Hex(
+    JSON.stringify([
+      r.serviceId,
+      r.startsAt.toISOString(),
+      r.seats,
+      r.name,
+      r.email,
+      r.phone,
+      r.notes,
+    ]),
+  );
+}
+
+/** Where the seats a request asks for cannot fit the service at all (whatever the time). */
+export function seatsProblem(request: BookingRequest, service: BookableService): UserError | null {
+  if (request.seats > 1 && service.capacity === 1) {
+    return invalid(['input', 'seats'], 'seats can be more than 1 only for a group service');
+  }
+  if (request.seats > service.capacity) {
+    return invalid(
+      ['input', 'seats'],
+      `seats must be at most the service's capacity (${service.capacity})`,
+    );
+  }
+  return null;
+}
+
+/** The row of a new booking. */
+export function newBooking(
+  tenantId: string,
+  service: BookableService,
+  resourceId: string,
+  request: BookingRequest,
+  fields: { id: string; now: Date; manageTokenHash: string; fingerprint: string | null },
+): BookingView {
+  return {
+    id: fields.id,
+    createdAt: fields.now,
+    updatedAt: fields.now,
+    tenant: { id: tenantId },
+    service: { id: service.id },
+    resource: { id: resourceId },
+    reference: newReference(),
+    ...spanOf(service, request.startsAt),
+    sessionKey: sessionKeyOf(service, request.startsAt, fields.id),
+    status: service.requiresConfirmation ? BookingStatus.PENDING : BookingStatus.CONFIRMED,
+    seats: request.seats,
+    customerName: request.name,
+    customerEmail: request.email,
+    customerPhone: request.phone,
+    notes: request.notes,
+    cancelledAt: null,
+    cancellationReason: null,
+    manageTokenHash: fields.manageTokenHash,
+    idempotencyKey: request.idempotencyKey,
+    sequence: 0,
+    requestFingerprint: fields.fingerprint,
+  };
+}
+
+export type Transition = 'confirm' | 'cancel' | 'complete' | 'noShow';
+
+/** PENDING -> CONFIRMED | CANCELLED; CONFIRMED -> CANCELLED | COMPLETED | NO_SHOW; COMPLETED <-> NO_SHOW. */
+export const TRANSITIONS: Record<
+  Transition,
+  { from: readonly BookingStatus[]; to: BookingStatus; verb: string }
+> = {
+  confirm: { from: [BookingStatus.PENDING], to: BookingStatus.CONFIRMED, verb: 'confirm' },
+  cancel: {
+    from: [BookingStatus.PENDING, BookingStatus.CONFIRMED],
+    to: BookingStatus.CANCELLED,
+    verb: 'cancel',
+  },
+  complete: {
+    from: [BookingStatus.CONFIRMED, BookingStatus.NO_SHOW],
+    to: BookingStatus.COMPLETED,
+    verb: 'complete',
+  },
+  noShow: {
+    from: [BookingStatus.CONFIRMED, BookingStatus.COMPLETED],
+    to: BookingStatus.NO_SHOW,
+    verb: 'mark as no-show',
+  },
+};
+
+/** Statuses a booking can be moved from. */
+export const MOVABLE: readonly BookingStatus[] = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
+
+export function invalidTransition(booking: Pick<BookingView, 'status'>, verb: string): UserError {
+  return userError(UserErrorCode.INVALID_TRANSITION, `Cannot ${verb} a ${booking.status} booking`, [
+    'id',
+  ]);
+}
