@@ -19,7 +19,6 @@ import { Service } from '../src/catalog/service.entity.js';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.js';
 import { createOrmConfig } from '../src/db/orm-config.js';
 import { TENANT_FILTER } from '../src/db/tenant-filter.js';
-import { NODE_FLAGS } from '../src/runtime-flags.js';
 import { computeSlots } from '../src/scheduling/slot-engine.js';
 import { loadSlotQuery } from '../src/scheduling/slots.service.js';
 import { PROJECT_ROOT } from '../src/shared/paths.js';
@@ -304,33 +303,27 @@ export async function startServer(
   port: number,
   env: Record<string, string> = {},
 ): Promise<ChildProcess> {
-  // The server runs as `npm start` runs it, plus any flags given for profiling.
-  const nodeArgs = [
-    ...NODE_FLAGS,
-    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-  ];
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, path.join(PROJECT_ROOT, 'dist/src/main.js')],
-    {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'production',
-        DATABASE_URL: databaseUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN,
-        SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
-        EMAIL_ENABLED: 'false',
-        SMTP_HOST: '127.0.0.1',
-        RATE_LIMITS: 'false',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  // The server runs as `npm start` runs it (the file itself, with the V8 flags of its first
+  // line), plus any flags given for profiling.
+  const child = spawn(path.join(PROJECT_ROOT, 'dist/src/main.js'), [], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: process.env.BENCH_NODE_ARGS ?? '',
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      PLATFORM_ADMIN_TOKEN: PLATFORM_TOKEN,
+      SECRET_KEY: 'bench-secret-key-0123456789abcdef0123456789',
+      EMAIL_ENABLED: 'false',
+      SMTP_HOST: '127.0.0.1',
+      RATE_LIMITS: 'false',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {

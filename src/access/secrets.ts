@@ -36,31 +36,9 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
 }
 
-/** Bytes drawn from the CSPRNG per call into it. */
-const RANDOM_POOL_BYTES = 4096;
-let randomPool = Buffer.alloc(0);
-let randomPoolUsed = 0;
-
-/**
- * `n` bytes from the CSPRNG, served from a pool filled 4 KiB at a time, as Node does for
- * randomUUID: one call into OpenSSL costs as much as a small draw, and every booking makes
- * two (its manage token, and the IV that seals it for the email). No byte is served twice.
- */
-export function secureRandomBytes(n: number): Buffer {
-  if (n > RANDOM_POOL_BYTES) return randomBytes(n);
-  if (randomPoolUsed + n > randomPool.length) {
-    randomPool = randomBytes(RANDOM_POOL_BYTES);
-    randomPoolUsed = 0;
-  }
-  const out = Buffer.from(randomPool.subarray(randomPoolUsed, randomPoolUsed + n));
-  randomPool.fill(0, randomPoolUsed, randomPoolUsed + n);
-  randomPoolUsed += n;
-  return out;
-}
-
 /** An opaque random token with a readable type prefix, e.g. `bks_…` for sessions. */
 export function newToken(prefix: string): string {
-  return `${prefix}_${secureRandomBytes(32).toString('base64url')}`;
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 
 export function constantTimeEquals(a: string, b: string): boolean {

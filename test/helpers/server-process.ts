@@ -13,7 +13,8 @@ export interface ServerProcess {
 }
 
 /**
- * Spawns the server with `env` (and PATH, HOME, LOG_LEVEL=warn unless given). With
+ * Spawns the server as `npm start` runs it (the built file itself, with its V8 flags) with
+ * `env` (and PATH, HOME, LOG_LEVEL=warn unless given); `nodeArgs` go in NODE_OPTIONS. With
  * `processGroup`, it leads a process group of its own, as a shell's foreground job does, so
  * that a signal can go to the whole group as a terminal's Ctrl-C sends it.
  */
@@ -22,21 +23,18 @@ export function spawnServer(
   nodeArgs: string[] = [],
   options: { processGroup?: boolean } = {},
 ): ServerProcess {
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, path.join(PROJECT_ROOT, 'dist/src/main.js')],
-    {
-      cwd: PROJECT_ROOT,
-      detached: options.processGroup ?? false,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/root',
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(path.join(PROJECT_ROOT, 'dist/src/main.js'), [], {
+    cwd: PROJECT_ROOT,
+    detached: options.processGroup ?? false,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: nodeArgs.join(' '),
+      HOME: process.env.HOME ?? '/root',
+      LOG_LEVEL: 'warn',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => {

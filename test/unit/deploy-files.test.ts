@@ -62,8 +62,8 @@ describe('Dockerfile', () => {
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*/m);
-    // With the V8 flags of src/runtime-flags.ts (test/unit/runtime-flags.test.ts).
-    expect(runtime).toMatch(/^CMD \["node", ("--[^"]+", )*"dist\/src\/main\.js"\]$/m);
+    // The file itself, which runs with the V8 flags of its first line.
+    expect(runtime).toMatch(/^CMD \["dist\/src\/main\.js"\]$/m);
     const copies = lines.filter((l) => l.startsWith('COPY ') && !l.includes('--from')).join(' ');
     // Everything `npm run build` reads: the sources, migrations, and the console's build script.
     const build = (JSON.parse(await read('package.json')) as { scripts: Record<string, string> })
@@ -79,5 +79,19 @@ describe('Dockerfile', () => {
     ]) {
       expect(copies.split(/\s+/)).toContain(copied);
     }
+  });
+});
+
+describe('the server process', () => {
+  it('is started the same way everywhere: the built file itself, with the V8 flags of its first line', async () => {
+    const main = await read('src/main.ts');
+    expect(main.split('\n')[0]).toBe(
+      '#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=20',
+    );
+    const pkg = JSON.parse(await read('package.json')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('npm run build && dist/src/main.js');
+    expect(pkg.scripts.build).toContain("chmodSync('dist/src/main.js',0o755)");
+    const bench = await read('bench/bench.ts');
+    expect(bench).toContain("spawn(path.join(PROJECT_ROOT, 'dist/src/main.js'), [],");
   });
 });
