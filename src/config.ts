@@ -56,7 +56,7 @@ export interface Config {
   responseCacheMb: number;
 }
 
-export type SmtpTls = 'starttls' | 'implicit' | 'none';
+type SmtpTls = 'starttls' | 'implicit' | 'none';
 
 export interface SmtpConfig {
   host: string;

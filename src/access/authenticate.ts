@@ -8,7 +8,7 @@ import type { Actor } from './actor.js';
 import { ApiKey } from './api-key.entity.js';
 import { constantTimeEquals, sha256Hex, TOKEN_PREFIX } from './secrets.js';
 
-export interface Authentication {
+interface Authentication {
   actor: Actor;
   /** The credential's own tenant (null for the platform operator). */
   tenant: Tenant | null;

@@ -4,7 +4,7 @@ import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 import { AuditEvent } from './audit-event.entity.js';
 
-export interface AuditEntry {
+interface AuditEntry {
   action: string;
   entityType: string;
   entityId: string;

@@ -20,12 +20,11 @@ import {
   UserErrorCode,
   userError,
 } from '../shared/errors.js';
-import { invalid, isId } from '../shared/validation.js';
+import { checkLocalDateRange, invalid, isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import {
   type BlackoutInput,
   DateOverrideType,
-  isoWeekday,
   TimeWindow,
   type TimeWindowInput,
   WEEKDAYS,
@@ -36,10 +35,10 @@ import { Blackout } from './blackout.entity.js';
 import { DateOverride } from './date-override.entity.js';
 
 /** Longest range `dateOverrides` and `blackouts` answer for in one call. */
-export const MAX_LISTING_DAYS = 366;
+const MAX_LISTING_DAYS = 366;
 
 /** The resource named by `resourceId`, or the tenant's first resource when it is omitted. */
-export async function resourceOrFirst(
+async function resourceOrFirst(
   ctx: RequestContext,
   resourceId: string | null | undefined,
   field: string[],
@@ -115,7 +114,7 @@ export async function setWeeklyWindows(
   if (errors.length) return fail(...errors);
   const withDays = windows.flatMap((w, i) => {
     const m = minutes[i];
-    return m ? [{ weekday: isoWeekday(w.weekday), ...m }] : [];
+    return m ? [{ weekday: WEEKDAYS.indexOf(w.weekday) + 1, ...m }] : [];
   });
   const resource = found.value;
   resource.weeklyPattern = mergeWeekdayWindows(withDays);
@@ -192,21 +191,13 @@ export async function clearDateOverride(
   return ok(found.value);
 }
 
-function checkDateRange(from: string, to: string): void {
-  if (from > to) throw badArgument(['to'], `to (${to}) must not be before from (${from})`);
-  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
-  if (days > MAX_LISTING_DAYS) {
-    throw badArgument(['to'], `from..to may span at most ${MAX_LISTING_DAYS} days (got ${days})`);
-  }
-}
-
 export async function dateOverridesOf(
   ctx: RequestContext,
   resource: Resource,
   from: string,
   to: string,
 ): Promise<DateOverrideType[]> {
-  checkDateRange(from, to);
+  checkLocalDateRange(from, to, MAX_LISTING_DAYS);
   const rows = await ctx.em.find(
     DateOverride,
     { resource, date: { $gte: from, $lte: to } },

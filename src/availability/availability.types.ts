@@ -14,7 +14,7 @@ export enum Weekday {
 }
 registerEnumType(Weekday, { name: 'Weekday' });
 
-/** Weekday enum value -> ISO weekday number (1 = Monday). */
+/** The weekdays in ISO order: ISO weekday n (1 = Monday) is WEEKDAYS[n - 1]. */
 export const WEEKDAYS: readonly Weekday[] = [
   Weekday.MONDAY,
   Weekday.TUESDAY,
@@ -24,7 +24,6 @@ export const WEEKDAYS: readonly Weekday[] = [
   Weekday.SATURDAY,
   Weekday.SUNDAY,
 ];
-export const isoWeekday = (day: Weekday): number => WEEKDAYS.indexOf(day) + 1;
 
 @ObjectType()
 export class WeeklyWindow {

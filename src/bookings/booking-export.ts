@@ -73,7 +73,7 @@ export function neutralise(cell: string): string {
   return FORMULA_START.has(cell.charAt(0)) ? `'${cell}` : cell;
 }
 
-export interface CsvNames {
+interface CsvNames {
   services: Map<string, string>;
   resources: Map<string, string>;
 }
@@ -118,7 +118,7 @@ export interface CsvOptions {
 const keepCell = (cell: string) => cell;
 
 /** One booking as a CSV record: local date and times in the tenant's zone, instants in UTC. */
-export function csvRecord(
+function csvRecord(
   row: ExportRow,
   names: CsvNames,
   local: ReturnType<typeof localFormatter>,

@@ -12,16 +12,16 @@ import {
   PageInfo,
 } from './booking.types.js';
 
-export const MAX_PAGE_SIZE = 200;
+const MAX_PAGE_SIZE = 200;
 
 /** A position in the listing's order (start time, then id), opaque to clients. */
-export function encodeCursor(booking: Pick<Booking, 'startsAt' | 'id'>): string {
+function encodeCursor(booking: Pick<Booking, 'startsAt' | 'id'>): string {
   return Buffer.from(JSON.stringify([booking.startsAt.toISOString(), booking.id])).toString(
     'base64url',
   );
 }
 
-export function decodeCursor(cursor: string): Keyset | null {
+function decodeCursor(cursor: string): Keyset | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 2) return null;

@@ -22,7 +22,7 @@ import { BookingStatus } from './booking-status.js';
  * resource whose occupied spans overlap, unless they share a session key (the bookings of
  * one group session). Written as PostgreSQL prints it back, so the schema diff sees no change.
  */
-export const BOOKING_NO_OVERLAP = 'booking_no_overlap';
+const BOOKING_NO_OVERLAP = 'booking_no_overlap';
 const NO_OVERLAP_EXPRESSION =
   "EXCLUDE USING gist (resource_id WITH =, tstzrange(occupied_start, occupied_end) WITH &&, session_key WITH <>) WHERE ((status = ANY (ARRAY['PENDING'::booking_status, 'CONFIRMED'::booking_status, 'COMPLETED'::booking_status, 'NO_SHOW'::booking_status])))";
 

@@ -44,11 +44,11 @@ import {
  * statements (booking.store.ts), in one transaction each: lock, check, write, audit, notify.
  */
 
-export const MANAGE_TOKEN_PREFIX = 'bkm';
+const MANAGE_TOKEN_PREFIX = 'bkm';
 /** PostgreSQL's exclusion_violation: the booking_no_overlap constraint refused a row. */
 const EXCLUSION_VIOLATION = '23P01';
 
-export function isExclusionViolation(err: unknown): boolean {
+function isExclusionViolation(err: unknown): boolean {
   return err instanceof DriverException && err.code === EXCLUSION_VIOLATION;
 }
 
@@ -206,7 +206,7 @@ async function insertChecked(
 }
 
 /** Who asked for a change: the business (an admin or its key) or the customer (their token). */
-export type ChangedBy = 'admin' | 'customer';
+type ChangedBy = 'admin' | 'customer';
 
 const notFound = (what: string, field: string[]) =>
   fail<BookingView>(userError(UserErrorCode.NOT_FOUND, `No booking ${what}`, field));

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { watchClient } from '../db/connections.js';
 
 /** The channel the change triggers notify on (payload: `<table>:<tenant id>`). */
-export const CHANGE_CHANNEL = 'tenant_data_changed';
+const CHANGE_CHANNEL = 'tenant_data_changed';
 
 /**
  * Triggers for the entities whose rows the read caches are computed from (tenants,
@@ -28,7 +28,7 @@ export function changeTriggers(tenantColumn: 'id' | 'tenant_id'): TriggerDef[] {
 }
 
 /** The channel of the feed's round trips (payload: `<instance id>:<sequence number>`). */
-export const PROBE_CHANNEL = 'change_feed_probe';
+const PROBE_CHANNEL = 'change_feed_probe';
 
 const FIRST_RETRY_MS = 250;
 const LAST_RETRY_MS = 10_000;

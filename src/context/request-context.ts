@@ -4,7 +4,7 @@ import type { Actor } from '../access/actor.js';
 import type { Caches } from '../cache/caches.js';
 import { CacheScope } from '../cache/scope.js';
 import type { Config } from '../config.js';
-import { TENANT_FILTER } from '../db/tenant-filter.js';
+import { forkForTenant } from '../db/tenant-filter.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { RateLimits } from '../security/rate-limits.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
@@ -50,13 +50,6 @@ export interface AppServices {
   metrics: Metrics;
   /** The read caches and the change feed that keeps them true. */
   caches: Caches;
-}
-
-/** A fresh unit of work, filtered to `tenantId`'s rows. */
-export function forkForTenant(orm: MikroORM, tenantId: string | null): EntityManager {
-  const em = orm.em.fork({ clear: true });
-  if (tenantId) em.setFilterParams(TENANT_FILTER, { tenantId });
-  return em;
 }
 
 /** The context of a request or of the server's own work, around its unit of work. */

@@ -7,7 +7,7 @@ import type { EmbeddedDatabase } from './embedded-postgres.js';
 import { createOrmConfig } from './orm-config.js';
 
 /** Name of the application database inside the embedded cluster. */
-export const EMBEDDED_DATABASE_NAME = 'booking';
+const EMBEDDED_DATABASE_NAME = 'booking';
 /** Key of the advisory lock that serialises migrations across instances starting together. */
 const MIGRATION_LOCK_KEY = 727_274_001;
 

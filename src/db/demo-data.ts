@@ -11,15 +11,15 @@ import { insertTenant } from '../tenancy/tenancy.service.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { TENANT_FILTER } from './tenant-filter.js';
 
-export const DEMO_SLUG = 'demo';
-export const DEMO_ADMIN_EMAIL = 'admin@demo.example';
+const DEMO_SLUG = 'demo';
+const DEMO_ADMIN_EMAIL = 'admin@demo.example';
 
 /**
  * Browser origins the demo tenant accepts: the usual development servers on this machine
  * (Vite, Create React App and Next.js, Angular, webpack and the like), so that a frontend
  * in development can call the demo at once (docs/API.md, "CORS").
  */
-export const DEMO_ALLOWED_ORIGINS = [3000, 4200, 5173, 8080].flatMap((port) => [
+const DEMO_ALLOWED_ORIGINS = [3000, 4200, 5173, 8080].flatMap((port) => [
   `http://localhost:${port}`,
   `http://127.0.0.1:${port}`,
 ]);

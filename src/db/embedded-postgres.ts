@@ -26,7 +26,7 @@ export interface EmbeddedDatabase {
 
 const USER = 'postgres';
 /** Major version of the embedded server: that of Debian 12's client tools, which scripts/backup uses. */
-export const EMBEDDED_MAJOR = 15;
+const EMBEDDED_MAJOR = 15;
 const PASSWORD = 'postgres';
 const run = promisify(execFile);
 

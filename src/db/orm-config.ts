@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../shared/paths.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /** Every entity of the application. A new entity is added here and gets a migration. */
-export const ENTITIES = [
+const ENTITIES = [
   Tenant,
   Resource,
   Service,
@@ -32,7 +32,7 @@ export const ENTITIES = [
 /** Where generated migrations (TypeScript) and their snapshot live in the repository. */
 export const MIGRATIONS_SOURCE_DIR = 'migrations';
 
-export interface OrmConfigOptions {
+interface OrmConfigOptions {
   clientUrl: string;
   /** Called with each SQL statement the ORM runs (statement counting in tests, debug logs). */
   onQuery?: (sql: string) => void;

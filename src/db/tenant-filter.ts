@@ -1,9 +1,10 @@
 import { Filter } from '@mikro-orm/decorators/legacy';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 
 /** Name of the filter every tenant-owned entity carries. */
 export const TENANT_FILTER = 'tenant';
 
-export interface TenantFilterParams {
+interface TenantFilterParams {
   tenantId: string;
 }
 
@@ -28,4 +29,11 @@ export function TenantScoped(): ClassDecorator {
       default: true,
     })(target as never);
   };
+}
+
+/** A fresh unit of work, filtered to `tenantId`'s rows. */
+export function forkForTenant(orm: MikroORM, tenantId: string): EntityManager {
+  const em = orm.em.fork({ clear: true });
+  em.setFilterParams(TENANT_FILTER, { tenantId });
+  return em;
 }

@@ -54,7 +54,7 @@ function argumentSites(document: DocumentNode): ArgumentSite[] {
   return sites;
 }
 
-export function describePlace(place: Place): string {
+function describePlace(place: Place): string {
   return `Argument "${place.path.join('.')}" of "${place.field}"`;
 }
 

@@ -52,7 +52,7 @@ function stringScalar(options: {
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export function isValidLocalDate(value: string): boolean {
+function isValidLocalDate(value: string): boolean {
   const m = LOCAL_DATE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

@@ -14,7 +14,7 @@ import { TenantResolver } from '../tenancy/tenant.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { DateTimeScalar } from './scalars.js';
 
-export const RESOLVERS = [
+const RESOLVERS = [
   TenantResolver,
   AccessResolver,
   ServiceResolver,

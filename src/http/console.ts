@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { PROJECT_ROOT } from '../shared/paths.js';
 
-export const CONSOLE_PATH = '/console/';
+const CONSOLE_PATH = '/console/';
 const CONSOLE_DIR = path.join(PROJECT_ROOT, 'dist', 'console');
 
 /**

@@ -60,7 +60,7 @@ function instant(query: Query, name: Parameter): Date | null {
  * parameter checked as strictly as the GraphQL API checks the same argument, before the
  * first byte of the answer.
  */
-export function exportRequestFromQuery(query: Query): {
+function exportRequestFromQuery(query: Query): {
   filter: BookingFilter;
   options: CsvOptions;
 } {

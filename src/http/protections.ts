@@ -10,7 +10,7 @@ import { tenantSources } from '../tenancy/tenant-sources.js';
  * styles, fonts and requests from this origin only; inline style attributes are allowed
  * because the GraphiQL editor positions its text with them. No framing, no plugins.
  */
-export const CONTENT_SECURITY_POLICY = {
+const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],

@@ -28,9 +28,9 @@ import { registerProtections } from './protections.js';
 import { RequestLog } from './request-log.js';
 
 export const GRAPHQL_PATH = '/graphql';
-export const TENANT_GRAPHQL_PATH = '/t/:slug/graphql';
+const TENANT_GRAPHQL_PATH = '/t/:slug/graphql';
 
-export interface HttpServer {
+interface HttpServer {
   fastify: FastifyInstance;
   apollo: ApolloServer<RequestContext>;
 }

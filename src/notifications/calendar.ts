@@ -5,7 +5,7 @@ import ical, {
   ICalEventStatus,
 } from 'ical-generator';
 
-export interface Invite {
+interface Invite {
   /** Stable per booking: every invite about it updates one calendar entry. */
   uid: string;
   /** Grows with every change, so calendars take the newest. */

@@ -8,7 +8,7 @@ import type { NotificationStatus } from './notification-status.js';
  * unit of work.
  */
 
-export interface NewNotification {
+interface NewNotification {
   id: string;
   kind: string;
   recipient: string;

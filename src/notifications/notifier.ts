@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Booking } from '../bookings/booking.entity.js';
 import { BookingStatus } from '../bookings/booking-status.js';
 import type { Config } from '../config.js';
-import { TENANT_FILTER } from '../db/tenant-filter.js';
+import { forkForTenant } from '../db/tenant-filter.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { inviteIcs } from './calendar.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
@@ -141,19 +141,13 @@ export class Notifier {
     });
   }
 
-  private em(tenantId: string): EntityManager {
-    const em = this.orm.em.fork({ clear: true });
-    em.setFilterParams(TENANT_FILTER, { tenantId });
-    return em;
-  }
-
   /**
    * The worker's job: send one notification. A notification already SENT (a job run twice) or
    * SKIPPED is left alone; the attempt is recorded before the message goes out; a failure is
    * recorded and thrown so that the queue retries, and the last allowed attempt ends FAILED.
    */
   async deliver(job: Job<SendJob>): Promise<void> {
-    const em = this.em(job.data.tenantId);
+    const em = forkForTenant(this.orm, job.data.tenantId);
     const notification = await em.findOne(
       Notification,
       { id: job.data.notificationId },
@@ -209,7 +203,7 @@ export class Notifier {
     // notification again, and the new job owns it (it would send it, but the notification
     // would show FAILED meanwhile).
     if (await this.queue.hasLiveJob(job.data.notificationId)) return;
-    const em = this.em(job.data.tenantId);
+    const em = forkForTenant(this.orm, job.data.tenantId);
     await updateNotification(
       em,
       job.data.notificationId,

@@ -2,8 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { fromKysely, type Job, type JobResult, PgBoss } from 'pg-boss';
 import type { Config } from '../config.js';
 
-export const SEND_QUEUE = 'notification-send';
-export const DEAD_QUEUE = 'notification-dead';
+const SEND_QUEUE = 'notification-send';
+const DEAD_QUEUE = 'notification-dead';
 const HEARTBEAT_SECONDS = 10;
 /** Send workers in each process, each sending one message at a time. */
 export const SEND_WORKERS = 2;

@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Temporal } from 'temporal-polyfill';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiError, badArgument } from '../shared/errors.js';
-import { isId } from '../shared/validation.js';
+import { checkLocalDateRange, isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 import {
@@ -23,9 +22,9 @@ import {
 import { addDays, startOfLocalDay } from './zone-time.js';
 
 /** Longest range of local dates one `slots` request may ask for. */
-export const MAX_SLOT_RANGE_DAYS = 62;
+const MAX_SLOT_RANGE_DAYS = 62;
 
-export function engineServiceOf(service: BookableService, tenant: Tenant): EngineService {
+function engineServiceOf(service: BookableService, tenant: Tenant): EngineService {
   return {
     id: service.id,
     durationMinutes: service.durationMinutes,
@@ -92,14 +91,7 @@ export async function slots(
   from: string,
   to: string,
 ): Promise<Slot[]> {
-  if (from > to) throw badArgument(['to'], `to (${to}) must not be before from (${from})`);
-  const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days + 1;
-  if (days > MAX_SLOT_RANGE_DAYS) {
-    throw badArgument(
-      ['to'],
-      `from..to may span at most ${MAX_SLOT_RANGE_DAYS} days (got ${days})`,
-    );
-  }
+  checkLocalDateRange(from, to, MAX_SLOT_RANGE_DAYS);
   requireTenant(ctx);
   const bookable = isId(serviceId) ? await findBookableService(ctx.em, serviceId) : null;
   if (!bookable) {

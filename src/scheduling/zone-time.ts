@@ -34,6 +34,11 @@ export function addDays(date: string, days: number): string {
   return isoDateOfDay(dayNumber(date) + days);
 }
 
+/** The number of local dates from..to, both included (1 for a single date). */
+export function daysInRange(from: string, to: string): number {
+  return dayNumber(to) - dayNumber(from) + 1;
+}
+
 /** ISO weekday of a date: 1 = Monday ... 7 = Sunday. */
 export function isoWeekday(date: string): number {
   return ((((dayNumber(date) + 3) % 7) + 7) % 7) + 1;

@@ -1,5 +1,6 @@
 import { type ValidationError, validate } from 'class-validator';
-import { type UserError, UserErrorCode, userError } from './errors.js';
+import { daysInRange } from '../scheduling/zone-time.js';
+import { badArgument, type UserError, UserErrorCode, userError } from './errors.js';
 
 function flatten(errors: ValidationError[], path: string[], out: UserError[]): void {
   for (const error of errors) {
@@ -35,4 +36,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** IDs are UUIDs; anything else cannot name a row and is answered as "not found". */
 export function isId(value: string): boolean {
   return UUID.test(value);
+}
+
+/**
+ * Refuses a range of local dates that ends before it starts or spans more than `maxDays`, as
+ * BAD_USER_INPUT on the `to` argument.
+ */
+export function checkLocalDateRange(from: string, to: string, maxDays: number): void {
+  if (from > to) throw badArgument(['to'], `to (${to}) must not be before from (${from})`);
+  const days = daysInRange(from, to);
+  if (days > maxDays) {
+    throw badArgument(['to'], `from..to may span at most ${maxDays} days (got ${days})`);
+  }
 }

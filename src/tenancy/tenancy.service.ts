@@ -13,7 +13,7 @@ import { Tenant } from './tenant.entity.js';
 import type { CreateTenantInput, UpdateTenantInput } from './tenant.types.js';
 import { RESERVED_LABELS } from './tenant-sources.js';
 
-export interface NewTenant {
+interface NewTenant {
   slug: string;
   name: string;
   timeZone: string;
@@ -111,7 +111,7 @@ export async function createTenant(
 }
 
 /** Normalises a browser origin ("https://www.acme.com"), or returns null when it is not one. */
-export function normalizeOrigin(value: string): string | null {
+function normalizeOrigin(value: string): string | null {
   let url: URL;
   try {
     url = new URL(value);

@@ -6,7 +6,7 @@ import { BaseEntity } from '../db/base.entity.js';
 import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 
 /** Defaults for a new tenant's booking policy (docs/DOMAIN_DECISIONS.md). */
-export const TENANT_DEFAULTS = {
+const TENANT_DEFAULTS = {
   minimumNoticeMinutes: 60,
   maxAdvanceDays: 90,
   cancellationNoticeMinutes: 24 * 60,

@@ -24,7 +24,7 @@ const RESERVED_MESSAGE = `$property must not be one of the platform's own host n
   ...RESERVED_LABELS,
 ].join(', ')}): such a subdomain would name no tenant`;
 
-export const PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MIN_LENGTH = 12;
 
 @InputType()
 export class CreateTenantInput {
