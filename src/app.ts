@@ -72,9 +72,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const feed = new ChangeFeed(
     {
       url: config.changeFeedDatabaseUrl ?? database.url,
-      // Through the ORM's pool, the way the triggers' notifications are sent.
-      probe: (channel, payload) =>
-        orm.em.getConnection().execute('select pg_notify(?, ?)', [channel, payload]),
+      probeUrl: database.url,
       probeIntervalMs: config.changeFeedProbeSeconds * 1000,
     },
     logger,

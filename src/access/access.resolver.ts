@@ -1,9 +1,15 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../context/request-context.js';
 import { toPayload } from '../graphql/payload.js';
 import { EmailAddressScalar } from '../graphql/scalars.js';
 import * as access from './access.service.js';
-import { ActorType, CreateApiKeyPayload, DeletePayload, LoginPayload } from './access.types.js';
+import {
+  ActorType,
+  CreateApiKeyArgs,
+  CreateApiKeyPayload,
+  DeletePayload,
+  LoginPayload,
+} from './access.types.js';
 import { ApiKey } from './api-key.entity.js';
 import { Role } from './role.js';
 
@@ -39,11 +45,10 @@ export class AccessResolver {
   @Mutation(() => CreateApiKeyPayload)
   async createApiKey(
     @Ctx() ctx: RequestContext,
-    @Arg('name', () => String) name: string,
-    @Arg('role', () => Role) role: Role,
+    @Args(() => CreateApiKeyArgs) args: CreateApiKeyArgs,
   ): Promise<CreateApiKeyPayload> {
     const payload = new CreateApiKeyPayload();
-    const result = await access.createApiKey(ctx, name, role);
+    const result = await access.createApiKey(ctx, args);
     if (result.ok) Object.assign(payload, result.value);
     else payload.userErrors = result.errors;
     return payload;

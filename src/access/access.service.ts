@@ -1,11 +1,10 @@
 import { audit } from '../audit/audit.js';
 import type { RequestContext } from '../context/request-context.js';
 import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
-import { invalid, isId } from '../shared/validation.js';
+import { isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
-import { ActorType, SessionToken } from './access.types.js';
+import { ActorType, type CreateApiKeyArgs, SessionToken } from './access.types.js';
 import { ApiKey } from './api-key.entity.js';
-import { Role } from './role.js';
 import { dummyPasswordHash, newToken, sha256Hex, TOKEN_PREFIX, verifyPassword } from './secrets.js';
 import { Session } from './session.entity.js';
 import { User } from './user.entity.js';
@@ -57,14 +56,13 @@ export async function logout(ctx: RequestContext): Promise<boolean> {
 
 export async function createApiKey(
   ctx: RequestContext,
-  name: string,
-  role: Role,
+  args: CreateApiKeyArgs,
 ): Promise<Result<{ apiKey: ApiKey; secret: string }>> {
   const tenant = requireTenant(ctx);
-  const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > 100) {
-    return fail(invalid(['name'], 'name must be 1 to 100 characters'));
-  }
+  const errors = await validateInput(args, []);
+  if (errors.length) return fail(...errors);
+  const { role } = args;
+  const trimmed = args.name.trim();
   const secret = newToken(TOKEN_PREFIX.apiKey);
   const apiKey = ctx.em.create(ApiKey, {
     tenant,

@@ -1,6 +1,7 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
+import { Trimmed } from '../shared/validation.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Role } from './role.js';
@@ -53,4 +54,14 @@ export class ActorType {
 
   @Field(() => Tenant, { nullable: true })
   tenant!: Tenant | null;
+}
+
+@ArgsType()
+export class CreateApiKeyArgs {
+  @Field()
+  @Trimmed(1, 100)
+  name!: string;
+
+  @Field(() => Role)
+  role!: Role;
 }

@@ -1,8 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { Role } from '../access/role.js';
 import type { RequestContext } from '../context/request-context.js';
-import { badArgument } from '../shared/errors.js';
-import { isId } from '../shared/validation.js';
+import { isId, pageSize } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { AuditEvent } from './audit-event.entity.js';
 
@@ -16,8 +15,7 @@ export class AuditResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
   ): Promise<AuditEvent[]> {
     requireTenant(ctx);
-    const limit = first ?? 50;
-    if (limit < 0 || limit > 500) throw badArgument(['first'], 'first must be between 0 and 500');
+    const limit = pageSize(first, 500);
     if (entityId != null && !isId(entityId)) return Promise.resolve([]);
     return ctx.em.find(AuditEvent, entityId ? { entityId } : {}, {
       orderBy: { createdAt: 'desc', id: 'desc' },

@@ -11,16 +11,13 @@ import {
   mergeWindows,
   parseLocalTime,
 } from '../scheduling/local-time.js';
+import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import {
-  badArgument,
-  fail,
-  ok,
-  type Result,
-  type UserError,
-  UserErrorCode,
-  userError,
-} from '../shared/errors.js';
-import { checkLocalDateRange, invalid, isId } from '../shared/validation.js';
+  checkInstantRange,
+  checkLocalDateRange,
+  isId,
+  validateInput,
+} from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import {
   type BlackoutInput,
@@ -51,37 +48,12 @@ async function resourceOrFirst(
     : fail(userError(UserErrorCode.NOT_FOUND, `No resource ${resourceId}`, field));
 }
 
-/** Checks HH:mm windows (start < end, 24:00 only as an end) and turns them into minutes. */
-function toMinuteWindows(
-  windows: readonly TimeWindowInput[],
-  path: string[],
-  errors: UserError[],
-): MinuteWindow[] {
-  const out: MinuteWindow[] = [];
-  windows.forEach((w, i) => {
-    const start = parseLocalTime(w.startTime);
-    const end = parseLocalTime(w.endTime);
-    const at = [...path, String(i)];
-    if (start === null || start === MINUTES_PER_DAY) {
-      errors.push(
-        invalid(
-          [...at, 'startTime'],
-          `${at.join('.')}.startTime must be HH:mm from 00:00 to 23:59 (24:00 is allowed only as an end)`,
-        ),
-      );
-    } else if (end === null || end <= start) {
-      errors.push(
-        invalid(
-          [...at, 'endTime'],
-          `${at.join('.')}.endTime must be after startTime (${w.startTime})`,
-        ),
-      );
-    } else {
-      out.push({ start, end });
-    }
-  });
-  return out;
-}
+/** HH:mm windows (already valid) as minutes since local midnight. */
+const toMinutes = (windows: readonly TimeWindowInput[]): MinuteWindow[] =>
+  windows.map((w) => ({
+    start: parseLocalTime(w.startTime) ?? 0,
+    end: parseLocalTime(w.endTime) ?? MINUTES_PER_DAY,
+  }));
 
 export function weeklyWindowsOf(resource: Resource): WeeklyWindow[] {
   return resource.weeklyPattern.map((w) =>
@@ -109,13 +81,12 @@ export async function setWeeklyWindows(
 ): Promise<Result<Resource>> {
   const found = await resourceOrFirst(ctx, resourceId, ['resourceId']);
   if (!found.ok) return found;
-  const errors: UserError[] = [];
-  const minutes = toMinuteWindows(windows, ['windows'], errors);
+  const errors = await validateInput(windows, ['windows']);
   if (errors.length) return fail(...errors);
-  const withDays = windows.flatMap((w, i) => {
-    const m = minutes[i];
-    return m ? [{ weekday: WEEKDAYS.indexOf(w.weekday) + 1, ...m }] : [];
-  });
+  const withDays = toMinutes(windows).map((m, i) => ({
+    weekday: WEEKDAYS.indexOf((windows[i] as WeeklyWindowInput).weekday) + 1,
+    ...m,
+  }));
   const resource = found.value;
   resource.weeklyPattern = mergeWeekdayWindows(withDays);
   audit(ctx, ctx.em, {
@@ -137,9 +108,9 @@ export async function setDateOverride(
   const tenant = requireTenant(ctx);
   const found = await resourceOrFirst(ctx, resourceId, ['resourceId']);
   if (!found.ok) return found;
-  const errors: UserError[] = [];
-  const minutes = toMinuteWindows(windows, ['windows'], errors);
+  const errors = await validateInput(windows, ['windows']);
   if (errors.length) return fail(...errors);
+  const minutes = toMinutes(windows);
   const resource = found.value;
   // One atomic statement (INSERT ... ON CONFLICT): a row that exists keeps its id and gets
   // the new windows. Plain data gets no property initialisers, hence id and timestamps here.
@@ -213,13 +184,7 @@ export async function createBlackout(
   input: BlackoutInput,
 ): Promise<Result<Blackout>> {
   const tenant = requireTenant(ctx);
-  const errors: UserError[] = [];
-  if (input.endsAt.getTime() <= input.startsAt.getTime()) {
-    errors.push(invalid(['input', 'endsAt'], 'endsAt must be after startsAt'));
-  }
-  if (input.reason != null && input.reason.length > 500) {
-    errors.push(invalid(['input', 'reason'], 'reason must be at most 500 characters'));
-  }
+  const errors = await validateInput(input, ['input']);
   let resource: Resource | null = null;
   if (input.resourceId != null) {
     resource = await findResource(ctx, input.resourceId);
@@ -272,10 +237,7 @@ export async function listBlackouts(
   to: Date,
 ): Promise<Blackout[]> {
   requireTenant(ctx);
-  if (to.getTime() <= from.getTime()) throw badArgument(['to'], 'to must be after from');
-  if (to.getTime() - from.getTime() > MAX_LISTING_DAYS * 86_400_000) {
-    throw badArgument(['to'], `from..to may span at most ${MAX_LISTING_DAYS} days`);
-  }
+  checkInstantRange(from, to, MAX_LISTING_DAYS);
   return ctx.em.find(
     Blackout,
     { startsAt: { $lt: to }, endsAt: { $gt: from } },

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, LocalDateScalar, LocalTimeScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
+import { After, Rule, Trimmed } from '../shared/validation.js';
 import { Blackout } from './blackout.entity.js';
 
 export enum Weekday {
@@ -55,25 +56,30 @@ export class DateOverrideType {
   windows!: TimeWindow[];
 }
 
-@InputType()
-export class WeeklyWindowInput {
-  @Field(() => Weekday)
-  weekday!: Weekday;
-
-  @Field(() => LocalTimeScalar)
-  startTime!: string;
-
-  @Field(() => LocalTimeScalar)
-  endTime!: string;
-}
+const END_OF_DAY = '24:00';
 
 @InputType()
 export class TimeWindowInput {
   @Field(() => LocalTimeScalar)
+  @Rule(
+    (value) => value !== END_OF_DAY,
+    'must be HH:mm from 00:00 to 23:59 (24:00 is allowed only as an end)',
+  )
   startTime!: string;
 
   @Field(() => LocalTimeScalar)
+  // HH:mm compares as text; a start of 24:00 is refused on its own.
+  @Rule(
+    (end, window) => window.startTime === END_OF_DAY || String(end) > String(window.startTime),
+    (args) => `must be after startTime (${(args.object as TimeWindowInput).startTime})`,
+  )
   endTime!: string;
+}
+
+@InputType()
+export class WeeklyWindowInput extends TimeWindowInput {
+  @Field(() => Weekday)
+  weekday!: Weekday;
 }
 
 @InputType()
@@ -85,9 +91,11 @@ export class BlackoutInput {
   startsAt!: Date;
 
   @Field(() => DateTimeScalar)
+  @After('startsAt')
   endsAt!: Date;
 
   @Field(() => String, { nullable: true })
+  @Trimmed(0, 500)
   reason?: string | null;
 }
 

@@ -7,6 +7,7 @@ import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
+import { checkArgs } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Booking } from './booking.entity.js';
 import { bookingRows, type Keyset } from './booking.store.js';
@@ -236,6 +237,7 @@ export async function bookingsCsv(
   options: CsvOptions,
 ): Promise<string> {
   requireTenant(ctx);
+  if (filter) await checkArgs(filter, ['filter']);
   const where = bookingWhere(filter);
   const count = await ctx.em.count(Booking, where);
   const limit = ctx.config.exportRowLimit;

@@ -1,7 +1,7 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import type { RequestContext } from '../context/request-context.js';
 import { badArgument } from '../shared/errors.js';
-import { isId } from '../shared/validation.js';
+import { checkArgs, isId, pageSize } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Booking } from './booking.entity.js';
 import { bookingRows, type Keyset, LISTED_FIELDS, listedOf } from './booking.store.js';
@@ -39,13 +39,10 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The filter of `bookings` and `bookingsCsv` as a query on the tenant's bookings. */
+/** The filter of `bookings` and `bookingsCsv` (already checked) as a query on the tenant's bookings. */
 export function bookingWhere(filter: BookingFilter | null | undefined): FilterQuery<Booking> {
   const where: FilterQuery<Booking> & Record<string, unknown> = {};
   if (!filter) return where;
-  if (filter.from && filter.to && filter.from.getTime() >= filter.to.getTime()) {
-    throw badArgument(['filter', 'to'], 'filter.to must be after filter.from');
-  }
   if (filter.from || filter.to) {
     where.startsAt = {
       ...(filter.from ? { $gte: filter.from } : {}),
@@ -56,8 +53,6 @@ export function bookingWhere(filter: BookingFilter | null | undefined): FilterQu
   if (filter.serviceIds) where.service = { $in: filter.serviceIds.filter(isId) };
   const search = filter.search?.trim();
   if (search) {
-    if (search.length > 200)
-      throw badArgument(['filter', 'search'], 'filter.search must be at most 200 characters');
     const pattern = likePattern(search);
     where.$or = [
       { reference: { $ilike: pattern } },
@@ -81,9 +76,8 @@ export async function listBookings(
   after: string | null | undefined,
 ): Promise<BookingConnection> {
   requireTenant(ctx);
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badArgument(['first'], `first must be between 0 and ${MAX_PAGE_SIZE}`);
-  }
+  pageSize(first, MAX_PAGE_SIZE);
+  if (filter) await checkArgs(filter, ['filter']);
   const where = bookingWhere(filter);
   const cursor = after ? decodeCursor(after) : null;
   if (after && !cursor) {

@@ -14,15 +14,6 @@ import { groupSessionKey, newReference } from './identifiers.js';
  * database, no clock (`now` is passed in).
  */
 
-const MAX_NAME = 200;
-const MAX_NOTES = 2000;
-export const MAX_REASON = 1000;
-const MAX_IDEMPOTENCY_KEY = 200;
-const PHONE = /^\+?[0-9 ()\-.]{3,40}$/;
-// Control characters would let a name break out of an email header or a CSV cell.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 /** Where a refusal points: the start, and the seats (for capacity). */
 export interface BookingFields {
   startsAt: string[];
@@ -97,7 +88,7 @@ export function sessionKeyOf(service: BookableService, startsAt: Date, bookingId
   return service.capacity > 1 ? groupSessionKey(service.id, startsAt) : bookingId;
 }
 
-/** A createBooking request, trimmed and checked. */
+/** A createBooking request, trimmed. */
 export interface BookingRequest {
   serviceId: string;
   startsAt: Date;
@@ -109,63 +100,17 @@ export interface BookingRequest {
   idempotencyKey: string | null;
 }
 
-export function normalise(input: CreateBookingInput): {
-  request: BookingRequest;
-  errors: UserError[];
-} {
-  const errors: UserError[] = [];
-  const name = input.customer.name.trim();
-  const phone = input.customer.phone?.trim() || null;
-  const notes = input.notes?.trim() || null;
-  const seats = input.seats ?? 1;
-  const key = input.idempotencyKey ?? null;
-  if (name.length < 1 || name.length > MAX_NAME) {
-    errors.push(
-      invalid(['input', 'customer', 'name'], `customer.name must be 1 to ${MAX_NAME} characters`),
-    );
-  } else if (CONTROL.test(name)) {
-    errors.push(
-      invalid(['input', 'customer', 'name'], 'customer.name must not contain control characters'),
-    );
-  }
-  if (input.customer.email.length > 254) {
-    errors.push(
-      invalid(['input', 'customer', 'email'], 'customer.email must be at most 254 characters'),
-    );
-  }
-  if (phone !== null && !PHONE.test(phone)) {
-    errors.push(
-      invalid(
-        ['input', 'customer', 'phone'],
-        'customer.phone must be a phone number (digits, spaces, + ( ) - .), at most 40 characters',
-      ),
-    );
-  }
-  if (notes !== null && notes.length > MAX_NOTES) {
-    errors.push(invalid(['input', 'notes'], `notes must be at most ${MAX_NOTES} characters`));
-  }
-  if (!Number.isInteger(seats) || seats < 1)
-    errors.push(invalid(['input', 'seats'], 'seats must be at least 1'));
-  if (key !== null && (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY || CONTROL.test(key))) {
-    errors.push(
-      invalid(
-        ['input', 'idempotencyKey'],
-        `idempotencyKey must be 1 to ${MAX_IDEMPOTENCY_KEY} printable characters`,
-      ),
-    );
-  }
+/** The request as booked: text trimmed, the email lower-case (the input is already valid). */
+export function normalise(input: CreateBookingInput): BookingRequest {
   return {
-    request: {
-      serviceId: input.serviceId,
-      startsAt: input.startsAt,
-      seats,
-      name,
-      email: input.customer.email.trim().toLowerCase(),
-      phone,
-      notes,
-      idempotencyKey: key,
-    },
-    errors,
+    serviceId: input.serviceId,
+    startsAt: input.startsAt,
+    seats: input.seats ?? 1,
+    name: input.customer.name.trim(),
+    email: input.customer.email.trim().toLowerCase(),
+    phone: input.customer.phone?.trim() || null,
+    notes: input.notes?.trim() || null,
+    idempotencyKey: input.idempotencyKey ?? null,
   };
 }
 

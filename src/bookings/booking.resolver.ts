@@ -1,5 +1,6 @@
 import {
   Arg,
+  Args,
   Authorized,
   Ctx,
   FieldResolver,
@@ -24,6 +25,7 @@ import {
   BookingConnection,
   BookingFilter,
   BookingPayload,
+  CancelArgs,
   CreateBookingInput,
   CreateBookingPayload,
 } from './booking.types.js';
@@ -136,12 +138,12 @@ export class BookingResolver {
   async cancelBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Args(() => CancelArgs) args: CancelArgs,
   ): Promise<BookingPayload> {
     return toPayload(
       new BookingPayload(),
       'booking',
-      await bookings.transition(ctx, id, 'cancel', { reason, by: 'admin' }),
+      await bookings.cancel(ctx, id, args, 'admin'),
     );
   }
 
@@ -190,12 +192,12 @@ export class BookingResolver {
   async cancelBookingByToken(
     @Ctx() ctx: RequestContext,
     @Arg('token', () => String) token: string,
-    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Args(() => CancelArgs) args: CancelArgs,
   ): Promise<BookingPayload> {
     return toPayload(
       new BookingPayload(),
       'booking',
-      await bookings.cancelBookingByToken(ctx, token, reason),
+      await bookings.cancelBookingByToken(ctx, token, args),
     );
   }
 

@@ -1,19 +1,30 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { IsOptional, Length, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, EmailAddressScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
+import { After, Printable, Rule, Trimmed } from '../shared/validation.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import type { ListedBooking } from './booking.store.js';
 import { BookingStatus } from './booking-status.js';
 
+const PHONE = /^\+?[0-9 ()\-.]{3,40}$/;
+
 @InputType()
 export class CustomerInput {
   @Field()
+  @Trimmed(1, 200)
+  @Printable()
   name!: string;
 
   @Field(() => EmailAddressScalar)
+  @MaxLength(254, { message: 'must be at most 254 characters' })
   email!: string;
 
   @Field(() => String, { nullable: true })
+  @Rule(
+    (value) => value == null || value === '' || PHONE.test(String(value).trim()),
+    'must be a phone number (digits, spaces, + ( ) - .), at most 40 characters',
+  )
   phone?: string | null;
 }
 
@@ -26,12 +37,16 @@ export class CreateBookingInput {
   startsAt!: Date;
 
   @Field(() => Int, { nullable: true, defaultValue: 1 })
+  @IsOptional()
+  @Min(1, { message: 'must be at least 1' })
   seats?: number | null = 1;
 
   @Field(() => CustomerInput)
+  @ValidateNested()
   customer!: CustomerInput;
 
   @Field(() => String, { nullable: true })
+  @Trimmed(0, 2000)
   notes?: string | null;
 
   @Field(() => String, {
@@ -39,7 +54,17 @@ export class CreateBookingInput {
     description:
       'A repeat with the same key returns the first booking; a different request with it is refused.',
   })
+  @IsOptional()
+  @Length(1, 200, { message: 'must be 1 to 200 printable characters' })
+  @Printable()
   idempotencyKey?: string | null;
+}
+
+@ArgsType()
+export class CancelArgs {
+  @Field(() => String, { nullable: true })
+  @Trimmed(0, 1000)
+  reason?: string | null;
 }
 
 @ObjectType()
@@ -70,6 +95,7 @@ export class BookingFilter {
   from?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
+  @After('from')
   to?: Date | null;
 
   @Field(() => [BookingStatus], { nullable: true })
@@ -79,6 +105,7 @@ export class BookingFilter {
   serviceIds?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'reference, customer name or email' })
+  @Trimmed(0, 200)
   search?: string | null;
 }
 

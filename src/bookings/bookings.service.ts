@@ -13,12 +13,12 @@ import {
 import { loadSlotQuery } from '../scheduling/slots.service.js';
 import { windowDatesOf } from '../scheduling/zone-time.js';
 import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
-import { invalid, isId } from '../shared/validation.js';
+import { isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import { insertBooking, lockBooking, lockResourceHours, updateBooking } from './booking.store.js';
-import type { CreateBookingInput } from './booking.types.js';
+import type { CancelArgs, CreateBookingInput } from './booking.types.js';
 import {
   type BookingFields,
   type BookingRequest,
@@ -26,7 +26,6 @@ import {
   conflict,
   fingerprint,
   invalidTransition,
-  MAX_REASON,
   MOVABLE,
   MOVE_FIELDS,
   newBooking,
@@ -114,7 +113,9 @@ export async function createBooking(
   input: CreateBookingInput,
 ): Promise<Result<CreatedBooking>> {
   const tenant = requireTenant(ctx);
-  const { request, errors } = normalise(input);
+  const errors = await validateInput(input, ['input']);
+  if (errors.length) return fail(...errors);
+  const request = normalise(input);
   const bookable = isId(request.serviceId)
     ? await findBookableService(ctx.em, request.serviceId)
     : null;
@@ -218,9 +219,6 @@ export async function transition(
   extra: { reason?: string | null; by: ChangedBy } = { by: 'admin' },
 ): Promise<Result<BookingView>> {
   const tenant = requireTenant(ctx);
-  if (extra.reason != null && extra.reason.length > MAX_REASON) {
-    return fail(invalid(['reason'], `reason must be at most ${MAX_REASON} characters`));
-  }
   if (!isId(id)) return notFound(id, ['id']);
   const rule = TRANSITIONS[action];
   const reason = extra.reason?.trim() || null;
@@ -365,14 +363,26 @@ async function changeableByCustomer(ctx: RequestContext, token: string): Promise
   return ok(booking);
 }
 
+/** Cancels a booking with an optional reason, for the business or (by token) the customer. */
+export async function cancel(
+  ctx: RequestContext,
+  id: string,
+  args: CancelArgs,
+  by: ChangedBy,
+): Promise<Result<BookingView>> {
+  const errors = await validateInput(args, []);
+  if (errors.length) return fail(...errors);
+  return transition(ctx, id, 'cancel', { reason: args.reason, by });
+}
+
 export async function cancelBookingByToken(
   ctx: RequestContext,
   token: string,
-  reason: string | null | undefined,
+  args: CancelArgs,
 ): Promise<Result<BookingView>> {
   const found = await changeableByCustomer(ctx, token);
   if (!found.ok) return found;
-  return transition(ctx, found.value.id, 'cancel', { reason, by: 'customer' });
+  return cancel(ctx, found.value.id, args, 'customer');
 }
 
 export async function rescheduleBookingByToken(

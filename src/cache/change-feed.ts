@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TriggerDef } from '@mikro-orm/core';
 import pg from 'pg';
-import { watchClient } from '../db/connections.js';
+import { watchClient, watchPool } from '../db/connections.js';
 
 /** The channel the change triggers notify on (payload: `<table>:<tenant id>`). */
 const CHANGE_CHANNEL = 'tenant_data_changed';
@@ -42,10 +42,10 @@ export interface ChangeFeedOptions {
   /** Connection string of the LISTEN connection (a session of its own). */
   url: string;
   /**
-   * Sends a notification on PROBE_CHANNEL with `payload` the way changes are written: through
-   * the app's own pool (DATABASE_URL), not the LISTEN connection.
+   * Where the round trips are sent from: DATABASE_URL, the way the app's changes reach the
+   * database (through a pooler, if there is one), not the LISTEN connection.
    */
-  probe: (channel: string, payload: string) => Promise<unknown>;
+  probeUrl: string;
   /** Milliseconds between round trips; one not heard by the next makes the feed not live. */
   probeIntervalMs: number;
 }
@@ -87,6 +87,8 @@ export class ChangeFeed {
   /** Per table and tenant (`<table>:<tenant id>`): its last change to that table. */
   readonly #tableAt = new Map<string, number>();
   #client: pg.Client | null = null;
+  /** One connection of its own for the round trips (they stay out of the app's query log). */
+  readonly #probes: pg.Pool;
   #live = false;
   /** Whether the feed was ever live on the current connection (a deaf one is then suspect). */
   #heardOnConnection = false;
@@ -105,6 +107,15 @@ export class ChangeFeed {
   constructor(options: ChangeFeedOptions, log: ChangeFeedLog) {
     this.#options = options;
     this.#log = log;
+    this.#probes = watchPool(
+      new pg.Pool({
+        connectionString: options.probeUrl,
+        max: 1,
+        application_name: 'booking-api change feed probe',
+      }),
+      log,
+      'change feed probe',
+    );
   }
 
   /** True while changes anywhere are being heard of; caches must not be used otherwise. */
@@ -173,6 +184,7 @@ export class ChangeFeed {
     const client = this.#client;
     this.#client = null;
     await client?.end().catch(() => {});
+    await this.#probes.end().catch(() => {});
   }
 
   #resetAll(): void {
@@ -198,7 +210,8 @@ export class ChangeFeed {
 
   #send(): void {
     const sequence = ++this.#probeSent;
-    this.#options.probe(PROBE_CHANNEL, `${this.#instance}:${sequence}`).catch(() => {
+    const payload = `${this.#instance}:${sequence}`;
+    this.#probes.query('select pg_notify($1, $2)', [PROBE_CHANNEL, payload]).catch(() => {
       // The database cannot be reached: the probe goes unheard, which says as much.
     });
   }

@@ -1,5 +1,6 @@
 import {
   Arg,
+  Args,
   Authorized,
   Ctx,
   FieldResolver,
@@ -13,7 +14,12 @@ import { Role } from '../access/role.js';
 import type { RequestContext } from '../context/request-context.js';
 import { toPayload } from '../graphql/payload.js';
 import * as catalog from './catalog.service.js';
-import { ResourcePayload, ServiceInput, ServicePayload } from './catalog.types.js';
+import {
+  ResourceNameArgs,
+  ResourcePayload,
+  ServiceInput,
+  ServicePayload,
+} from './catalog.types.js';
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
 
@@ -87,8 +93,8 @@ export class ResourceResolver {
   @Mutation(() => ResourcePayload)
   async createResource(
     @Ctx() ctx: RequestContext,
-    @Arg('name', () => String) name: string,
+    @Args(() => ResourceNameArgs) args: ResourceNameArgs,
   ): Promise<ResourcePayload> {
-    return toPayload(new ResourcePayload(), 'resource', await catalog.createResource(ctx, name));
+    return toPayload(new ResourcePayload(), 'resource', await catalog.createResource(ctx, args));
   }
 }

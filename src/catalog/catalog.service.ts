@@ -10,9 +10,9 @@ import {
   UserErrorCode,
   userError,
 } from '../shared/errors.js';
-import { invalid, isId, validateInput } from '../shared/validation.js';
+import { isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
-import type { ServiceInput } from './catalog.types.js';
+import type { ResourceNameArgs, ServiceInput } from './catalog.types.js';
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
 
@@ -20,12 +20,14 @@ function isAdmin(ctx: RequestContext): boolean {
   return ctx.actor?.role === Role.ADMIN;
 }
 
-export async function createResource(ctx: RequestContext, name: string): Promise<Result<Resource>> {
+export async function createResource(
+  ctx: RequestContext,
+  args: ResourceNameArgs,
+): Promise<Result<Resource>> {
   const tenant = requireTenant(ctx);
-  const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > 200) {
-    return fail(invalid(['name'], 'name must be 1 to 200 characters'));
-  }
+  const errors = await validateInput(args, []);
+  if (errors.length) return fail(...errors);
+  const trimmed = args.name.trim();
   const resource = ctx.em.create(Resource, { tenant, name: trimmed });
   audit(ctx, ctx.em, {
     action: 'resource.created',
@@ -60,9 +62,6 @@ async function checkServiceInput(
   input: ServiceInput,
 ): Promise<{ errors: UserError[]; resource: Resource | null }> {
   const errors = await validateInput(input, ['input']);
-  if ((input.priceMinor == null) !== (input.currency == null)) {
-    errors.push(invalid(['input', 'currency'], 'priceMinor and currency must be given together'));
-  }
   let resource: Resource | null = null;
   if (input.resourceId != null) {
     resource = await findResource(ctx, input.resourceId);

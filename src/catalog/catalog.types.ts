@@ -7,11 +7,13 @@ import {
   MaxLength,
   Min,
   Validate,
+  ValidateIf,
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Payload } from '../shared/errors.js';
+import { Rule, Trimmed } from '../shared/validation.js';
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
 
@@ -31,7 +33,7 @@ class IsIso4217 implements ValidatorConstraintInterface {
 @InputType()
 export class ServiceInput {
   @Field()
-  @Length(1, 200, { message: '$property must be 1 to 200 characters' })
+  @Length(1, 200, { message: 'must be 1 to 200 characters' })
   name!: string;
 
   @Field(() => String, { nullable: true })
@@ -41,47 +43,52 @@ export class ServiceInput {
 
   @Field(() => Int)
   @IsInt()
-  @Min(1, { message: '$property must be positive' })
-  @Max(MINUTES_PER_DAY, { message: `$property must be at most ${MINUTES_PER_DAY} (one day)` })
+  @Min(1, { message: 'must be positive' })
+  @Max(MINUTES_PER_DAY, { message: `must be at most ${MINUTES_PER_DAY} (one day)` })
   durationMinutes!: number;
 
   @Field(() => Int, { nullable: true, description: 'defaults to durationMinutes' })
   @IsOptional()
   @IsInt()
-  @Min(1, { message: '$property must be positive' })
-  @Max(MINUTES_PER_DAY, { message: `$property must be at most ${MINUTES_PER_DAY} (one day)` })
+  @Min(1, { message: 'must be positive' })
+  @Max(MINUTES_PER_DAY, { message: `must be at most ${MINUTES_PER_DAY} (one day)` })
   slotIntervalMinutes?: number | null;
 
   @Field(() => Int, { nullable: true, defaultValue: 0 })
   @IsOptional()
   @IsInt()
-  @Min(0, { message: '$property must be 0 or more' })
+  @Min(0, { message: 'must be 0 or more' })
   @Max(MINUTES_PER_DAY)
   bufferBeforeMinutes?: number | null = 0;
 
   @Field(() => Int, { nullable: true, defaultValue: 0 })
   @IsOptional()
   @IsInt()
-  @Min(0, { message: '$property must be 0 or more' })
+  @Min(0, { message: 'must be 0 or more' })
   @Max(MINUTES_PER_DAY)
   bufferAfterMinutes?: number | null = 0;
 
   @Field(() => Int, { nullable: true, defaultValue: 1 })
   @IsOptional()
   @IsInt()
-  @Min(1, { message: '$property must be at least 1' })
+  @Min(1, { message: 'must be at least 1' })
   @Max(10_000)
   capacity?: number | null = 1;
 
   @Field(() => Int, { nullable: true, description: 'price in minor units (pence, cents)' })
   @IsOptional()
   @IsInt()
-  @Min(0, { message: '$property must be 0 or more' })
+  @Min(0, { message: 'must be 0 or more' })
   priceMinor?: number | null;
 
   @Field(() => String, { nullable: true, description: 'ISO 4217 code' })
-  @IsOptional()
+  @ValidateIf((input: ServiceInput) => input.currency != null || input.priceMinor != null)
   @Validate(IsIso4217)
+  @Rule(
+    (value, input) => (value == null) === (input.priceMinor == null),
+    'priceMinor and currency must be given together',
+    { checkUndefined: true },
+  )
   currency?: string | null;
 
   @Field(() => Boolean, { nullable: true, defaultValue: false })
@@ -92,14 +99,14 @@ export class ServiceInput {
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @IsInt()
-  @Min(0, { message: '$property must be 0 or more' })
+  @Min(0, { message: 'must be 0 or more' })
   @Max(60 * 24 * 365)
   minimumNoticeMinutes?: number | null;
 
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @IsInt()
-  @Min(1, { message: '$property must be at least 1' })
+  @Min(1, { message: 'must be at least 1' })
   @Max(3650)
   maxAdvanceDays?: number | null;
 
@@ -110,6 +117,13 @@ export class ServiceInput {
   })
   @IsOptional()
   resourceId?: string | null;
+}
+
+@ArgsType()
+export class ResourceNameArgs {
+  @Field()
+  @Trimmed(1, 200)
+  name!: string;
 }
 
 @ObjectType()

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { Role } from '../access/role.js';
-import type { BookingFilter } from '../bookings/booking.types.js';
+import { BookingFilter } from '../bookings/booking.types.js';
 import { bookingsCsvStream, type CsvOptions } from '../bookings/booking-export.js';
 import { BookingStatus } from '../bookings/booking-status.js';
 import type { AppServices } from '../context/request-context.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { ApiError } from '../shared/errors.js';
 import { textProblem } from '../shared/text.js';
-import { isId } from '../shared/validation.js';
+import { checkArgs, isId } from '../shared/validation.js';
 import { buildRequestContext } from './context.js';
 
 const PATHS = ['/exports/bookings.csv', '/t/:slug/exports/bookings.csv'];
@@ -60,10 +60,10 @@ function instant(query: Query, name: Parameter): Date | null {
  * parameter checked as strictly as the GraphQL API checks the same argument, before the
  * first byte of the answer.
  */
-function exportRequestFromQuery(query: Query): {
+async function exportRequestFromQuery(query: Query): Promise<{
   filter: BookingFilter;
   options: CsvOptions;
-} {
+}> {
   for (const name of Object.keys(query)) {
     if (!(PARAMETERS as readonly string[]).includes(name)) {
       throw refuse(name, `is not a parameter of this download (it takes ${PARAMETERS.join(', ')})`);
@@ -86,16 +86,16 @@ function exportRequestFromQuery(query: Query): {
   if (guard !== null && guard !== 'true' && guard !== 'false') {
     throw refuse('formulaGuard', `must be true or false (got "${guard}")`);
   }
-  return {
-    filter: {
-      from: instant(query, 'from'),
-      to: instant(query, 'to'),
-      statuses: statuses.length ? (statuses as BookingStatus[]) : null,
-      serviceIds: serviceIds.length ? serviceIds : null,
-      search: single(query, 'search'),
-    },
-    options: { formulaGuard: guard !== 'false' },
-  };
+  const filter = Object.assign(new BookingFilter(), {
+    from: instant(query, 'from'),
+    to: instant(query, 'to'),
+    statuses: statuses.length ? (statuses as BookingStatus[]) : null,
+    serviceIds: serviceIds.length ? serviceIds : null,
+    search: single(query, 'search'),
+  });
+  // The filter's own rules, as bookings and bookingsCsv check them.
+  await checkArgs(filter);
+  return { filter, options: { formulaGuard: guard !== 'false' } };
 }
 
 function sendError(reply: FastifyReply, err: GraphQLError) {
@@ -137,7 +137,7 @@ export function registerExportRoutes(fastify: FastifyInstance, services: AppServ
           'TENANT_REQUIRED',
           'Name the tenant: its subdomain, X-Tenant or /t/<slug>/exports/bookings.csv',
         );
-      const { filter, options } = exportRequestFromQuery(request.query as Query);
+      const { filter, options } = await exportRequestFromQuery(request.query as Query);
       const date = new Date(ctx.now()).toISOString().slice(0, 10);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')

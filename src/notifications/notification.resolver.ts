@@ -13,8 +13,7 @@ import {
 import { Role } from '../access/role.js';
 import { Booking } from '../bookings/booking.entity.js';
 import type { RequestContext } from '../context/request-context.js';
-import { badArgument } from '../shared/errors.js';
-import { isId } from '../shared/validation.js';
+import { isId, pageSize } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Notification } from './notification.entity.js';
 import { NotificationStatus } from './notification-status.js';
@@ -40,9 +39,7 @@ export class NotificationResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
   ): Promise<Notification[]> {
     requireTenant(ctx);
-    const limit = first ?? 50;
-    if (limit < 0 || limit > MAX_NOTIFICATIONS)
-      throw badArgument(['first'], `first must be between 0 and ${MAX_NOTIFICATIONS}`);
+    const limit = pageSize(first, MAX_NOTIFICATIONS);
     if (bookingId != null && !isId(bookingId)) return Promise.resolve([]);
     return ctx.em.find(
       Notification,

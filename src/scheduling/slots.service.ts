@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context/request-context.js';
-import { ApiError, badArgument } from '../shared/errors.js';
+import { ApiError } from '../shared/errors.js';
 import { checkLocalDateRange, isId } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';

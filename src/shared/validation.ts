@@ -1,30 +1,190 @@
-import { type ValidationError, validate } from 'class-validator';
+import {
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationError,
+  validate,
+} from 'class-validator';
 import { daysInRange } from '../scheduling/zone-time.js';
 import { badArgument, type UserError, UserErrorCode, userError } from './errors.js';
+
+/**
+ * The one way inputs are validated: rules declared with class-validator on the input and
+ * argument classes (built-in decorators, and the few below), checked by `validateInput`
+ * (mutations: user errors) or `checkArgs` (queries: BAD_USER_INPUT). Every message starts with
+ * the field's path from the argument ("customer.name must be 1 to 200 characters"), and every
+ * error's `field` is that path (["input", "customer", "name"]).
+ */
+
+/** Per input class, the fields that may be omitted but not given as null (`@NotNull`). */
+const NOT_NULL = new Map<object, Set<string>>();
+
+function notNullFields(value: object): string[] {
+  const out: string[] = [];
+  for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+    out.push(...(NOT_NULL.get(proto.constructor) ?? []));
+  }
+  return out;
+}
+
+/** Rules that check each item of an array: their failures are reported per index. */
+const ITEM_RULES = new Map<string, (item: unknown) => boolean>();
+let rules = 0;
+
+/** "customer.name": the path from the argument, without the conventional `input`. */
+const described = (path: readonly string[]) =>
+  (path[0] === 'input' && path.length > 1 ? path.slice(1) : path).join('.');
+
+/** The message: the path, then the rule ("must be ...") or, for a whole sentence, a colon. */
+const sentence = (path: readonly string[], rule: string) =>
+  /^(must|cannot|may)\b/.test(rule) ? `${described(path)} ${rule}` : `${described(path)}: ${rule}`;
 
 function flatten(errors: ValidationError[], path: string[], out: UserError[]): void {
   for (const error of errors) {
     const here = [...path, error.property];
-    for (const message of Object.values(error.constraints ?? {})) {
-      out.push(userError(UserErrorCode.INVALID_INPUT, message, here));
+    for (const [name, message] of Object.entries(error.constraints ?? {})) {
+      // Messages name their property first ("$property must ..."): the path replaces it.
+      const rule = message.startsWith(`${error.property} `)
+        ? message.slice(error.property.length + 1)
+        : message;
+      const item = ITEM_RULES.get(name);
+      if (item && Array.isArray(error.value)) {
+        error.value.forEach((value, i) => {
+          const at = [...here, String(i)];
+          if (!item(value)) {
+            out.push(userError(UserErrorCode.INVALID_INPUT, sentence(at, rule), at));
+          }
+        });
+      } else {
+        out.push(userError(UserErrorCode.INVALID_INPUT, sentence(here, rule), here));
+      }
     }
     if (error.children?.length) flatten(error.children, here, out);
   }
 }
 
+const OPTIONS = {
+  forbidUnknownValues: false,
+  skipMissingProperties: false,
+  validationError: { target: false, value: true },
+} as const;
+
 /**
- * Runs the class-validator rules declared on an input class and returns them as user errors
- * whose `field` is the path from the argument (e.g. ["input", "durationMinutes"]).
+ * The rules declared on an argument's class (or on each item of a list of them), as user
+ * errors whose `field` is the path from the argument (e.g. ["input", "durationMinutes"]).
  */
-export async function validateInput(input: object, path: string[]): Promise<UserError[]> {
-  const errors = await validate(input, {
-    forbidUnknownValues: false,
-    skipMissingProperties: false,
-    validationError: { target: false, value: false },
-  });
+export async function validateInput(
+  value: object | readonly object[],
+  path: string[],
+): Promise<UserError[]> {
   const out: UserError[] = [];
-  flatten(errors, path, out);
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries())
+      out.push(...(await validateInput(item, [...path, String(i)])));
+    return out;
+  }
+  // A null where only omission keeps the value is that field's one error; the field's other
+  // rules (which would refuse null too) are not checked.
+  const nulls = notNullFields(value).filter(
+    (key) => (value as Record<string, unknown>)[key] === null,
+  );
+  for (const key of nulls) {
+    const at = [...path, key];
+    out.push(userError(UserErrorCode.INVALID_INPUT, sentence(at, NOT_NULL_RULE), at));
+  }
+  const checked = nulls.length
+    ? Object.assign(
+        Object.create(Object.getPrototypeOf(value)),
+        value,
+        ...nulls.map((k) => ({ [k]: undefined })),
+      )
+    : value;
+  flatten(await validate(checked, OPTIONS), path, out);
   return out;
+}
+
+/** For queries, which have no payload: the first broken rule as BAD_USER_INPUT. */
+export async function checkArgs(value: object, path: string[] = []): Promise<void> {
+  const [first] = await validateInput(value, path);
+  if (first) throw badArgument(first.field ?? path, first.message);
+}
+
+/**
+ * A rule of the property's value and its object: `message` says what the value must be
+ * ("must be after startsAt"). Skipped when the value is undefined (an omitted field).
+ */
+export function Rule(
+  check: (value: unknown, object: Record<string, unknown>) => boolean,
+  message: string | ((args: ValidationArguments) => string),
+  options: { name?: string; checkUndefined?: boolean } = {},
+): PropertyDecorator {
+  return (target, propertyName) => {
+    registerDecorator({
+      name: options.name ?? `rule${++rules}`,
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) =>
+          (value === undefined && !options.checkUndefined) ||
+          check(value, args.object as Record<string, unknown>),
+      },
+    });
+  };
+}
+
+/** Text whose trimmed length is `min` to `max` characters (null and undefined pass). */
+export function Trimmed(min: number, max: number): PropertyDecorator {
+  return Rule(
+    (value) =>
+      value == null ||
+      (typeof value === 'string' && value.trim().length >= min && value.trim().length <= max),
+    min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters`,
+  );
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Text without control characters, which would break out of an email header or a CSV cell. */
+export function Printable(): PropertyDecorator {
+  return Rule(
+    (value) => value == null || (typeof value === 'string' && !CONTROL.test(value)),
+    'must not contain control characters',
+  );
+}
+
+/** A value after the one of `other` (instants, or HH:mm times), when both are given. */
+export function After(other: string): PropertyDecorator {
+  return Rule(
+    (value, object) => {
+      const before = object[other];
+      if (value == null || before == null) return true;
+      return value instanceof Date && before instanceof Date
+        ? value.getTime() > before.getTime()
+        : String(value) > String(before);
+    },
+    (args) => {
+      const before = (args.object as Record<string, unknown>)[other];
+      return `must be after ${other}${typeof before === 'string' ? ` (${before})` : ''}`;
+    },
+  );
+}
+
+/** Each item of a list meets `check`; a failure is reported at its index. */
+export function EachItem(name: string, check: (item: unknown) => boolean, message: string) {
+  ITEM_RULES.set(name, check);
+  return Rule((value) => !Array.isArray(value) || value.every(check), message, { name });
+}
+
+const NOT_NULL_RULE = 'cannot be null; omit it to keep the current value';
+
+/** A field that may be omitted (keeping the current value) but not given as null. */
+export function NotNull(): PropertyDecorator {
+  return (target, propertyName) => {
+    const fields = NOT_NULL.get(target.constructor) ?? new Set<string>();
+    fields.add(String(propertyName));
+    NOT_NULL.set(target.constructor, fields);
+  };
 }
 
 export function invalid(field: string[], message: string): UserError {
@@ -48,4 +208,21 @@ export function checkLocalDateRange(from: string, to: string, maxDays: number): 
   if (days > maxDays) {
     throw badArgument(['to'], `from..to may span at most ${maxDays} days (got ${days})`);
   }
+}
+
+/** Refuses an instant range [from, to) that is empty or spans more than `maxDays` days. */
+export function checkInstantRange(from: Date, to: Date, maxDays: number): void {
+  if (to.getTime() <= from.getTime()) throw badArgument(['to'], 'to must be after from');
+  if (to.getTime() - from.getTime() > maxDays * 86_400_000) {
+    throw badArgument(['to'], `from..to may span at most ${maxDays} days`);
+  }
+}
+
+/** The page size `first` asked for (or `fallback`), refused outside 0..`max`. */
+export function pageSize(first: number | null | undefined, max: number, fallback = 50): number {
+  const size = first ?? fallback;
+  if (!Number.isInteger(size) || size < 0 || size > max) {
+    throw badArgument(['first'], `first must be between 0 and ${max}`);
+  }
+  return size;
 }

@@ -8,6 +8,7 @@ import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { invalid, validateInput } from '../shared/validation.js';
+import { normalizeOrigin } from './origins.js';
 import { requireTenant } from './require-tenant.js';
 import { Tenant } from './tenant.entity.js';
 import type { CreateTenantInput, UpdateTenantInput } from './tenant.types.js';
@@ -110,55 +111,14 @@ export async function createTenant(
   }
 }
 
-/** Normalises a browser origin ("https://www.acme.com"), or returns null when it is not one. */
-function normalizeOrigin(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  if (url.username || url.password || url.search || url.hash) return null;
-  if (url.pathname !== '/' && url.pathname !== '') return null;
-  return url.origin;
-}
-
 export async function updateTenant(
   ctx: RequestContext,
   input: UpdateTenantInput,
 ): Promise<Result<Tenant>> {
   const tenant = requireTenant(ctx);
   const errors = await validateInput(input, ['input']);
-  for (const key of [
-    'name',
-    'timeZone',
-    'email',
-    'minimumNoticeMinutes',
-    'maxAdvanceDays',
-    'cancellationNoticeMinutes',
-    'allowedOrigins',
-    'subdomain',
-    'emailEnabled',
-  ] as const) {
-    if (input[key] === null)
-      errors.push(
-        invalid(['input', key], `${key} cannot be null; omit it to keep the current value`),
-      );
-  }
-  const origins: string[] = [];
-  (input.allowedOrigins ?? []).forEach((value, i) => {
-    const origin = normalizeOrigin(value);
-    if (origin) origins.push(origin);
-    else
-      errors.push(
-        invalid(
-          ['input', 'allowedOrigins', String(i)],
-          `allowedOrigins[${i}] must be an origin like https://www.example.com (got "${value}")`,
-        ),
-      );
-  });
   if (errors.length) return fail(...errors);
+  const origins = (input.allowedOrigins ?? []).map((value) => normalizeOrigin(value) ?? value);
   const taken = await takenErrors(ctx.em, undefined, input.subdomain ?? undefined, tenant.id);
   if (taken.length) return fail(...taken);
 

@@ -13,14 +13,16 @@ import {
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
+import { EachItem, NotNull } from '../shared/validation.js';
+import { normalizeOrigin } from './origins.js';
 import { Tenant } from './tenant.entity.js';
 import { RESERVED_LABELS } from './tenant-sources.js';
 
 const SLUG_RULE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const SLUG_MESSAGE =
-  '$property must be 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen';
+  'must be 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen';
 
-const RESERVED_MESSAGE = `$property must not be one of the platform's own host names (${[
+const RESERVED_MESSAGE = `must not be one of the platform's own host names (${[
   ...RESERVED_LABELS,
 ].join(', ')}): such a subdomain would name no tenant`;
 
@@ -33,7 +35,7 @@ export class CreateTenantInput {
   slug!: string;
 
   @Field()
-  @Length(1, 200, { message: '$property must be 1 to 200 characters' })
+  @Length(1, 200, { message: 'must be 1 to 200 characters' })
   name!: string;
 
   @Field(() => TimeZoneScalar)
@@ -58,7 +60,7 @@ export class CreateTenantInput {
 
   @Field()
   @MinLength(PASSWORD_MIN_LENGTH, {
-    message: `$property must be at least ${PASSWORD_MIN_LENGTH} characters`,
+    message: `must be at least ${PASSWORD_MIN_LENGTH} characters`,
   })
   @MaxLength(256)
   adminPassword!: string;
@@ -68,21 +70,24 @@ export class CreateTenantInput {
 export class UpdateTenantInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Length(1, 200, { message: '$property must be 1 to 200 characters' })
+  @Length(1, 200, { message: 'must be 1 to 200 characters' })
+  @NotNull()
   name?: string | null;
 
   @Field(() => TimeZoneScalar, { nullable: true })
+  @NotNull()
   timeZone?: string | null;
 
   @Field(() => EmailAddressScalar, { nullable: true })
   @IsOptional()
   @MaxLength(254)
+  @NotNull()
   email?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Empty string clears the phone number.' })
   @IsOptional()
   @Matches(/^$|^\+?[0-9 ()\-.]{3,40}$/, {
-    message: '$property must be a phone number (digits, spaces, + ( ) - .)',
+    message: 'must be a phone number (digits, spaces, + ( ) - .)',
   })
   phone?: string | null;
 
@@ -90,6 +95,7 @@ export class UpdateTenantInput {
   @IsOptional()
   @Matches(SLUG_RULE, { message: SLUG_MESSAGE })
   @IsNotIn([...RESERVED_LABELS], { message: RESERVED_MESSAGE })
+  @NotNull()
   subdomain?: string | null;
 
   @Field(() => Int, { nullable: true })
@@ -97,6 +103,7 @@ export class UpdateTenantInput {
   @IsInt()
   @Min(0)
   @Max(60 * 24 * 365)
+  @NotNull()
   minimumNoticeMinutes?: number | null;
 
   @Field(() => Int, { nullable: true })
@@ -104,6 +111,7 @@ export class UpdateTenantInput {
   @IsInt()
   @Min(1)
   @Max(3650)
+  @NotNull()
   maxAdvanceDays?: number | null;
 
   @Field(() => Int, { nullable: true })
@@ -111,6 +119,7 @@ export class UpdateTenantInput {
   @IsInt()
   @Min(0)
   @Max(60 * 24 * 365)
+  @NotNull()
   cancellationNoticeMinutes?: number | null;
 
   @Field(() => [String], {
@@ -119,6 +128,12 @@ export class UpdateTenantInput {
   })
   @IsOptional()
   @ArrayMaxSize(50)
+  @EachItem(
+    'isOrigin',
+    (item) => normalizeOrigin(String(item)) !== null,
+    'must be an origin like https://www.example.com',
+  )
+  @NotNull()
   allowedOrigins?: string[] | null;
 
   @Field(() => Boolean, {
@@ -126,6 +141,7 @@ export class UpdateTenantInput {
     description: 'Send email notifications for this tenant.',
   })
   @IsOptional()
+  @NotNull()
   emailEnabled?: boolean | null;
 }
 
