@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Builds the admin console (src/console) into dist/console: one script, one stylesheet and
- * the page, all served by the API from its own origin (no CDN, works offline).
+ * Builds the admin console (src/console) into dist/console: the script, its stylesheet, the
+ * editor's three web workers (GraphiQL 5's Monaco) and the page, all served by the API from
+ * its own origin (no CDN, works offline).
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,7 +13,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'console');
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: { console: join(root, 'src/console/main.tsx') },
+  entryPoints: {
+    console: join(root, 'src/console/main.tsx'),
+    'editor.worker': join(root, 'node_modules/monaco-editor/esm/vs/editor/editor.worker.js'),
+    'json.worker': join(root, 'node_modules/monaco-editor/esm/vs/language/json/json.worker.js'),
+    'graphql.worker': join(root, 'node_modules/monaco-graphql/esm/graphql.worker.js'),
+  },
   outdir: out,
   bundle: true,
   minify: true,
@@ -22,6 +28,7 @@ await build({
   jsx: 'automatic',
   define: { 'process.env.NODE_ENV': '"production"' },
   loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.svg': 'file', '.png': 'file' },
+  assetNames: '[name]-[hash]',
   legalComments: 'linked',
   logLevel: 'warning',
 });

@@ -1,4 +1,5 @@
-import 'graphiql/graphiql.css';
+import './workers.js';
+import 'graphiql/style.css';
 import './console.css';
 import { GraphiQL } from 'graphiql';
 import { type FormEvent, StrictMode, useCallback, useMemo, useState } from 'react';
@@ -215,7 +216,7 @@ function Console({
   );
   const tabs = useMemo(() => {
     const ready = readyTabs();
-    // GraphiQL 3 fills the first tab's query from defaultTabs but its variables editor from
+    // GraphiQL fills the first tab's query from defaultTabs but its variables editor from
     // stored variables only: seed them the first time the console opens in this tab.
     if (!sessionStorage.getItem('graphiql:tabState')) {
       sessionStorage.setItem('graphiql:variables', ready[0]?.variables ?? '');
