@@ -6,66 +6,6 @@
  * docs/DEPLOYMENT.md (a test checks that they list exactly these variables).
  */
 
-export type NodeEnv = 'development' | 'test' | 'production';
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-
-export interface Config {
-  nodeEnv: NodeEnv;
-  host: string;
-  port: number;
-  /** PostgreSQL connection string; when absent an embedded PostgreSQL is started under dataDir. */
-  databaseUrl: string | undefined;
-  /** The change feed's LISTEN connection, when it must bypass a transaction-mode pooler. */
-  changeFeedDatabaseUrl: string | undefined;
-  /** Seconds between the change feed's round trips through NOTIFY. */
-  changeFeedProbeSeconds: number;
-  dataDir: string;
-  embeddedPgPort: number;
-  /** Tenants are reachable at `<subdomain>.<baseDomain>` when set. */
-  baseDomain: string | undefined;
-  /** Bearer token of the platform operator (createTenant, setTenantActive). */
-  platformAdminToken: string | undefined;
-  logLevel: LogLevel;
-  /** Seed the demo tenant on the first start against an empty embedded database. */
-  demoData: boolean;
-  sessionTtlMinutes: number;
-  /** Key (32+ characters) that encrypts secrets held briefly for outgoing mail. */
-  secretKey: string | undefined;
-  emailEnabled: boolean;
-  /** SMTP server; when absent mail goes to the local sink (a log line and a file per message). */
-  smtp: SmtpConfig | undefined;
-  mailFrom: string;
-  mailSinkDir: string;
-  /** Link in customer emails; `{tenant}` and `{token}` are replaced. */
-  manageUrlTemplate: string;
-  notifyRetryLimit: number;
-  notifyRetryDelaySeconds: number;
-  /** How often the job queue looks for jobs whose worker died (heartbeat missed). */
-  jobsSuperviseSeconds: number;
-  /** Most rows `bookingsCsv` returns; larger exports use the streamed download. */
-  exportRowLimit: number;
-  /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); empty: none. */
-  trustedProxies: string[];
-  /** Largest request body accepted, in bytes. */
-  bodyLimitBytes: number;
-  /** Rate limits on (the default). Off only for tests and benchmarks. */
-  rateLimits: boolean;
-  /** Bearer token for GET /metrics; unset: the endpoint is off. */
-  metricsToken: string | undefined;
-  /** Memory for kept query answers (slots), in MB; 0 turns the response cache off. */
-  responseCacheMb: number;
-}
-
-type SmtpTls = 'starttls' | 'implicit' | 'none';
-
-export interface SmtpConfig {
-  host: string;
-  port: number;
-  tls: SmtpTls;
-  user: string | undefined;
-  password: string | undefined;
-}
-
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -78,17 +18,34 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-interface VarSpec<K extends keyof Config> {
+interface VarSpec<K extends string, T> {
   name: string;
+  /** The property of `Config` the variable sets. */
   key: K;
   description: string;
-  /** Shown in the docs; `undefined` means unset by default. */
+  /** Shown in the docs: the default, or "(unset)". */
   defaultText: string;
-  parse(raw: string | undefined, env: Env): Config[K];
+  parse(raw: string | undefined, env: Env): T;
 }
 
-function spec<K extends keyof Config>(s: VarSpec<K>): VarSpec<K> {
+function spec<K extends string, T>(s: VarSpec<K, T>): VarSpec<K, T> {
   return s;
+}
+
+/** A secret of at least `min` characters, which production requires when `required`. */
+function secret(name: string, min: number, required: boolean) {
+  return (raw: string | undefined, env: Env): string | undefined => {
+    if (raw === undefined || raw === '') {
+      if (required && nodeEnvOf(env) === 'production') {
+        throw new ConfigError(name, 'is required when NODE_ENV=production');
+      }
+      return undefined;
+    }
+    if (raw.length < min) {
+      throw new ConfigError(name, `must be at least ${min} characters (got ${raw.length})`);
+    }
+    return raw;
+  };
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T) {
@@ -141,7 +98,7 @@ function boolean(name: string, fallback: boolean) {
   };
 }
 
-const nodeEnvOf = (env: Env): NodeEnv =>
+const nodeEnvOf = (env: Env) =>
   oneOf('NODE_ENV', ['development', 'test', 'production'] as const, 'development')(env.NODE_ENV);
 
 export const CONFIG_SPEC = [
@@ -233,21 +190,7 @@ export const CONFIG_SPEC = [
     description:
       'Bearer token of the platform operator, at least 32 characters. Required in production; unset elsewhere disables platform operations.',
     defaultText: '(unset)',
-    parse: (raw, env) => {
-      if (raw === undefined || raw === '') {
-        if (nodeEnvOf(env) === 'production') {
-          throw new ConfigError('PLATFORM_ADMIN_TOKEN', 'is required when NODE_ENV=production');
-        }
-        return undefined;
-      }
-      if (raw.length < 32) {
-        throw new ConfigError(
-          'PLATFORM_ADMIN_TOKEN',
-          `must be at least 32 characters (got ${raw.length})`,
-        );
-      }
-      return raw;
-    },
+    parse: secret('PLATFORM_ADMIN_TOKEN', 32, true),
   }),
   spec({
     name: 'LOG_LEVEL',
@@ -282,17 +225,7 @@ export const CONFIG_SPEC = [
     description:
       'At least 32 characters; encrypts the manage link while its confirmation email waits to be sent. Required in production; elsewhere one is kept in `DATA_DIR/secret.key`.',
     defaultText: '(unset)',
-    parse: (raw, env) => {
-      if (raw === undefined || raw === '') {
-        if (nodeEnvOf(env) === 'production') {
-          throw new ConfigError('SECRET_KEY', 'is required when NODE_ENV=production');
-        }
-        return undefined;
-      }
-      if (raw.length < 32)
-        throw new ConfigError('SECRET_KEY', `must be at least 32 characters (got ${raw.length})`);
-      return raw;
-    },
+    parse: secret('SECRET_KEY', 32, true),
   }),
   spec({
     name: 'EMAIL_ENABLED',
@@ -449,17 +382,14 @@ export const CONFIG_SPEC = [
     description:
       'Bearer token that `GET /metrics` (Prometheus) requires, at least 16 characters. Unset: no metrics endpoint.',
     defaultText: '(unset)',
-    parse: (raw) => {
-      if (raw === undefined || raw === '') return undefined;
-      if (raw.length < 16)
-        throw new ConfigError(
-          'METRICS_TOKEN',
-          `must be at least 16 characters (got ${raw.length})`,
-        );
-      return raw;
-    },
+    parse: secret('METRICS_TOKEN', 16, false),
   }),
 ] as const;
+
+/** The configuration: one property per variable of CONFIG_SPEC, as its parser returns it. */
+export type Config = {
+  -readonly [S in (typeof CONFIG_SPEC)[number] as S['key']]: ReturnType<S['parse']>;
+};
 
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {

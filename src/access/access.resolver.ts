@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../context/request-context.js';
-import { toPayload } from '../graphql/payload.js';
+import { PayloadMutation } from '../graphql/payload.js';
 import { EmailAddressScalar } from '../graphql/scalars.js';
 import * as access from './access.service.js';
 import {
@@ -20,13 +20,13 @@ export class AccessResolver {
     return access.me(ctx);
   }
 
-  @Mutation(() => LoginPayload, { description: 'tenant admin user -> bearer token' })
+  @PayloadMutation(LoginPayload, 'session', { description: 'tenant admin user -> bearer token' })
   async login(
     @Ctx() ctx: RequestContext,
     @Arg('email', () => EmailAddressScalar) email: string,
     @Arg('password', () => String) password: string,
-  ): Promise<LoginPayload> {
-    return toPayload(new LoginPayload(), 'session', await access.login(ctx, email, password));
+  ) {
+    return access.login(ctx, email, password);
   }
 
   @Authorized()
@@ -42,24 +42,17 @@ export class AccessResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => CreateApiKeyPayload)
+  @PayloadMutation(CreateApiKeyPayload)
   async createApiKey(
     @Ctx() ctx: RequestContext,
     @Args(() => CreateApiKeyArgs) args: CreateApiKeyArgs,
-  ): Promise<CreateApiKeyPayload> {
-    const payload = new CreateApiKeyPayload();
-    const result = await access.createApiKey(ctx, args);
-    if (result.ok) Object.assign(payload, result.value);
-    else payload.userErrors = result.errors;
-    return payload;
+  ) {
+    return access.createApiKey(ctx, args);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => DeletePayload)
-  async revokeApiKey(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-  ): Promise<DeletePayload> {
-    return toPayload(new DeletePayload(), 'deletedId', await access.revokeApiKey(ctx, id));
+  @PayloadMutation(DeletePayload, 'deletedId')
+  async revokeApiKey(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
+    return access.revokeApiKey(ctx, id);
   }
 }

@@ -1,20 +1,10 @@
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { DeletePayload } from '../access/access.types.js';
 import { Role } from '../access/role.js';
 import { ResourcePayload } from '../catalog/catalog.types.js';
 import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
-import { toPayload } from '../graphql/payload.js';
+import { PayloadMutation } from '../graphql/payload.js';
 import { DateTimeScalar, LocalDateScalar } from '../graphql/scalars.js';
 import * as availability from './availability.service.js';
 import {
@@ -45,7 +35,9 @@ export class ResourceAvailabilityResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ResourcePayload, { description: "replaces the resource's whole weekly pattern" })
+  @PayloadMutation(ResourcePayload, 'resource', {
+    description: "replaces the resource's whole weekly pattern",
+  })
   async setWeeklyWindows(
     @Ctx() ctx: RequestContext,
     @Arg('resourceId', () => ID, {
@@ -54,41 +46,29 @@ export class ResourceAvailabilityResolver {
     })
     resourceId: string | null | undefined,
     @Arg('windows', () => [WeeklyWindowInput]) windows: WeeklyWindowInput[],
-  ): Promise<ResourcePayload> {
-    return toPayload(
-      new ResourcePayload(),
-      'resource',
-      await availability.setWeeklyWindows(ctx, resourceId, windows),
-    );
+  ) {
+    return availability.setWeeklyWindows(ctx, resourceId, windows);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ResourcePayload, { description: 'an empty list closes the day' })
+  @PayloadMutation(ResourcePayload, 'resource', { description: 'an empty list closes the day' })
   async setDateOverride(
     @Ctx() ctx: RequestContext,
     @Arg('resourceId', () => ID, { nullable: true }) resourceId: string | null | undefined,
     @Arg('date', () => LocalDateScalar) date: string,
     @Arg('windows', () => [TimeWindowInput]) windows: TimeWindowInput[],
-  ): Promise<ResourcePayload> {
-    return toPayload(
-      new ResourcePayload(),
-      'resource',
-      await availability.setDateOverride(ctx, resourceId, date, windows),
-    );
+  ) {
+    return availability.setDateOverride(ctx, resourceId, date, windows);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ResourcePayload)
+  @PayloadMutation(ResourcePayload, 'resource')
   async clearDateOverride(
     @Ctx() ctx: RequestContext,
     @Arg('resourceId', () => ID, { nullable: true }) resourceId: string | null | undefined,
     @Arg('date', () => LocalDateScalar) date: string,
-  ): Promise<ResourcePayload> {
-    return toPayload(
-      new ResourcePayload(),
-      'resource',
-      await availability.clearDateOverride(ctx, resourceId, date),
-    );
+  ) {
+    return availability.clearDateOverride(ctx, resourceId, date);
   }
 }
 
@@ -116,24 +96,19 @@ export class BlackoutResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => BlackoutPayload, { description: 'tenant-wide when no resource is named' })
+  @PayloadMutation(BlackoutPayload, 'blackout', {
+    description: 'tenant-wide when no resource is named',
+  })
   async createBlackout(
     @Ctx() ctx: RequestContext,
     @Arg('input', () => BlackoutInput) input: BlackoutInput,
-  ): Promise<BlackoutPayload> {
-    return toPayload(
-      new BlackoutPayload(),
-      'blackout',
-      await availability.createBlackout(ctx, input),
-    );
+  ) {
+    return availability.createBlackout(ctx, input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => DeletePayload)
-  async deleteBlackout(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-  ): Promise<DeletePayload> {
-    return toPayload(new DeletePayload(), 'deletedId', await availability.deleteBlackout(ctx, id));
+  @PayloadMutation(DeletePayload, 'deletedId')
+  async deleteBlackout(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
+    return availability.deleteBlackout(ctx, id);
   }
 }

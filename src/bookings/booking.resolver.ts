@@ -6,7 +6,6 @@ import {
   FieldResolver,
   ID,
   Int,
-  Mutation,
   Query,
   Resolver,
   Root,
@@ -16,7 +15,7 @@ import { KeepAnswer, Writes } from '../cache/declare.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../context/request-context.js';
-import { toPayload } from '../graphql/payload.js';
+import { PayloadMutation } from '../graphql/payload.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { PublicWrite } from '../security/public-write.js';
 import { UserErrorCode } from '../shared/errors.js';
@@ -102,117 +101,81 @@ export class BookingResolver {
 
   @Writes('booking')
   @PublicWrite()
-  @Mutation(() => CreateBookingPayload, { description: 'public' })
+  @PayloadMutation(CreateBookingPayload, undefined, { description: 'public' })
   async createBooking(
     @Ctx() ctx: RequestContext,
     @Arg('input', () => CreateBookingInput) input: CreateBookingInput,
-  ): Promise<CreateBookingPayload> {
-    const payload = new CreateBookingPayload();
+  ) {
     const result = await bookings.createBooking(ctx, input);
     if (result.ok && result.value.manageToken) ctx.metrics.bookingsCreated.inc();
     if (!result.ok && result.errors.some((e) => e.code === UserErrorCode.BOOKING_CONFLICT)) {
       ctx.metrics.bookingConflicts.inc();
     }
-    if (result.ok) Object.assign(payload, result.value);
-    else payload.userErrors = result.errors;
-    return payload;
+    return result;
   }
 
   @Authorized(Role.ADMIN)
   @Writes('booking')
-  @Mutation(() => BookingPayload)
-  async confirmBooking(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-  ): Promise<BookingPayload> {
-    return toPayload(
-      new BookingPayload(),
-      'booking',
-      await bookings.transition(ctx, id, 'confirm'),
-    );
+  @PayloadMutation(BookingPayload, 'booking')
+  async confirmBooking(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
+    return bookings.transition(ctx, id, 'confirm');
   }
 
   @Authorized(Role.ADMIN)
   @Writes('booking')
-  @Mutation(() => BookingPayload)
+  @PayloadMutation(BookingPayload, 'booking')
   async cancelBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
     @Args(() => CancelArgs) args: CancelArgs,
-  ): Promise<BookingPayload> {
-    return toPayload(
-      new BookingPayload(),
-      'booking',
-      await bookings.cancel(ctx, id, args, 'admin'),
-    );
+  ) {
+    return bookings.cancel(ctx, id, args, 'admin');
   }
 
   @Authorized(Role.ADMIN)
   @Writes('booking')
-  @Mutation(() => BookingPayload)
+  @PayloadMutation(BookingPayload, 'booking')
   async rescheduleBooking(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
     @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
-  ): Promise<BookingPayload> {
-    return toPayload(
-      new BookingPayload(),
-      'booking',
-      await bookings.rescheduleBooking(ctx, id, startsAt),
-    );
+  ) {
+    return bookings.rescheduleBooking(ctx, id, startsAt);
   }
 
   @Authorized(Role.ADMIN)
   @Writes('booking')
-  @Mutation(() => BookingPayload)
-  async completeBooking(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-  ): Promise<BookingPayload> {
-    return toPayload(
-      new BookingPayload(),
-      'booking',
-      await bookings.transition(ctx, id, 'complete'),
-    );
+  @PayloadMutation(BookingPayload, 'booking')
+  async completeBooking(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
+    return bookings.transition(ctx, id, 'complete');
   }
 
   @Authorized(Role.ADMIN)
   @Writes('booking')
-  @Mutation(() => BookingPayload)
-  async markNoShow(
-    @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID) id: string,
-  ): Promise<BookingPayload> {
-    return toPayload(new BookingPayload(), 'booking', await bookings.transition(ctx, id, 'noShow'));
+  @PayloadMutation(BookingPayload, 'booking')
+  async markNoShow(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
+    return bookings.transition(ctx, id, 'noShow');
   }
 
   @Writes('booking')
   @PublicWrite()
-  @Mutation(() => BookingPayload, { description: 'customer' })
+  @PayloadMutation(BookingPayload, 'booking', { description: 'customer' })
   async cancelBookingByToken(
     @Ctx() ctx: RequestContext,
     @Arg('token', () => String) token: string,
     @Args(() => CancelArgs) args: CancelArgs,
-  ): Promise<BookingPayload> {
-    return toPayload(
-      new BookingPayload(),
-      'booking',
-      await bookings.cancelBookingByToken(ctx, token, args),
-    );
+  ) {
+    return bookings.cancelBookingByToken(ctx, token, args);
   }
 
   @Writes('booking')
   @PublicWrite()
-  @Mutation(() => BookingPayload, { description: 'customer' })
+  @PayloadMutation(BookingPayload, 'booking', { description: 'customer' })
   async rescheduleBookingByToken(
     @Ctx() ctx: RequestContext,
     @Arg('token', () => String) token: string,
     @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
-  ): Promise<BookingPayload> {
-    return toPayload(
-      new BookingPayload(),
-      'booking',
-      await bookings.rescheduleBookingByToken(ctx, token, startsAt),
-    );
+  ) {
+    return bookings.rescheduleBookingByToken(ctx, token, startsAt);
   }
 }

@@ -7,13 +7,9 @@ import { watchClient, watchPool } from '../db/connections.js';
 const CHANGE_CHANNEL = 'tenant_data_changed';
 
 /**
- * Triggers for the entities whose rows the read caches are computed from (tenants,
- * resources, services, date overrides, blackouts, bookings, sessions, users): after every
- * row written they notify the table and the row's tenant, `tenantColumn` naming it. NOTIFY
- * is transactional, so a rolled-back change sends nothing, and PostgreSQL folds repeats
- * within one transaction. TRUNCATE is not covered (the ORM cannot compare statement triggers
- * with the database; the app never truncates): an operator who truncates these tables
- * restarts the servers.
+ * The trigger of the tables the read caches are computed from: after every row written it
+ * notifies the table and the row's tenant (NOTIFY is sent on commit only). TRUNCATE is not
+ * covered: an operator who truncates these tables restarts the servers.
  */
 export function changeTriggers(tenantColumn: 'id' | 'tenant_id'): TriggerDef[] {
   return [
@@ -39,65 +35,44 @@ export interface ChangeFeedLog {
 }
 
 export interface ChangeFeedOptions {
-  /** Connection string of the LISTEN connection (a session of its own). */
+  /** The LISTEN connection's string (it needs a session of its own). */
   url: string;
-  /**
-   * Where the round trips are sent from: DATABASE_URL, the way the app's changes reach the
-   * database (through a pooler, if there is one), not the LISTEN connection.
-   */
+  /** DATABASE_URL: the round trips travel the way the app's changes do. */
   probeUrl: string;
-  /** Milliseconds between round trips; one not heard by the next makes the feed not live. */
   probeIntervalMs: number;
 }
 
 /**
- * Tells the read caches when a tenant's data may have changed, in this process and in every
- * other process on the same database.
+ * Tells the read caches when a tenant's data may have changed, in any process on the
+ * database (docs/ARCHITECTURE.md, "Read caches"). A tenant's version grows with every
+ * notification naming it, with this process's own writes (`touch`, read-your-writes), and for
+ * all tenants when the feed goes live or stops; it is also kept per table, so that bookings
+ * leave the tenant and session caches valid. A cached value is used only at its version.
  *
- * One connection LISTENs to the channel the database's triggers notify on after every
- * committed change to the tables `changeTriggers` is declared on. Each tenant has a
- * version: a number that grows whenever a notification names the tenant, when this
- * process itself changes the tenant's data (`touch`, for read-your-writes before the
- * notification arrives), and for every tenant at once when the feed stops or starts being
- * live. The version is also kept per table, so a cache of tenants or sessions stays valid
- * while bookings are made. A cache entry records the version it was computed at and is used
- * only while that is still the version.
- *
- * Being connected is not proof of hearing: behind a transaction-mode pooler (PgBouncer) the
- * LISTEN lands on a server connection that is then lent to others, and notifications never
- * arrive, while the client connection looks fine. So the feed proves itself: every
- * `probeIntervalMs` it sends a notification of its own through the app's pool, as changes
- * are sent, and it is `live` only from hearing one until one goes unheard for an interval.
- * While it is not live nothing may be served from the caches: a change committed meanwhile
- * may not have been heard of.
+ * Connected is not hearing (a LISTEN behind a transaction-mode pooler hears nothing), so the
+ * feed is `live` only while its own notification, sent every `probeIntervalMs`, comes back.
  */
 export class ChangeFeed {
   readonly #options: ChangeFeedOptions;
   readonly #log: ChangeFeedLog;
-  /** Tells this process's probes from other instances' on the shared channel. */
   readonly #instance = randomUUID();
-  /** Bumped on every change; tenants' versions are values of it. */
+  /** Versions are values of this counter; every tenant is at least at `#resetAt`. */
   #counter = 0;
-  /** Version of every tenant that has not changed on its own since the last reset. */
   #resetAt = 0;
-  /** Per tenant: its last change to any table. */
+  /** A tenant's last change: to any table, to tables unnamed, and per `<table>:<tenant>`. */
   readonly #changedAt = new Map<string, number>();
-  /** Per tenant: its last change to tables not named (this process's own unnamed writes). */
   readonly #wholeAt = new Map<string, number>();
-  /** Per table and tenant (`<table>:<tenant id>`): its last change to that table. */
   readonly #tableAt = new Map<string, number>();
   #client: pg.Client | null = null;
-  /** One connection of its own for the round trips (they stay out of the app's query log). */
+  /** A connection of its own for the round trips, which keeps them out of the query log. */
   readonly #probes: pg.Pool;
   #live = false;
-  /** Whether the feed was ever live on the current connection (a deaf one is then suspect). */
   #heardOnConnection = false;
-  /** The last probe sent, the last come back, and the first sent on the current connection. */
   #probeSent = 0;
   #probeHeard = 0;
+  /** Only probes sent since the current connection listens prove that it hears. */
   #firstOnConnection = Number.POSITIVE_INFINITY;
   #probeTimer: NodeJS.Timeout | null = null;
-  /** Resolves the first time a probe comes back (start waits for it, briefly). */
   #firstHeard: (() => void) | null = null;
   #warnedDeaf = false;
   #stopped = false;
@@ -128,10 +103,7 @@ export class ChangeFeed {
     return this.#counter;
   }
 
-  /**
-   * The tenant's current version (see the class comment): of all its data, or with `tables`,
-   * of its rows in those tables only.
-   */
+  /** The tenant's version: of all its data, or of its rows in `tables` only. */
   version(tenantId: string, tables?: readonly string[]): number {
     if (!tables) return Math.max(this.#changedAt.get(tenantId) ?? 0, this.#resetAt);
     let version = Math.max(this.#wholeAt.get(tenantId) ?? 0, this.#resetAt);
@@ -141,10 +113,7 @@ export class ChangeFeed {
     return version;
   }
 
-  /**
-   * This process changed the tenant's data (in `tables` only, when named): stale right away,
-   * not when the notification arrives.
-   */
+  /** This process changed the tenant's data (in `tables` only, when named): stale at once. */
   touch(tenantId: string, tables?: readonly string[]): void {
     const version = ++this.#counter;
     this.#changedAt.set(tenantId, version);
@@ -157,10 +126,7 @@ export class ChangeFeed {
     this.#resetAll();
   }
 
-  /**
-   * Connects, listens and starts the round trips; resolves once the first one came back, or
-   * after two intervals without (the app serves meanwhile, with its caches off).
-   */
+  /** Connects and listens; resolves when the first round trip came back, or soon without. */
   async start(): Promise<void> {
     const heard = new Promise<void>((resolve) => {
       this.#firstHeard = resolve;
@@ -196,7 +162,7 @@ export class ChangeFeed {
 
   #setLive(live: boolean): void {
     if (live === this.#live) return;
-    // Anything cached before now may have missed a change, either way.
+    // Whatever was cached before may have missed a change.
     this.#resetAll();
     this.#live = live;
   }
@@ -211,9 +177,8 @@ export class ChangeFeed {
   #send(): void {
     const sequence = ++this.#probeSent;
     const payload = `${this.#instance}:${sequence}`;
-    this.#probes.query('select pg_notify($1, $2)', [PROBE_CHANNEL, payload]).catch(() => {
-      // The database cannot be reached: the probe goes unheard, which says as much.
-    });
+    // Unreachable database: the probe goes unheard, which says as much.
+    this.#probes.query('select pg_notify($1, $2)', [PROBE_CHANNEL, payload]).catch(() => {});
   }
 
   #heard(payload: string): void {
@@ -222,7 +187,6 @@ export class ChangeFeed {
     const sequence = Number(payload.slice(colon + 1));
     if (sequence <= this.#probeHeard) return;
     this.#probeHeard = sequence;
-    // Only a probe sent since this connection listens proves it hears.
     if (!this.#client || sequence < this.#firstOnConnection) return;
     if (!this.#live && this.#heardOnConnection) {
       this.#log.info({}, 'change feed hears its notifications again; read caches are back on');
@@ -239,7 +203,7 @@ export class ChangeFeed {
     const wasLive = this.#live;
     this.#setLive(false);
     if (wasLive) {
-      // It heard before on this connection: the connection may have died without a word.
+      // It heard before: the connection may have died without a word.
       this.#log.warn(
         {},
         'change feed missed its own notification; read caches are off while it reconnects',
@@ -282,7 +246,6 @@ export class ChangeFeed {
     await client.connect();
     await client.query(`listen ${CHANGE_CHANNEL}; listen ${PROBE_CHANNEL}`);
     this.#retryMs = FIRST_RETRY_MS;
-    // Live once this comes back (or a later one).
     this.#firstOnConnection = this.#probeSent + 1;
     this.#send();
   }
@@ -309,7 +272,6 @@ export class ChangeFeed {
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       if (this.#stopped) return;
-      // Live again once a probe comes back on the new connection.
       this.#connect().catch((err: Error) => {
         if (this.#client) this.#lost(this.#client, err);
         else this.#scheduleRetry();

@@ -1,18 +1,7 @@
-import {
-  Arg,
-  Args,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { Role } from '../access/role.js';
 import type { RequestContext } from '../context/request-context.js';
-import { toPayload } from '../graphql/payload.js';
+import { PayloadMutation } from '../graphql/payload.js';
 import * as catalog from './catalog.service.js';
 import {
   ResourceNameArgs,
@@ -48,36 +37,32 @@ export class ServiceResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ServicePayload)
+  @PayloadMutation(ServicePayload, 'service')
   async createService(
     @Ctx() ctx: RequestContext,
     @Arg('input', () => ServiceInput) input: ServiceInput,
-  ): Promise<ServicePayload> {
-    return toPayload(new ServicePayload(), 'service', await catalog.createService(ctx, input));
+  ) {
+    return catalog.createService(ctx, input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ServicePayload)
+  @PayloadMutation(ServicePayload, 'service')
   async updateService(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => ServiceInput) input: ServiceInput,
-  ): Promise<ServicePayload> {
-    return toPayload(new ServicePayload(), 'service', await catalog.updateService(ctx, id, input));
+  ) {
+    return catalog.updateService(ctx, id, input);
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ServicePayload)
+  @PayloadMutation(ServicePayload, 'service')
   async setServiceActive(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
     @Arg('active', () => Boolean) active: boolean,
-  ): Promise<ServicePayload> {
-    return toPayload(
-      new ServicePayload(),
-      'service',
-      await catalog.setServiceActive(ctx, id, active),
-    );
+  ) {
+    return catalog.setServiceActive(ctx, id, active);
   }
 }
 
@@ -90,11 +75,11 @@ export class ResourceResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ResourcePayload)
+  @PayloadMutation(ResourcePayload, 'resource')
   async createResource(
     @Ctx() ctx: RequestContext,
     @Args(() => ResourceNameArgs) args: ResourceNameArgs,
-  ): Promise<ResourcePayload> {
-    return toPayload(new ResourcePayload(), 'resource', await catalog.createResource(ctx, args));
+  ) {
+    return catalog.createResource(ctx, args);
   }
 }

@@ -1,12 +1,25 @@
+import { type MiddlewareFn, Mutation, UseMiddleware } from 'type-graphql';
 import type { Payload, Result } from '../shared/errors.js';
 
-/** Fills a mutation payload from a service result: the value under `key`, or the user errors. */
-export function toPayload<P extends Payload, K extends keyof P>(
-  payload: P,
-  key: K,
-  result: Result<NonNullable<P[K]>>,
-): P {
-  if (result.ok) payload[key] = result.value;
-  else payload.userErrors = result.errors;
-  return payload;
+/**
+ * A mutation answering with `type`, a payload, from the `Result` its resolver returns: the
+ * value under `key` (or spread over the payload when there is no key), or the user errors.
+ */
+export function PayloadMutation<P extends Payload>(
+  type: new () => P,
+  key?: keyof P & string,
+  options?: { description?: string },
+): MethodDecorator {
+  const fill: MiddlewareFn = async (_data, next) => {
+    const result = (await next()) as Result<unknown>;
+    const payload = new type();
+    if (!result.ok) payload.userErrors = result.errors;
+    else if (key) Object.assign(payload, { [key]: result.value });
+    else Object.assign(payload, result.value);
+    return payload;
+  };
+  return (target, property, descriptor) => {
+    Mutation(() => type, options)(target, property, descriptor);
+    UseMiddleware(fill)(target, property, descriptor);
+  };
 }

@@ -29,37 +29,66 @@ type EventBooking = Pick<
   'id' | 'customerEmail' | 'status' | 'sequence' | 'startsAt' | 'endsAt'
 >;
 
-interface Planned {
-  kind: string;
-  recipient: string;
+/**
+ * Who hears of an event: the customer always; the business of new bookings and of what the
+ * customer changed. A kind is `booking.<what>.<customer|business>`.
+ */
+function recipients(event: BookingEvent, booking: EventBooking, tenant: Tenant) {
+  const what =
+    event.type === 'created' && booking.status === BookingStatus.PENDING ? 'requested' : event.type;
+  const toBusiness = event.type === 'created' || ('by' in event && event.by === 'customer');
+  return [
+    { kind: `booking.${what}.customer`, recipient: booking.customerEmail },
+    ...(toBusiness ? [{ kind: `booking.${event.type}.business`, recipient: tenant.email }] : []),
+  ];
 }
 
-/** Who hears of an event: the customer always; the business of new bookings and of what customers change. */
-function recipients(event: BookingEvent, booking: EventBooking, tenant: Tenant): Planned[] {
-  const customer = (kind: string) => ({ kind, recipient: booking.customerEmail });
-  const business = (kind: string) => ({ kind, recipient: tenant.email });
-  switch (event.type) {
-    case 'created':
-      return [
-        customer(
-          booking.status === BookingStatus.PENDING
-            ? 'booking.requested.customer'
-            : 'booking.created.customer',
-        ),
-        business('booking.created.business'),
-      ];
-    case 'confirmed':
-      return [customer('booking.confirmed.customer')];
-    case 'cancelled':
-      return event.by === 'customer'
-        ? [customer('booking.cancelled.customer'), business('booking.cancelled.business')]
-        : [customer('booking.cancelled.customer')];
-    case 'rescheduled':
-      return event.by === 'customer'
-        ? [customer('booking.rescheduled.customer'), business('booking.rescheduled.business')]
-        : [customer('booking.rescheduled.customer')];
-  }
-}
+/**
+ * The subject, heading and opening line of each kind; `{service}`, `{when}`, `{customer}` and
+ * `{business}` are filled in.
+ */
+const WORDING: Record<string, [subject: string, heading: string, intro: string]> = {
+  'booking.created.customer': [
+    'Booking confirmed: {service}, {when}',
+    'Your booking is confirmed',
+    'Hi {customer}, your booking with {business} is confirmed.',
+  ],
+  'booking.requested.customer': [
+    'Booking request received: {service}, {when}',
+    'We have your request',
+    'Hi {customer}, {business} has received your booking request and will confirm it shortly. The time is held for you.',
+  ],
+  'booking.created.business': [
+    'New booking: {service}, {when} ({customer})',
+    'New booking',
+    '{customer} has booked {service}.',
+  ],
+  'booking.confirmed.customer': [
+    'Booking confirmed: {service}, {when}',
+    'Your booking is confirmed',
+    'Hi {customer}, {business} has confirmed your booking.',
+  ],
+  'booking.cancelled.customer': [
+    'Booking cancelled: {service}, {when}',
+    'Your booking is cancelled',
+    'Hi {customer}, your booking with {business} has been cancelled.',
+  ],
+  'booking.cancelled.business': [
+    'Booking cancelled by the customer: {service}, {when}',
+    'Booking cancelled',
+    '{customer} has cancelled their booking.',
+  ],
+  'booking.rescheduled.customer': [
+    'Booking moved: {service}, {when}',
+    'Your booking has moved',
+    'Hi {customer}, your booking with {business} now takes place at the new time below.',
+  ],
+  'booking.rescheduled.business': [
+    'Booking moved by the customer: {service}, {when}',
+    'Booking moved',
+    '{customer} has moved their booking to the time below.',
+  ],
+};
 
 const FOOTER = 'You receive this email because of a booking made with this business.';
 
@@ -251,15 +280,21 @@ export class Notifier {
         ? `It was booked for ${formatWhen(new Date(p.previousStartsAt), new Date(p.previousEndsAt), tenant.timeZone)}.`
         : null;
     const reason = p.reason ? `Reason: ${p.reason}` : null;
-    const text = this.wording(
-      notification.kind,
-      booking.customerName,
-      tenant.name,
-      p.serviceName,
+    const wording = WORDING[notification.kind];
+    if (!wording) throw new Error(`no wording for notification kind ${notification.kind}`);
+    const values: Record<string, string> = {
+      service: p.serviceName,
       when,
-    );
+      customer: booking.customerName,
+      business: tenant.name,
+    };
+    const fill = (text: string) =>
+      text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
+    const [subject, heading, intro] = wording.map(fill) as [string, string, string];
     const content: EmailContent = {
-      ...text,
+      subject,
+      heading,
+      intro,
       details,
       notes: [previous, reason].filter((x): x is string => x !== null),
       manageUrl,
@@ -295,61 +330,5 @@ export class Notifier {
         }),
       },
     };
-  }
-
-  private wording(kind: string, customer: string, business: string, service: string, when: string) {
-    const w = (subject: string, heading: string, intro: string) => ({ subject, heading, intro });
-    switch (kind) {
-      case 'booking.created.customer':
-        return w(
-          `Booking confirmed: ${service}, ${when}`,
-          'Your booking is confirmed',
-          `Hi ${customer}, your booking with ${business} is confirmed.`,
-        );
-      case 'booking.requested.customer':
-        return w(
-          `Booking request received: ${service}, ${when}`,
-          'We have your request',
-          `Hi ${customer}, ${business} has received your booking request and will confirm it shortly. The time is held for you.`,
-        );
-      case 'booking.created.business':
-        return w(
-          `New booking: ${service}, ${when} (${customer})`,
-          'New booking',
-          `${customer} has booked ${service}.`,
-        );
-      case 'booking.confirmed.customer':
-        return w(
-          `Booking confirmed: ${service}, ${when}`,
-          'Your booking is confirmed',
-          `Hi ${customer}, ${business} has confirmed your booking.`,
-        );
-      case 'booking.cancelled.customer':
-        return w(
-          `Booking cancelled: ${service}, ${when}`,
-          'Your booking is cancelled',
-          `Hi ${customer}, your booking with ${business} has been cancelled.`,
-        );
-      case 'booking.cancelled.business':
-        return w(
-          `Booking cancelled by the customer: ${service}, ${when}`,
-          'Booking cancelled',
-          `${customer} has cancelled their booking.`,
-        );
-      case 'booking.rescheduled.customer':
-        return w(
-          `Booking moved: ${service}, ${when}`,
-          'Your booking has moved',
-          `Hi ${customer}, your booking with ${business} now takes place at the new time below.`,
-        );
-      case 'booking.rescheduled.business':
-        return w(
-          `Booking moved by the customer: ${service}, ${when}`,
-          'Booking moved',
-          `${customer} has moved their booking to the time below.`,
-        );
-      default:
-        throw new Error(`no wording for notification kind ${kind}`);
-    }
   }
 }
