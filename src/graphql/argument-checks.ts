@@ -2,154 +2,86 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   type ASTNode,
   type DocumentNode,
-  type FieldNode,
   GraphQLError,
   Kind,
   type ValueNode,
+  valueFromASTUntyped,
   visit,
 } from 'graphql';
 import type { RequestContext } from '../context/request-context.js';
 import { textProblem } from '../shared/text.js';
 
-/**
- * Where a value sits in an operation: the root or nested field whose argument holds it, and
- * the path from the argument's name down (`["input", "customer", "name"]`).
- */
-interface Place {
-  field: string;
-  path: string[];
-}
-
-/** An argument of the document, with the field it belongs to. */
+/** An argument of a document, the field it belongs to, and every value node under it by path. */
 interface ArgumentSite {
   field: string;
   name: string;
   value: ValueNode;
+  nodes: Map<ASTNode, string[]>;
 }
 
-/** The arguments of every field and directive in a document (Apollo reuses parsed documents). */
+/** Apollo reuses a parsed document: its arguments are found once. */
 const sitesOf = new WeakMap<DocumentNode, ArgumentSite[]>();
 
 function argumentSites(document: DocumentNode): ArgumentSite[] {
-  let sites = sitesOf.get(document);
+  const sites = sitesOf.get(document);
   if (sites) return sites;
   const found: ArgumentSite[] = [];
   visit(document, {
     Argument(node, _key, _parent, _path, ancestors) {
-      const owner = [...ancestors]
-        .reverse()
-        .find((a): a is FieldNode => !Array.isArray(a) && (a as ASTNode).kind === Kind.FIELD) as
-        | FieldNode
-        | undefined;
+      const owner = ancestors.findLast(
+        (a) => !Array.isArray(a) && (a as ASTNode).kind === Kind.FIELD,
+      ) as { name: { value: string } } | undefined;
+      const nodes = new Map<ASTNode, string[]>();
+      const walk = (value: ValueNode, path: string[]) => {
+        nodes.set(value, path);
+        if (value.kind === Kind.LIST) value.values.forEach((v, i) => walk(v, [...path, String(i)]));
+        if (value.kind === Kind.OBJECT) {
+          for (const f of value.fields) {
+            nodes.set(f, [...path, f.name.value]);
+            walk(f.value, [...path, f.name.value]);
+          }
+        }
+      };
+      walk(node.value, [node.name.value]);
       found.push({
         field: owner?.name.value ?? 'a directive',
         name: node.name.value,
         value: node.value,
+        nodes,
       });
       return false;
     },
   });
-  sites = found;
-  sitesOf.set(document, sites);
-  return sites;
+  sitesOf.set(document, found);
+  return found;
 }
 
-function describePlace(place: Place): string {
-  return `Argument "${place.path.join('.')}" of "${place.field}"`;
-}
+const where = (field: string, path: readonly string[]) =>
+  `Argument "${path.join('.')}" of "${field}"`;
 
-/** The first string under `value` (a variable's value, as sent) that breaks the text rule. */
+/** The first string under `value` (strings, lists, objects' keys and values) that breaks the text rule. */
 function badText(value: unknown, path: string[]): { path: string[]; problem: string } | null {
   if (typeof value === 'string') {
     const problem = textProblem(value);
     return problem ? { path, problem } : null;
   }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = badText(value[i], [...path, String(i)]);
-      if (found) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const keyProblem = textProblem(key);
-      if (keyProblem) return { path: [...path, key], problem: keyProblem };
-      const found = badText(item, [...path, key]);
-      if (found) return found;
-    }
-  }
-  return null;
-}
-
-/** The same for a value written in the document, variables taken from `variables`. */
-function badTextInNode(
-  node: ValueNode,
-  path: string[],
-  variables: Record<string, unknown>,
-): { path: string[]; problem: string; node: ValueNode } | null {
-  switch (node.kind) {
-    case Kind.STRING: {
-      const problem = textProblem(node.value);
-      return problem ? { path, problem, node } : null;
-    }
-    case Kind.VARIABLE: {
-      const found = badText(variables[node.name.value], path);
-      return found ? { ...found, node } : null;
-    }
-    case Kind.LIST:
-      for (let i = 0; i < node.values.length; i++) {
-        const found = badTextInNode(node.values[i] as ValueNode, [...path, String(i)], variables);
-        if (found) return found;
-      }
-      return null;
-    case Kind.OBJECT:
-      for (const field of node.fields) {
-        const found = badTextInNode(field.value, [...path, field.name.value], variables);
-        if (found) return found;
-      }
-      return null;
-    default:
-      return null;
-  }
-}
-
-/** The argument (and the path inside it) that holds `target`, a value node of `document`. */
-function placeOf(document: DocumentNode, target: ASTNode): Place | null {
-  const search = (node: ValueNode, path: string[]): string[] | null => {
-    if (node === target) return path;
-    if (node.kind === Kind.LIST) {
-      for (let i = 0; i < node.values.length; i++) {
-        const found = search(node.values[i] as ValueNode, [...path, String(i)]);
-        if (found) return found;
-      }
-    } else if (node.kind === Kind.OBJECT) {
-      for (const field of node.fields) {
-        if (field === target) return [...path, field.name.value];
-        const found = search(field.value, [...path, field.name.value]);
-        if (found) return found;
-      }
-    }
-    return null;
-  };
-  for (const site of argumentSites(document)) {
-    const path = search(site.value, [site.name]);
-    if (path) return { field: site.field, path };
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = [...path, key];
+    const problem = textProblem(key);
+    const found = problem ? { path: at, problem } : badText(item, at);
+    if (found) return found;
   }
   return null;
 }
 
 /**
- * Checks on argument values that hold for every field of the schema, declared once here
- * rather than in each input type:
- * - Text: every string argument, written in the document or sent as a variable, however
- *   deep in an input object, must be text PostgreSQL can store (`textProblem`). One that is
- *   not refuses the whole operation before any resolver runs (so nothing is written) with
- *   BAD_USER_INPUT naming the argument, its path and the rule (`extensions.field`).
- * - Where: a value written in the document that validation refuses (a scalar's own check,
- *   `from: "2026-02-30"`) is reported by graphql-js with its location only; the message is
- *   prefixed with the argument and field it belongs to, and `extensions.field` names it, so
- *   that `from` and `to` can be told apart.
+ * Checks on argument values that hold for every field of the schema, declared once here:
+ * - Text: every string argument, inline or a variable, however deep, must be text PostgreSQL
+ *   can store (`textProblem`), or the whole operation is refused before any resolver runs
+ *   (nothing written): BAD_USER_INPUT naming the argument's path and the rule.
+ * - Where: graphql-js reports an inline value it refuses by location only; the message is
+ *   prefixed with the argument and field, and `extensions.field` names it.
  */
 export function argumentChecksPlugin(): ApolloServerPlugin<RequestContext> {
   return {
@@ -158,25 +90,27 @@ export function argumentChecksPlugin(): ApolloServerPlugin<RequestContext> {
         async validationDidStart({ document }) {
           return async (errors) => {
             for (const error of errors ?? []) {
-              if (!(error instanceof GraphQLError)) continue;
+              if (!(error instanceof GraphQLError) || error.extensions.field) continue;
               const node = error.nodes?.[0];
-              if (!node || error.extensions.field) continue;
-              const place = placeOf(document, node);
-              if (!place) continue;
-              error.message = `${describePlace(place)}: ${error.message}`;
-              (error.extensions as Record<string, unknown>).field = place.path;
+              const site = node && argumentSites(document).find((s) => s.nodes.has(node));
+              const path = node && site?.nodes.get(node);
+              if (!site || !path) continue;
+              error.message = `${where(site.field, path)}: ${error.message}`;
+              (error.extensions as Record<string, unknown>).field = path;
             }
           };
         },
 
         async didResolveOperation({ document, request }) {
-          const variables = request.variables ?? {};
           for (const site of argumentSites(document)) {
-            const found = badTextInNode(site.value, [site.name], variables);
+            const value = valueFromASTUntyped(site.value, request.variables ?? {});
+            const found = badText(value, [site.name]);
             if (!found) continue;
-            const place = { field: site.field, path: found.path };
-            throw new GraphQLError(`${describePlace(place)} ${found.problem}`, {
-              nodes: found.node,
+            // The deepest node written in the document on the way to the value.
+            const isPrefix = (p: string[]) => p.every((key, i) => found.path[i] === key);
+            const node = [...site.nodes].filter(([, p]) => isPrefix(p)).at(-1)?.[0];
+            throw new GraphQLError(`${where(site.field, found.path)} ${found.problem}`, {
+              nodes: node ?? site.value,
               extensions: { code: 'BAD_USER_INPUT', field: found.path, http: { status: 400 } },
             });
           }

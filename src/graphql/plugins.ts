@@ -4,7 +4,7 @@ import { Role } from '../access/role.js';
 import type { Metrics } from '../context/metrics.js';
 import type { RequestContext } from '../context/request-context.js';
 import { isDatabaseOutage } from '../db/connections.js';
-import { OUTAGE_MESSAGE, outageExtensions } from '../shared/errors.js';
+import { serviceUnavailable } from '../shared/errors.js';
 
 /**
  * What a GraphQL request adds to its log line (src/http/request-log.ts): tenant, caller kind,
@@ -53,8 +53,9 @@ export function outagePlugin(): ApolloServerPlugin<RequestContext> {
         async didEncounterErrors({ errors }) {
           for (const error of errors) {
             if (error.extensions.code || !isDatabaseOutage(error.originalError ?? error)) continue;
-            error.message = OUTAGE_MESSAGE;
-            Object.assign(error.extensions, outageExtensions());
+            const outage = serviceUnavailable();
+            error.message = outage.message;
+            Object.assign(error.extensions, outage.extensions);
           }
         },
       };

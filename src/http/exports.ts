@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
 import { Role } from '../access/role.js';
 import { BookingFilter } from '../bookings/booking.types.js';
 import { bookingsCsvStream, type CsvOptions } from '../bookings/booking-export.js';
@@ -98,23 +97,6 @@ async function exportRequestFromQuery(query: Query): Promise<{
   return { filter, options: { formulaGuard: guard !== 'false' } };
 }
 
-function sendError(reply: FastifyReply, err: GraphQLError) {
-  const code = String(err.extensions.code ?? 'INTERNAL_SERVER_ERROR');
-  const http = err.extensions.http as
-    | { status?: number; headers?: Map<string, string> }
-    | undefined;
-  const status =
-    http?.status ??
-    ({ UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400 } as Record<string, number>)[
-      code
-    ] ??
-    400;
-  for (const [name, value] of http?.headers ?? []) reply.header(name, value);
-  return reply.code(status).send({
-    errors: [{ message: err.message, extensions: { code, field: err.extensions.field } }],
-  });
-}
-
 /**
  * GET /exports/bookings.csv?from=&to=&status=&serviceId=&search=&formulaGuard= (also under /t/<slug>/):
  * the CSV of bookingsCsv, streamed with no row limit and constant memory, for partners'
@@ -122,35 +104,30 @@ function sendError(reply: FastifyReply, err: GraphQLError) {
  */
 export function registerExportRoutes(fastify: FastifyInstance, services: AppServices): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    try {
-      const ctx = await buildRequestContext(services, request);
-      if (!ctx.actor)
-        throw new ApiError(
-          'UNAUTHENTICATED',
-          'This download needs a credential (Authorization: Bearer <token>)',
-        );
-      if (ctx.actor.role !== Role.ADMIN && ctx.actor.role !== Role.PARTNER) {
-        throw new ApiError('FORBIDDEN', 'This download needs the role ADMIN or PARTNER');
-      }
-      if (!ctx.tenant)
-        throw new ApiError(
-          'TENANT_REQUIRED',
-          'Name the tenant: its subdomain, X-Tenant or /t/<slug>/exports/bookings.csv',
-        );
-      const { filter, options } = await exportRequestFromQuery(request.query as Query);
-      const date = new Date(ctx.now()).toISOString().slice(0, 10);
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header(
-          'content-disposition',
-          `attachment; filename="bookings-${ctx.tenant.slug}-${date}.csv"`,
-        )
-        .header('cache-control', 'no-store')
-        .send(bookingsCsvStream(ctx, filter, options));
-    } catch (err) {
-      if (err instanceof GraphQLError) return sendError(reply, err);
-      throw err;
+    const ctx = await buildRequestContext(services, request);
+    if (!ctx.actor)
+      throw new ApiError(
+        'UNAUTHENTICATED',
+        'This download needs a credential (Authorization: Bearer <token>)',
+      );
+    if (ctx.actor.role !== Role.ADMIN && ctx.actor.role !== Role.PARTNER) {
+      throw new ApiError('FORBIDDEN', 'This download needs the role ADMIN or PARTNER');
     }
+    if (!ctx.tenant)
+      throw new ApiError(
+        'TENANT_REQUIRED',
+        'Name the tenant: its subdomain, X-Tenant or /t/<slug>/exports/bookings.csv',
+      );
+    const { filter, options } = await exportRequestFromQuery(request.query as Query);
+    const date = new Date(ctx.now()).toISOString().slice(0, 10);
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header(
+        'content-disposition',
+        `attachment; filename="bookings-${ctx.tenant.slug}-${date}.csv"`,
+      )
+      .header('cache-control', 'no-store')
+      .send(bookingsCsvStream(ctx, filter, options));
   };
   for (const url of PATHS) fastify.get(url, handler);
 }

@@ -1,8 +1,8 @@
 import fastifyCors from '@fastify/cors';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { AppServices } from '../context/request-context.js';
+import { ApiError } from '../shared/errors.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
 
 /**
@@ -66,19 +66,6 @@ function originRefused(origin: string): string {
   return `The origin ${origin} may not call this API for this tenant: an admin adds it to the tenant's allowedOrigins (updateTenant), which applies at once`;
 }
 
-function refuse(
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-) {
-  return reply
-    .code(status)
-    .headers(headers)
-    .send({ errors: [{ message, extensions: { code } }] });
-}
-
 export async function registerProtections(
   fastify: FastifyInstance,
   services: AppServices,
@@ -95,24 +82,16 @@ export async function registerProtections(
     );
   });
 
-  // General limit per client address (before anything else runs).
-  fastify.addHook('onRequest', async (request, reply) => {
+  // General limit per client address, before anything else runs (429 from the error handler).
+  fastify.addHook('onRequest', async (request) => {
     if (UNLIMITED.has(request.url.split('?')[0] ?? '')) return;
-    try {
-      await services.limits.consume('general', request.ip, 'requests from this address');
-    } catch (err) {
-      if (err instanceof GraphQLError && err.extensions.code === 'RATE_LIMITED') {
-        const retryAfter = String(err.extensions.retryAfter);
-        return refuse(reply, 429, 'RATE_LIMITED', err.message, { 'retry-after': retryAfter });
-      }
-      throw err;
-    }
+    await services.limits.consume('general', request.ip, 'requests from this address');
   });
 
   // A cross-origin request from a browser origin the tenant does not allow does nothing:
   // refused before it runs. The refusal itself may be read by that origin (it holds no data),
   // so that a frontend developer sees why in the browser instead of a bare "CORS error".
-  fastify.addHook('preHandler', async (request, reply) => {
+  fastify.addHook('preHandler', async (request) => {
     const origin = request.headers.origin;
     if (!origin) return;
     if (request.method === 'OPTIONS') {
@@ -122,15 +101,18 @@ export async function registerProtections(
         request.headers['access-control-request-method'] &&
         (await originAllowed(services, request, origin)) === false
       ) {
-        return refuse(reply, 403, 'FORBIDDEN', originRefused(origin), { vary: 'Origin' });
+        throw new ApiError('FORBIDDEN', originRefused(origin), {
+          http: true,
+          headers: { vary: 'Origin' },
+        });
       }
       return;
     }
     // Allowed: the server's own origin, or one every named tenant lists (naming none is not enough).
     if ((await originAllowed(services, request, origin)) !== true) {
-      return refuse(reply, 403, 'FORBIDDEN', originRefused(origin), {
-        'access-control-allow-origin': origin,
-        vary: 'Origin',
+      throw new ApiError('FORBIDDEN', originRefused(origin), {
+        http: true,
+        headers: { 'access-control-allow-origin': origin, vary: 'Origin' },
       });
     }
   });

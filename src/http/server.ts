@@ -9,7 +9,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { stringifyCachedResult } from '../cache/answers.js';
 import type { Config } from '../config.js';
 import type { AppServices, RequestContext } from '../context/request-context.js';
@@ -18,7 +18,7 @@ import { argumentChecksPlugin } from '../graphql/argument-checks.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { introspectionGatePlugin, observabilityPlugin, outagePlugin } from '../graphql/plugins.js';
 import { responseCachePlugin } from '../graphql/response-cache.js';
-import { OUTAGE_MESSAGE, OUTAGE_RETRY_AFTER_SECONDS } from '../shared/errors.js';
+import { httpAnswerOf, serviceUnavailable } from '../shared/errors.js';
 import { registerConsole } from './console.js';
 import { buildRequestContext } from './context.js';
 import { registerExportRoutes } from './exports.js';
@@ -95,14 +95,14 @@ export async function createHttpServer(options: {
     logController: new RequestLog(),
     return503OnClosing: true,
   });
-  // Outside GraphQL (the rate limit before every request, the download): a database outage is
-  // HTTP 503 with Retry-After, as inside; anything else goes to Fastify's own handler.
+  // Outside GraphQL (hooks, the download), errors answer as inside: our GraphQL errors with
+  // their status and headers, a database outage as 503; anything else as Fastify does.
   fastify.setErrorHandler((error, _request, reply) => {
-    if (!isDatabaseOutage(error)) return reply.send(error);
-    return reply
-      .code(503)
-      .header('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS))
-      .send({ errors: [{ message: OUTAGE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    const known =
+      error instanceof GraphQLError ? error : isDatabaseOutage(error) ? serviceUnavailable() : null;
+    if (!known) return reply.send(error);
+    const { status, headers, body } = httpAnswerOf(known);
+    return reply.code(status).headers(headers).send(body);
   });
   await registerProtections(fastify, services);
 

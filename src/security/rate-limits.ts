@@ -31,12 +31,12 @@ export function rateLimited(retryAfterSeconds: number, what: string): ApiError {
   const error = new ApiError(
     'RATE_LIMITED',
     `Too many ${what}; try again in ${retryAfterSeconds} s`,
+    {
+      http: true,
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    },
   );
   error.extensions.retryAfter = retryAfterSeconds;
-  error.extensions.http = {
-    status: 429,
-    headers: new Map([['retry-after', String(retryAfterSeconds)]]),
-  };
   return error;
 }
 

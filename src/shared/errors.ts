@@ -66,18 +66,28 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL_SERVER_ERROR: 500,
 };
 
-/** An error the API reports as a GraphQL error with `extensions.code`. */
+/**
+ * An error the API reports as a GraphQL error with `extensions.code`; with `http`, the HTTP
+ * status of its code (and `headers`) too, for errors that stop the whole request.
+ */
 export class ApiError extends GraphQLError {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options: { withHttpStatus?: boolean; field?: string[] } = {},
+    options: { http?: boolean; headers?: Record<string, string>; field?: string[] } = {},
   ) {
     super(message, {
       extensions: {
         code,
         ...(options.field ? { field: options.field } : {}),
-        ...(options.withHttpStatus ? { http: { status: HTTP_STATUS[code] } } : {}),
+        ...(options.http
+          ? {
+              http: {
+                status: HTTP_STATUS[code],
+                headers: new Map(Object.entries(options.headers ?? {})),
+              },
+            }
+          : {}),
       },
     });
     this.name = 'ApiError';
@@ -89,33 +99,42 @@ export function badArgument(field: string[], message: string): ApiError {
   return new ApiError('BAD_USER_INPUT', message, { field });
 }
 
-/**
- * An error raised while building the request context: the request cannot run at all, so the
- * HTTP status says so too (401 for a bad credential, 404 for an unknown tenant, ...).
- */
+/** An error that stops the request before it runs, with the HTTP status of its code. */
 export function requestError(code: ErrorCode, message: string): ApiError {
-  return new ApiError(code, message, { withHttpStatus: true });
+  return new ApiError(code, message, { http: true });
 }
 
-/** Seconds a client is told to wait before retrying during a database outage. */
-export const OUTAGE_RETRY_AFTER_SECONDS = 5;
-export const OUTAGE_MESSAGE = `The service is briefly unavailable (its database cannot be reached); retry in ${OUTAGE_RETRY_AFTER_SECONDS} s`;
-
-/** The extensions of an error that says "retry shortly": the code, and HTTP 503 with Retry-After. */
-export function outageExtensions() {
+/**
+ * The HTTP answer of an error outside GraphQL (a route, a hook): a GraphQL error as JSON
+ * with its status (its own, else its code's) and headers; null for anything else.
+ */
+export function httpAnswerOf(error: GraphQLError) {
+  const code = String(error.extensions.code ?? 'BAD_REQUEST');
+  const http = error.extensions.http as
+    | { status?: number; headers?: Map<string, string> }
+    | undefined;
+  const field = error.extensions.field;
   return {
-    code: 'SERVICE_UNAVAILABLE' as const,
-    retryAfter: OUTAGE_RETRY_AFTER_SECONDS,
-    http: {
-      status: 503,
-      headers: new Map([['retry-after', String(OUTAGE_RETRY_AFTER_SECONDS)]]),
+    status: http?.status ?? HTTP_STATUS[code as ErrorCode] ?? 400,
+    headers: Object.fromEntries(http?.headers ?? []),
+    body: {
+      errors: [{ message: error.message, extensions: { code, ...(field ? { field } : {}) } }],
     },
   };
 }
 
+/** Seconds a client is told to wait before retrying during a database outage. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 /** SERVICE_UNAVAILABLE (HTTP 503, Retry-After): the database cannot be reached right now. */
-export function serviceUnavailable(): GraphQLError {
-  return new GraphQLError(OUTAGE_MESSAGE, { extensions: outageExtensions() });
+export function serviceUnavailable(): ApiError {
+  const error = new ApiError(
+    'SERVICE_UNAVAILABLE',
+    `The service is briefly unavailable (its database cannot be reached); retry in ${OUTAGE_RETRY_AFTER_SECONDS} s`,
+    { http: true, headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) } },
+  );
+  error.extensions.retryAfter = OUTAGE_RETRY_AFTER_SECONDS;
+  return error;
 }
 
 /** Base of every mutation payload: the expected failures, empty on success. */
