@@ -34,7 +34,11 @@ function argumentSites(document: DocumentNode): ArgumentSite[] {
       const nodes = new Map<ASTNode, string[]>();
       const walk = (value: ValueNode, path: string[]) => {
         nodes.set(value, path);
-        if (value.kind === Kind.LIST) value.values.forEach((v, i) => walk(v, [...path, String(i)]));
+        if (value.kind === Kind.LIST) {
+          value.values.forEach((v, i) => {
+            walk(v, [...path, String(i)]);
+          });
+        }
         if (value.kind === Kind.OBJECT) {
           for (const f of value.fields) {
             nodes.set(f, [...path, f.name.value]);

@@ -1,17 +1,8 @@
 import type { MinuteWindow, WeekdayWindow } from './local-time.js';
 import { addDays, isoWeekday, localDateOf, localInstant, startOfLocalDay } from './zone-time.js';
 
-/**
- * The slot engine: which starts of a service are free on a resource over a range of local
- * dates. Pure: plain values in, plain values out, no clock (`now` is an input), no I/O.
- *
- * Rules (docs/SLOTS.md): each local date takes its override's windows, else its weekday's;
- * each window's ends become instants once per day with Temporal's "compatible"
- * disambiguation; candidates step through the window in real elapsed minutes; a candidate
- * is dropped when it overlaps a blackout, starts before now + notice, lies past the
- * horizon, or when its occupied span (with buffers) overlaps an active booking's occupied
- * span other than one of its own group session, which instead uses up capacity.
- */
+// The slot engine: which starts of a service are free on a resource over local dates, by the
+// rules of docs/SLOTS.md. Pure: plain values in and out, `now` an input, no I/O.
 
 const MINUTE_MS = 60_000;
 

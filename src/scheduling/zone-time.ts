@@ -1,14 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import { memo } from '../cache/memo.js';
 
-/**
- * Local dates and their instants, for the slot engine and the booking check, at the cost of
- * a Map lookup. Local dates are ISO strings (YYYY-MM-DD, years 0000-9999, so that string
- * order is date order). Calendar arithmetic needs no time zone and is done on UTC day
- * numbers; what does need the zone (the instant a local wall time begins) is Temporal's
- * answer, remembered: the same dates and window edges come back request after request, and
- * Temporal (a polyfill) was a tenth of createBooking's own CPU time (docs/PERFORMANCE.md).
- */
+// Local dates are ISO strings (string order is date order); calendar arithmetic is done on
+// UTC day numbers, and what needs the zone is Temporal's answer, remembered (it is costly).
 
 const DAY_MS = 86_400_000;
 
@@ -52,11 +46,7 @@ const localInstantMemo = memo((key: string) => {
     .toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
 });
 
-/**
- * The instant (epoch ms) of wall time `minute` (0..1440, 1440 being the next day's 00:00) on
- * `date` in `timeZone`, with Temporal's "compatible" disambiguation: a time in a gap moves
- * forward by the gap, a time in an overlap takes the earlier instant.
- */
+/** The instant (epoch ms) of wall time `minute` (0..1440) on `date`, with "compatible" disambiguation. */
 export function localInstant(date: string, minute: number, timeZone: string): number {
   if (minute === 1440) return localInstantMemo(`${timeZone}|${addDays(date, 1)}|0`);
   return localInstantMemo(`${timeZone}|${date}|${minute}`);
@@ -72,11 +62,7 @@ export function startOfLocalDay(date: string, timeZone: string): number {
   return startOfDayMemo(`${timeZone}|${date}`);
 }
 
-/**
- * The local date in `timeZone` at `instant` (epoch ms): the date whose day, from its first
- * instant to the next date's, holds the instant. UTC offsets stay within a day, so it is the
- * UTC date or one either side.
- */
+/** The local date at `instant` (epoch ms): the UTC date or one either side. */
 export function localDateOf(instant: number, timeZone: string): string {
   let date = isoDateOfDay(Math.floor(instant / DAY_MS));
   if (instant < startOfLocalDay(date, timeZone)) return addDays(date, -1);
@@ -88,10 +74,8 @@ export function localDateOf(instant: number, timeZone: string): string {
 }
 
 /**
- * The local dates whose windows can produce a slot starting at `instant`: its own date, and
- * the day before, whose window a clock change can push past midnight (a window ending at
- * 23:50 on the night clocks skip 23:00-24:00 ends at 00:50 the next day). Slots are listed,
- * and the horizon counted, under the date of the window that produced them (docs/SLOTS.md).
+ * The local dates whose windows can produce a slot starting at `instant`: its own, and the day
+ * before, whose window a clock change can push past midnight (docs/SLOTS.md).
  */
 export function windowDatesOf(instant: number, timeZone: string): { from: string; to: string } {
   const date = localDateOf(instant, timeZone);
