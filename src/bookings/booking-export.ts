@@ -10,7 +10,7 @@ import { ApiError } from '../shared/errors.js';
 import { checkArgs } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Booking } from './booking.entity.js';
-import { bookingRows, type Keyset } from './booking.store.js';
+import { bookingRows, type Keyset, LISTED_FIELDS, listedOf } from './booking.store.js';
 import type { BookingFilter } from './booking.types.js';
 import { bookingWhere } from './booking-listing.js';
 
@@ -73,41 +73,16 @@ export function localFormatter(timeZone: string) {
   };
 }
 
-/**
- * `formulaGuard` (the default) neutralises formula cells for people who open the file; a
- * program that parses the CSV turns it off and gets every value as stored.
- */
+/** `formulaGuard` (the default) neutralises formula cells; a parsing program turns it off. */
 export interface CsvOptions {
   formulaGuard: boolean;
 }
-
-const EXPORT_FIELDS = [
-  'id',
-  'reference',
-  'service',
-  'resource',
-  'startsAt',
-  'endsAt',
-  'status',
-  'seats',
-  'customerName',
-  'customerEmail',
-  'customerPhone',
-  'notes',
-  'createdAt',
-] as const;
-
-/** A booking as the export reads it: the entity's values, the service and resource by id. */
-type ExportRow = Pick<Booking, Exclude<(typeof EXPORT_FIELDS)[number], 'service' | 'resource'>> & {
-  service: string;
-  resource: string;
-};
 
 /** The filtered bookings in start order, then id, a batch at a time: memory stays flat. */
 async function* exportRows(em: EntityManager, where: FilterQuery<Booking>) {
   let after: Keyset | null = null;
   for (;;) {
-    const rows = (await bookingRows(em, where, EXPORT_FIELDS, after, BATCH)) as ExportRow[];
+    const rows = listedOf(await bookingRows(em, where, LISTED_FIELDS, after, BATCH));
     yield* rows;
     const last = rows.at(-1);
     if (!last || rows.length < BATCH) return;
@@ -132,8 +107,8 @@ async function* csvText(ctx: RequestContext, where: FilterQuery<Booking>, option
     chunk.push(
       [
         row.reference,
-        names.get(row.service) ?? '',
-        names.get(row.resource) ?? '',
+        names.get(row.service.id) ?? '',
+        names.get(row.resource.id) ?? '',
         start.date,
         start.time,
         local(row.endsAt).time,

@@ -39,24 +39,18 @@ function message(config: Config, mail: OutgoingMail): SendMailOptions {
   };
 }
 
-/**
- * SMTP with the configured TLS and credentials, and time limits so a dead server fails fast.
- * Pooled: a connection is kept open between messages (as many as the queue sends at once),
- * because opening one costs the server's greeting wait, about 100 ms with `smtp-server` and
- * seconds behind a greeting delay like Postfix's postscreen: unpooled, a backlog drained at
- * 16 emails/s in the bench. A dropped connection fails only the message on it, which the
- * queue retries.
- */
-function smtpMailer(config: Config, smtp: NonNullable<Config['smtp']>): Mailer {
+// SMTP with time limits so a dead server fails fast, pooled because each new connection waits
+// for the server's greeting (docs/PERFORMANCE.md); a dropped one fails only its message.
+function smtpMailer(config: Config, host: string): Mailer {
   const transport: Transporter = nodemailer.createTransport({
     pool: true,
     maxConnections: SEND_WORKERS,
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.tls === 'implicit',
-    requireTLS: smtp.tls === 'starttls',
-    ignoreTLS: smtp.tls === 'none',
-    auth: smtp.user ? { user: smtp.user, pass: smtp.password ?? '' } : undefined,
+    host,
+    port: config.smtpPort,
+    secure: config.smtpTls === 'implicit',
+    requireTLS: config.smtpTls === 'starttls',
+    ignoreTLS: config.smtpTls === 'none',
+    auth: config.smtpUser ? { user: config.smtpUser, pass: config.smtpPassword ?? '' } : undefined,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
@@ -74,12 +68,8 @@ export interface SinkLog {
   info(obj: object, msg: string): void;
 }
 
-/**
- * For machines with no SMTP server: each message is written as an .eml file under
- * MAIL_SINK_DIR and announced with a log line naming the file, so the whole flow is visible
- * locally. The line names neither the recipient nor the subject (which holds a customer's
- * name): the file has them.
- */
+// Without SMTP each message becomes an .eml file, announced by a log line that names only the
+// file: the recipient and the subject (a customer's name) stay out of the log.
 function sinkMailer(config: Config, log: SinkLog): Mailer {
   const transport = nodemailer.createTransport({
     streamTransport: true,
@@ -100,5 +90,5 @@ function sinkMailer(config: Config, log: SinkLog): Mailer {
 }
 
 export function createMailer(config: Config, log: SinkLog): Mailer {
-  return config.smtp ? smtpMailer(config, config.smtp) : sinkMailer(config, log);
+  return config.smtpHost ? smtpMailer(config, config.smtpHost) : sinkMailer(config, log);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SPEC, ConfigError, loadConfig } from '../../src/config.js';
+import { CONFIG_SPEC, ConfigError, configKey, loadConfig } from '../../src/config.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -77,8 +77,9 @@ describe('configuration', () => {
   });
 
   it('lists every configuration key exactly once', () => {
-    const keys = CONFIG_SPEC.map((s) => s.key);
+    const keys = Object.keys(CONFIG_SPEC).map(configKey);
     expect(new Set(keys).size).toBe(keys.length);
     expect(Object.keys(loadConfig({})).sort()).toEqual([...keys].sort());
+    expect(configKey('CHANGE_FEED_PROBE_SECONDS')).toBe('changeFeedProbeSeconds');
   });
 });
