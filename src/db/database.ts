@@ -6,9 +6,7 @@ import { holdingAdvisoryLock, watchClient } from './connections.js';
 import type { EmbeddedDatabase } from './embedded-postgres.js';
 import { createOrmConfig } from './orm-config.js';
 
-/** Name of the application database inside the embedded cluster. */
 const EMBEDDED_DATABASE_NAME = 'booking';
-/** Key of the advisory lock that serialises migrations across instances starting together. */
 const MIGRATION_LOCK_KEY = 727_274_001;
 
 export interface Database {
@@ -20,10 +18,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/**
- * Applies pending migrations while holding a PostgreSQL advisory lock, so that several
- * instances starting at once against one database migrate it exactly once.
- */
+/** Applies pending migrations, one instance at a time. */
 async function migrate(
   orm: MikroORM,
   clientUrl: string,
@@ -46,10 +41,7 @@ async function migrate(
   }
 }
 
-/**
- * Opens the database the configuration names: DATABASE_URL, or else an embedded PostgreSQL
- * under DATA_DIR/pg (started, and initialised on first use). Applies pending migrations.
- */
+/** Opens DATABASE_URL, or else an embedded PostgreSQL under DATA_DIR/pg, and migrates it. */
 export async function openDatabase(
   config: Config,
   log: (msg: string) => void,
@@ -65,9 +57,7 @@ export async function openDatabase(
       port: config.embeddedPgPort,
       log,
     });
-    if (!(await embedded.databaseExists(EMBEDDED_DATABASE_NAME))) {
-      await embedded.createDatabase(EMBEDDED_DATABASE_NAME);
-    }
+    await embedded.createDatabase(EMBEDDED_DATABASE_NAME);
     clientUrl = embedded.url(EMBEDDED_DATABASE_NAME);
   }
   let orm: MikroORM | undefined;

