@@ -1,6 +1,6 @@
 import { audit } from '../audit/audit.js';
 import type { RequestContext } from '../context/request-context.js';
-import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
+import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { ActorType, type CreateApiKeyArgs, SessionToken } from './access.types.js';
@@ -19,8 +19,7 @@ export async function login(
   password: string,
 ): Promise<Result<SessionToken>> {
   const tenant = requireTenant(ctx);
-  // An account locked by repeated failures stays locked, whatever the password; every
-  // attempt from one address counts, known email or not.
+  // A locked account stays locked whatever the password; every attempt from an address counts.
   const account = `${tenant.id}:${email.toLowerCase()}`;
   await ctx.limits.ensureNotBlocked('loginAccount', account, 'failed sign-ins for this account');
   if (ctx.ip) await ctx.limits.consume('loginIp', ctx.ip, 'sign-in attempts from this address');
@@ -84,7 +83,7 @@ export async function createApiKey(
 export async function revokeApiKey(ctx: RequestContext, id: string): Promise<Result<string>> {
   requireTenant(ctx);
   const key = isId(id) ? await ctx.em.findOne(ApiKey, { id, revokedAt: null }) : null;
-  if (!key) return fail(userError(UserErrorCode.NOT_FOUND, `No API key ${id}`, ['id']));
+  if (!key) return fail(notFound(`API key ${id}`, 'id'));
   key.revokedAt = new Date();
   audit(ctx, ctx.em, {
     action: 'api_key.revoked',

@@ -11,7 +11,7 @@ import {
   mergeWindows,
   parseLocalTime,
 } from '../scheduling/local-time.js';
-import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
+import { fail, notFound, ok, type Result } from '../shared/errors.js';
 import {
   checkInstantRange,
   checkLocalDateRange,
@@ -43,9 +43,7 @@ async function resourceOrFirst(
   requireTenant(ctx);
   if (resourceId == null) return ok(await firstResource(ctx));
   const resource = await findResource(ctx, resourceId);
-  return resource
-    ? ok(resource)
-    : fail(userError(UserErrorCode.NOT_FOUND, `No resource ${resourceId}`, field));
+  return resource ? ok(resource) : fail(notFound(`resource ${resourceId}`, ...field));
 }
 
 /** HH:mm windows (already valid) as minutes since local midnight. */
@@ -112,8 +110,7 @@ export async function setDateOverride(
   if (errors.length) return fail(...errors);
   const minutes = toMinutes(windows);
   const resource = found.value;
-  // One atomic statement (INSERT ... ON CONFLICT): a row that exists keeps its id and gets
-  // the new windows. Plain data gets no property initialisers, hence id and timestamps here.
+  // One INSERT ... ON CONFLICT: a row that exists keeps its id; plain data needs its own id and times.
   const now = new Date();
   await ctx.em.transactional(async (tx) => {
     await tx.upsert(
@@ -188,13 +185,7 @@ export async function createBlackout(
   let resource: Resource | null = null;
   if (input.resourceId != null) {
     resource = await findResource(ctx, input.resourceId);
-    if (!resource)
-      errors.push(
-        userError(UserErrorCode.NOT_FOUND, `No resource ${input.resourceId}`, [
-          'input',
-          'resourceId',
-        ]),
-      );
+    if (!resource) errors.push(notFound(`resource ${input.resourceId}`, 'input', 'resourceId'));
   }
   if (errors.length) return fail(...errors);
   const blackout = ctx.em.create(Blackout, {
@@ -221,13 +212,13 @@ export async function createBlackout(
 
 export async function deleteBlackout(ctx: RequestContext, id: string): Promise<Result<string>> {
   requireTenant(ctx);
-  if (!isId(id)) return fail(userError(UserErrorCode.NOT_FOUND, `No blackout ${id}`, ['id']));
+  if (!isId(id)) return fail(notFound(`blackout ${id}`, 'id'));
   const deleted = await ctx.em.transactional(async (tx) => {
     const count = await tx.nativeDelete(Blackout, { id });
     if (count) audit(ctx, tx, { action: 'blackout.deleted', entityType: 'blackout', entityId: id });
     return count;
   });
-  return deleted ? ok(id) : fail(userError(UserErrorCode.NOT_FOUND, `No blackout ${id}`, ['id']));
+  return deleted ? ok(id) : fail(notFound(`blackout ${id}`, 'id'));
 }
 
 /** Blackouts that overlap [from, to), in start order. */

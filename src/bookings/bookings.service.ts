@@ -12,7 +12,7 @@ import {
 } from '../scheduling/slot.store.js';
 import { loadSlotQuery } from '../scheduling/slots.service.js';
 import { windowDatesOf } from '../scheduling/zone-time.js';
-import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
+import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
@@ -38,10 +38,7 @@ import {
   whyNotBookable,
 } from './booking-rules.js';
 
-/**
- * Booking, changing and cancelling, as the rules (booking-rules.ts) say, with the store's
- * statements (booking.store.ts), in one transaction each: lock, check, write, audit, notify.
- */
+// Booking, changing and cancelling in one transaction each: lock, check, write, audit, notify.
 
 const MANAGE_TOKEN_PREFIX = 'bkm';
 /** PostgreSQL's exclusion_violation: the booking_no_overlap constraint refused a row. */
@@ -51,10 +48,7 @@ function isExclusionViolation(err: unknown): boolean {
   return err instanceof DriverException && err.code === EXCLUSION_VIOLATION;
 }
 
-/**
- * Null when `startsAt` is bookable on the resource with `seats` seats, as committed now
- * (after the caller's lock on the resource, which gave its `hours`); else the reason.
- */
+/** Null when `startsAt` is bookable as committed now (under the caller's lock); else why not. */
 async function checkStart(
   tx: EntityManager,
   ctx: RequestContext,
@@ -77,7 +71,7 @@ async function checkStart(
   return whyNotBookable(query, startsAt, seats, fields);
 }
 
-export interface CreatedBooking {
+interface CreatedBooking {
   booking: BookingView;
   /** Null when an idempotent repeat returns the booking made the first time. */
   manageToken: string | null;
@@ -102,12 +96,7 @@ async function replay(
   return ok({ booking: existing, manageToken: null });
 }
 
-/**
- * Public: books a start of an active service. One transaction: lock the resource row
- * (SELECT ... FOR UPDATE), check the start with the slot engine against what is committed
- * now, insert. The exclusion constraint backs the lock: a violation becomes
- * BOOKING_CONFLICT.
- */
+/** Public: books a start under the resource lock; the exclusion constraint backs the lock. */
 export async function createBooking(
   ctx: RequestContext,
   input: CreateBookingInput,
@@ -120,12 +109,7 @@ export async function createBooking(
     ? await findBookableService(ctx.em, request.serviceId)
     : null;
   if (!bookable) {
-    errors.push(
-      userError(UserErrorCode.NOT_FOUND, `No active service ${request.serviceId}`, [
-        'input',
-        'serviceId',
-      ]),
-    );
+    errors.push(notFound(`active service ${request.serviceId}`, 'input', 'serviceId'));
   } else {
     const problem = seatsProblem(request, bookable.service);
     if (problem) errors.push(problem);
@@ -209,8 +193,7 @@ async function insertChecked(
 /** Who asked for a change: the business (an admin or its key) or the customer (their token). */
 type ChangedBy = 'admin' | 'customer';
 
-const notFound = (what: string, field: string[]) =>
-  fail<BookingView>(userError(UserErrorCode.NOT_FOUND, `No booking ${what}`, field));
+const noBooking = (id: string) => fail<BookingView>(notFound(`booking ${id}`, 'id'));
 
 export async function transition(
   ctx: RequestContext,
@@ -219,12 +202,12 @@ export async function transition(
   extra: { reason?: string | null; by: ChangedBy } = { by: 'admin' },
 ): Promise<Result<BookingView>> {
   const tenant = requireTenant(ctx);
-  if (!isId(id)) return notFound(id, ['id']);
+  if (!isId(id)) return noBooking(id);
   const rule = TRANSITIONS[action];
   const reason = extra.reason?.trim() || null;
   return ctx.em.transactional(async (tx) => {
     const booking = await lockBooking(tx, id);
-    if (!booking) return notFound(id, ['id']);
+    if (!booking) return noBooking(id);
     if (!rule.from.includes(booking.status)) return fail(invalidTransition(booking, rule.verb));
     if ((action === 'complete' || action === 'noShow') && ctx.now() < booking.startsAt.getTime()) {
       return fail(
@@ -267,11 +250,7 @@ export async function transition(
   });
 }
 
-/**
- * Moves a PENDING or CONFIRMED booking to a new start under the resource lock and the same
- * checks as createBooking, in one transaction: the old time is released only if the new one
- * is taken. Its own current span does not count against it.
- */
+/** Moves a booking under the same lock and checks; its own current span does not count. */
 async function moveBooking(
   ctx: RequestContext,
   bookingId: string,
@@ -280,13 +259,13 @@ async function moveBooking(
 ): Promise<Result<BookingView>> {
   const tenant = requireTenant(ctx);
   const current = await ctx.em.findOne(Booking, { id: bookingId }, { populate: ['service'] });
-  if (!current) return notFound(bookingId, ['id']);
+  if (!current) return noBooking(bookingId);
   const service = current.service.getEntity();
   try {
     return await ctx.em.transactional(async (tx) => {
       const hours = await lockResourceHours(tx, current.resource.id);
       const booking = await lockBooking(tx, bookingId);
-      if (!booking) return notFound(bookingId, ['id']);
+      if (!booking) return noBooking(bookingId);
       if (!MOVABLE.includes(booking.status)) return fail(invalidTransition(booking, 'reschedule'));
       if (booking.startsAt.getTime() === startsAt.getTime()) return ok(booking);
       const problem = await checkStart(
@@ -332,7 +311,7 @@ export async function rescheduleBooking(
   startsAt: Date,
 ): Promise<Result<BookingView>> {
   requireTenant(ctx);
-  if (!isId(id)) return notFound(id, ['id']);
+  if (!isId(id)) return noBooking(id);
   return moveBooking(ctx, id, startsAt, 'admin');
 }
 
@@ -348,8 +327,7 @@ export async function bookingByToken(ctx: RequestContext, token: string): Promis
 async function changeableByCustomer(ctx: RequestContext, token: string): Promise<Result<Booking>> {
   const tenant = requireTenant(ctx);
   const booking = await bookingByToken(ctx, token);
-  if (!booking)
-    return fail(userError(UserErrorCode.NOT_FOUND, 'No booking for this token', ['token']));
+  if (!booking) return fail(notFound('booking for this token', 'token'));
   const deadline = booking.startsAt.getTime() - tenant.cancellationNoticeMinutes * 60_000;
   if (ctx.now() > deadline && MOVABLE.includes(booking.status)) {
     return fail(

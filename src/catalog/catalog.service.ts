@@ -1,15 +1,7 @@
 import { Role } from '../access/role.js';
 import { audit } from '../audit/audit.js';
 import type { RequestContext } from '../context/request-context.js';
-import {
-  ApiError,
-  fail,
-  ok,
-  type Result,
-  type UserError,
-  UserErrorCode,
-  userError,
-} from '../shared/errors.js';
+import { ApiError, fail, notFound, ok, type Result, type UserError } from '../shared/errors.js';
 import { isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { ResourceNameArgs, ServiceInput } from './catalog.types.js';
@@ -66,12 +58,7 @@ async function checkServiceInput(
   if (input.resourceId != null) {
     resource = await findResource(ctx, input.resourceId);
     if (!resource) {
-      errors.push(
-        userError(UserErrorCode.NOT_FOUND, `No resource ${input.resourceId}`, [
-          'input',
-          'resourceId',
-        ]),
-      );
+      errors.push(notFound(`resource ${input.resourceId}`, 'input', 'resourceId'));
     }
   }
   return { errors, resource };
@@ -120,9 +107,7 @@ export async function createService(
 async function serviceToChange(ctx: RequestContext, id: string): Promise<Result<Service>> {
   requireTenant(ctx);
   const service = isId(id) ? await ctx.em.findOne(Service, { id }) : null;
-  return service
-    ? ok(service)
-    : fail(userError(UserErrorCode.NOT_FOUND, `No service ${id}`, ['id']));
+  return service ? ok(service) : fail(notFound(`service ${id}`, 'id'));
 }
 
 export async function updateService(

@@ -42,13 +42,7 @@ export interface LoadOptions {
   excludeBookingId?: string;
 }
 
-/**
- * Everything the engine needs for `service` over local dates from..to, read in three
- * statements on `em` (the service arrives with its resource and weekly pattern, read in one
- * more): the date overrides, the blackouts (the resource's and tenant-wide), and the active
- * bookings on the resource. Takes an EntityManager so that createBooking can read inside its
- * transaction, after its lock.
- */
+/** What the engine needs for `service` over local dates from..to, in three statements on `em`. */
 export async function loadSlotQuery(
   em: EntityManager,
   tenant: Tenant,
@@ -59,8 +53,7 @@ export async function loadSlotQuery(
 ): Promise<SlotQuery> {
   const { from, to, now } = range;
   const engineService = engineServiceOf(service, tenant);
-  // The instants the windows of from..to can cover: a clock change can push the last date's
-  // window past midnight into the next day (windowDatesOf), so up to the end of that day.
+  // A clock change can push the last date's window past midnight: up to the end of the next day.
   const rangeStart = startOfLocalDay(from, tenant.timeZone);
   const rangeEnd = startOfLocalDay(addDays(to, 2), tenant.timeZone);
   const busyFrom = new Date(rangeStart - engineService.bufferBeforeMinutes * 60_000);
@@ -104,8 +97,7 @@ export async function slots(
     now: ctx.now(),
   });
   const result = computeSlots(query);
-  // Time changes the answer too: it holds from now until the first slot's notice passes, or
-  // the next local midnight.
+  // Time changes the answer too.
   ctx.cache.holds(query.now, unchangedUntil(query, result));
   return result;
 }

@@ -31,13 +31,17 @@ export function userError(code: UserErrorCode, message: string, field?: string[]
   return Object.assign(new UserError(), { code, message, field: field ?? null });
 }
 
+/** NOT_FOUND: "No <what>", at `field`. */
+export const notFound = (what: string, ...field: string[]) =>
+  userError(UserErrorCode.NOT_FOUND, `No ${what}`, field);
+
 /** Outcome of a service method: the value, or the user errors that stopped it. */
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: UserError[] };
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = <T = never>(...errors: UserError[]): Result<T> => ({ ok: false, errors });
 
 /** Codes of unexpected failures, returned as GraphQL errors in `extensions.code`. */
-export type ErrorCode =
+type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'TENANT_REQUIRED'
@@ -66,10 +70,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL_SERVER_ERROR: 500,
 };
 
-/**
- * An error the API reports as a GraphQL error with `extensions.code`; with `http`, the HTTP
- * status of its code (and `headers`) too, for errors that stop the whole request.
- */
+/** A GraphQL error with `extensions.code`; with `http`, it stops the request with its status. */
 export class ApiError extends GraphQLError {
   constructor(
     readonly code: ErrorCode,
@@ -104,10 +105,7 @@ export function requestError(code: ErrorCode, message: string): ApiError {
   return new ApiError(code, message, { http: true });
 }
 
-/**
- * The HTTP answer of an error outside GraphQL (a route, a hook): a GraphQL error as JSON
- * with its status (its own, else its code's) and headers; null for anything else.
- */
+/** The HTTP answer of a GraphQL error outside GraphQL (a route, a hook); null for anything else. */
 export function httpAnswerOf(error: GraphQLError) {
   const code = String(error.extensions.code ?? 'BAD_REQUEST');
   const http = error.extensions.http as
@@ -124,7 +122,7 @@ export function httpAnswerOf(error: GraphQLError) {
 }
 
 /** Seconds a client is told to wait before retrying during a database outage. */
-export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /** SERVICE_UNAVAILABLE (HTTP 503, Retry-After): the database cannot be reached right now. */
 export function serviceUnavailable(): ApiError {

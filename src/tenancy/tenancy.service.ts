@@ -6,7 +6,7 @@ import { User } from '../access/user.entity.js';
 import { audit } from '../audit/audit.js';
 import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
-import { fail, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
+import { fail, notFound, ok, type Result } from '../shared/errors.js';
 import { invalid, validateInput } from '../shared/validation.js';
 import { normalizeOrigin } from './origins.js';
 import { requireTenant } from './require-tenant.js';
@@ -14,23 +14,10 @@ import { Tenant } from './tenant.entity.js';
 import type { CreateTenantInput, UpdateTenantInput } from './tenant.types.js';
 import { RESERVED_LABELS } from './tenant-sources.js';
 
-interface NewTenant {
-  slug: string;
-  name: string;
-  timeZone: string;
-  email: string;
-  subdomain?: string | null;
-  adminEmail: string;
-  adminPassword: string;
-}
-
-/**
- * Creates a tenant with its first resource (named after the business) and its first admin
- * user, in one transaction. Used by `createTenant` and the demo seed.
- */
+/** A tenant with its first resource and admin user, in one transaction (createTenant, the demo). */
 export async function insertTenant(
   em: EntityManager,
-  data: NewTenant,
+  data: CreateTenantInput,
   /** Adds more to the same transaction (the audit row). */
   also?: (tx: EntityManager, tenant: Tenant) => void,
 ): Promise<Tenant> {
@@ -163,7 +150,7 @@ export async function setTenantActive(
   active: boolean,
 ): Promise<Result<Tenant>> {
   const tenant = await ctx.em.findOne(Tenant, { slug });
-  if (!tenant) return fail(userError(UserErrorCode.NOT_FOUND, `No tenant "${slug}"`, ['slug']));
+  if (!tenant) return fail(notFound(`tenant "${slug}"`, 'slug'));
   tenant.active = active;
   audit(ctx, ctx.em, {
     tenant,
