@@ -6,11 +6,7 @@ import { type FormEvent, StrictMode, useCallback, useMemo, useState } from 'reac
 import { createRoot } from 'react-dom/client';
 import { readyTabs } from './operations.js';
 
-/**
- * The admin console: a sign-in panel, then GraphiQL on this server's /graphql with the
- * credential as the Authorization header and the tenant as X-Tenant on every request. The
- * credential lives in sessionStorage: this browser tab only, gone when it closes.
- */
+// Sign-in, then GraphiQL with the credential (kept in sessionStorage) on every request.
 
 interface Credential {
   tenant: string;
@@ -61,10 +57,8 @@ const ME = '{ me { kind role email name tenant { name slug timeZone } } }';
 
 function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void }) {
   const [mode, setMode] = useState<'password' | 'apiKey'>('password');
-  const [tenant, setTenant] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [apiKey, setApiKey] = useState('');
+  const [form, setForm] = useState({ tenant: '', email: '', password: '', apiKey: '' });
+  const { tenant, email, password, apiKey } = form;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -111,75 +105,43 @@ function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void })
     }
   }
 
+  const field = (name: keyof typeof form, label: string, type: string, autoComplete: string) => (
+    <label>
+      {label}
+      <input
+        {...{ name, type, autoComplete }}
+        value={form[name]}
+        onChange={(e) => setForm({ ...form, [name]: e.target.value })}
+        required
+      />
+    </label>
+  );
+
   return (
     <main className="signin">
       <form onSubmit={submit} aria-label="Sign in">
         <h1>Booking console</h1>
         <div className="modes" role="tablist">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'password'}
-            onClick={() => setMode('password')}
-          >
-            Email and password
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'apiKey'}
-            onClick={() => setMode('apiKey')}
-          >
-            API key
-          </button>
+          {(['password', 'apiKey'] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              role="tab"
+              aria-selected={mode === m}
+              onClick={() => setMode(m)}
+            >
+              {m === 'password' ? 'Email and password' : 'API key'}
+            </button>
+          ))}
         </div>
-        <label>
-          Business (tenant slug)
-          <input
-            name="tenant"
-            value={tenant}
-            onChange={(e) => setTenant(e.target.value)}
-            required
-            autoComplete="organization"
-          />
-        </label>
+        {field('tenant', 'Business (tenant slug)', 'text', 'organization')}
         {mode === 'password' ? (
           <>
-            <label>
-              Email
-              <input
-                name="email"
-                type="email"
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-                required
-                autoComplete="username"
-              />
-            </label>
-            <label>
-              Password
-              <input
-                name="password"
-                type="password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                required
-                autoComplete="current-password"
-              />
-            </label>
+            {field('email', 'Email', 'email', 'username')}
+            {field('password', 'Password', 'password', 'current-password')}
           </>
         ) : (
-          <label>
-            API key
-            <input
-              name="apiKey"
-              type="password"
-              value={apiKey}
-              onChange={(e) => setApiKey(e.target.value)}
-              required
-              autoComplete="off"
-            />
-          </label>
+          field('apiKey', 'API key', 'password', 'off')
         )}
         {error ? (
           <p className="error" role="alert">
@@ -216,8 +178,7 @@ function Console({
   );
   const tabs = useMemo(() => {
     const ready = readyTabs();
-    // GraphiQL fills the first tab's query from defaultTabs but its variables editor from
-    // stored variables only: seed them the first time the console opens in this tab.
+    // GraphiQL seeds the variables editor from storage only: fill it on this tab's first visit.
     if (!sessionStorage.getItem('graphiql:tabState')) {
       sessionStorage.setItem('graphiql:variables', ready[0]?.variables ?? '');
     }

@@ -1,9 +1,6 @@
-/**
- * The console's ready-made operations, one GraphiQL tab each, for an admin's daily jobs.
- * Dates are filled in from the browser's calendar day and week.
- */
+// Ready-made operations, one tab each, dated from the browser's day and week.
 
-export interface ReadyTab {
+interface ReadyTab {
   query: string;
   variables: string;
 }

@@ -1,8 +1,4 @@
-/**
- * GraphiQL 5's editor (Monaco) runs its language services in web workers: the three workers
- * are bundled beside the console by scripts/build-console.mjs and loaded from this origin,
- * so the CSP's script-src 'self' covers them and nothing comes from a CDN.
- */
+// The editor's workers, bundled beside the console and loaded from this origin (CSP 'self').
 const WORKERS: Record<string, string> = {
   json: '/console/json.worker.js',
   graphql: '/console/graphql.worker.js',
