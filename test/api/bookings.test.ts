@@ -143,7 +143,7 @@ describe('createBooking', () => {
         .replace(/\s+/g, ' ')
         .trim(),
     );
-    expect(sqls).toHaveLength(expected.length);
+    expect(sqls, sqls.join('\n')).toHaveLength(expected.length);
     for (const [i, sql] of sqls.entries()) expect(sql).toMatch(expected[i] as RegExp);
   });
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { ClientError, GraphQLClient } from 'graphql-request';
 import { type App, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { Notification } from '../../src/notifications/notification.entity.js';
+import { NotificationStatus } from '../../src/notifications/notification-status.js';
 import { createTestDatabase, databaseUrl } from './database.js';
 import { httpFetch } from './http-fetch.js';
 
@@ -111,6 +113,17 @@ export async function startTestApp(
   }
 
   async function statementsDuring(fn: () => Promise<unknown>): Promise<string[]> {
+    // The notification worker shares the ORM: let earlier tests' mail go out first.
+    const em = app.orm.em.fork();
+    for (let i = 0; i < 200; i++) {
+      const waiting = await em.count(
+        Notification,
+        { status: NotificationStatus.QUEUED },
+        { filters: false },
+      );
+      if (waiting === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const statements: string[] = [];
     recording = statements;
     try {
