@@ -34,7 +34,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-export interface StartOptions {
+interface StartOptions {
   /** Progress messages for the operator (the demo login among them). */
   log?: (msg: string) => void;
   /** Called with every SQL statement the ORM runs (statement counts in tests and benchmarks). */

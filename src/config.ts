@@ -1,5 +1,4 @@
-// Every environment variable the server reads, parsed once; a bad value stops start-up naming
-// it. CONFIG_SPEC is also the source of the tables in README.md and docs/DEPLOYMENT.md.
+// Every environment variable the server reads, parsed once: the source of the docs' tables too.
 
 export class ConfigError extends Error {
   constructor(

@@ -1,7 +1,5 @@
 #!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=20
-// V8's memory settings for the server, given once here: npm start, the Dockerfile and the bench
-// run this file itself (docs/PERFORMANCE.md, "Memory"). Semi-spaces of 8 MB, and an old
-// generation that grows by a fifth of what was live before the next full collection.
+// V8's memory settings, given once here: npm start, the Dockerfile and the bench run this file.
 import 'reflect-metadata';
 import { type App, startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';

@@ -7,11 +7,7 @@ import type { User } from './user.entity.js';
 export type SessionRow = Pick<Session, 'id' | 'expiresAt' | 'revokedAt'> &
   Pick<User, 'role' | 'email'> & { tenant: string; user: string };
 
-/**
- * The session with this token hash and its user, in one statement, as a plain row: every
- * signed-in request that misses the session cache runs it. Across tenants on purpose (no
- * filter): the caller compares the session's tenant with the request's.
- */
+/** The session with this token hash and its user, in one statement and across tenants. */
 export async function findSession(
   em: EntityManager,
   tokenHash: string,

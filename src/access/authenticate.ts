@@ -19,14 +19,7 @@ const INVALID = 'Invalid or expired credential';
 /** lastUsedAt of an API key is written at most this often. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/**
- * Verifies the `Authorization: Bearer <token>` header. No header: anonymous (null). A token
- * that is unknown, expired, revoked, or belongs to another tenant than the one the request
- * resolved: UNAUTHENTICATED, the same answer in every case.
- *
- * Credentials are looked up by the hash of their secret with the tenant filter off (the
- * tenant is not known yet, or must be compared), then checked against the request's tenant.
- */
+/** Verifies the bearer token: none is anonymous; anything but a valid one is UNAUTHENTICATED. */
 export async function authenticate(
   em: EntityManager,
   config: Config,
@@ -57,8 +50,7 @@ export async function authenticate(
   };
 
   if (token.startsWith(`${TOKEN_PREFIX.session}_`)) {
-    // Every signed-in request runs this: kept in memory while the change feed says nothing
-    // of the tenant changed (SessionCache), else one plain row (findSession).
+    // From the session cache while the tenant is unchanged, else one plain row.
     const tokenHash = sha256Hex(token);
     let session = cache?.sessions.get(tokenHash) ?? null;
     if (!session) {

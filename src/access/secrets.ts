@@ -1,11 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 
-/**
- * Passwords: Argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane).
- * Tokens and API keys: 256 random bits, stored as SHA-256 (a slow hash adds nothing to a
- * secret with that much entropy, and a fast one lets the lookup use an index).
- */
+// Argon2id for passwords; 256-bit tokens stored as SHA-256, so the lookup can use an index.
 const ARGON2_OPTIONS = {
   algorithm: Algorithm.Argon2id,
   memoryCost: 19456,

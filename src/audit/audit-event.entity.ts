@@ -4,10 +4,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 
-/**
- * Who changed what, and when: one row per change to a booking, service, resource, opening
- * hours, blackout, API key or setting, written in the same transaction as the change.
- */
+/** Who changed what and when, written in the same transaction as the change. */
 @ObjectType('AuditEvent')
 @TenantScoped()
 @Entity({ tableName: 'audit_event' })

@@ -30,10 +30,7 @@ function actorOf(ctx: RequestContext, entry: AuditEntry) {
   }
 }
 
-/**
- * Adds an audit row to `em`'s unit of work: it is written by the same flush, in the same
- * transaction, as the change it records. The audit table is written this way only.
- */
+/** Adds an audit row to `em`'s unit of work, flushed with the change: the table's one way in. */
 export function audit(ctx: RequestContext, em: EntityManager, entry: AuditEntry): void {
   const tenant = entry.tenant ?? requireTenant(ctx);
   em.create(AuditEvent, {

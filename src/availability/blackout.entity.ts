@@ -6,7 +6,7 @@ import { Resource } from '../catalog/resource.entity.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 
-/** An instant range [startsAt, endsAt) when a resource, or every resource (null), takes no bookings. */
+/** An instant range [startsAt, endsAt) when a resource, or every one (null), takes no bookings. */
 @ObjectType()
 @TenantScoped()
 @Entity({ tableName: 'blackout', triggers: changeTriggers('tenant_id') })

@@ -48,7 +48,7 @@ function csvLines(records: string[][]): string {
 
 const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
 
-/** A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP "CSV injection"). */
+/** A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV injection). */
 export function neutralise(cell: string): string {
   return FORMULA_START.has(cell.charAt(0)) ? `'${cell}` : cell;
 }
@@ -156,10 +156,7 @@ export async function bookingsCsv(
   });
 }
 
-/**
- * The same CSV as a stream with no row limit, a chunk at a time as the client takes it; a
- * failure half-way destroys the stream, which ends the response.
- */
+/** The same CSV streamed as the client takes it; a failure half-way destroys the stream. */
 export function bookingsCsvStream(
   ctx: RequestContext,
   filter: BookingFilter | null | undefined,

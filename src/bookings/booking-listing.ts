@@ -39,7 +39,7 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The filter of `bookings` and `bookingsCsv` (already checked) as a query on the tenant's bookings. */
+/** The (checked) filter of `bookings` and `bookingsCsv` as a query on the tenant's bookings. */
 export function bookingWhere(filter: BookingFilter | null | undefined): FilterQuery<Booking> {
   const where: FilterQuery<Booking> & Record<string, unknown> = {};
   if (!filter) return where;
@@ -63,12 +63,7 @@ export function bookingWhere(filter: BookingFilter | null | undefined): FilterQu
   return where;
 }
 
-/**
- * ADMIN, PARTNER: bookings in start order (then id), a page after `after`, with the total
- * that match the filter. Two statements: the page and the count. The page is plain rows:
- * hydrating 100 entities into the unit of work was most of an uncached listing's cost
- * (docs/PERFORMANCE.md).
- */
+/** ADMIN, PARTNER: a page of bookings in start order (then id) after `after`, and the total. */
 export async function listBookings(
   ctx: RequestContext,
   filter: BookingFilter | null | undefined,

@@ -8,11 +8,7 @@ import type { CreateBookingInput } from './booking.types.js';
 import { BookingStatus } from './booking-status.js';
 import { groupSessionKey, newReference } from './identifiers.js';
 
-/**
- * The booking rules as pure functions: what a request asks for, whether a start is bookable
- * and why not, what a new booking's row holds, which status changes are allowed. No
- * database, no clock (`now` is passed in).
- */
+// The booking rules as pure functions: no database, no clock (`now` is passed in).
 
 /** Where a refusal points: the start, and the seats (for capacity). */
 export interface BookingFields {
@@ -32,10 +28,7 @@ export const conflict = (fields: BookingFields) =>
     fields.startsAt,
   );
 
-/**
- * Null when `startsAt` is a start that `slots` would offer for `query` with `seats` seats
- * left; else the reason, as specific as the rules allow, from one pass of the engine.
- */
+/** Null when `slots` would offer `startsAt` with `seats` seats left; else why not (one pass). */
 export function whyNotBookable(
   query: SlotQuery,
   startsAt: Date,
@@ -178,7 +171,7 @@ export function newBooking(
 
 export type Transition = 'confirm' | 'cancel' | 'complete' | 'noShow';
 
-/** PENDING -> CONFIRMED | CANCELLED; CONFIRMED -> CANCELLED | COMPLETED | NO_SHOW; COMPLETED <-> NO_SHOW. */
+/** The status changes; COMPLETED and NO_SHOW can be swapped. */
 export const TRANSITIONS: Record<
   Transition,
   { from: readonly BookingStatus[]; to: BookingStatus; verb: string }

@@ -17,12 +17,8 @@ import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { EmailAddressScalar } from '../graphql/scalars.js';
 import { BookingStatus } from './booking-status.js';
 
-/**
- * The database's own guarantee against double booking: no two active bookings on one
- * resource whose occupied spans overlap, unless they share a session key (the bookings of
- * one group session). Written as PostgreSQL prints it back, so the schema diff sees no change.
- */
 const BOOKING_NO_OVERLAP = 'booking_no_overlap';
+// Active bookings' spans on a resource never overlap but in one session; as PostgreSQL prints it.
 const NO_OVERLAP_EXPRESSION =
   "EXCLUDE USING gist (resource_id WITH =, tstzrange(occupied_start, occupied_end) WITH &&, session_key WITH <>) WHERE ((status = ANY (ARRAY['PENDING'::booking_status, 'CONFIRMED'::booking_status, 'COMPLETED'::booking_status, 'NO_SHOW'::booking_status])))";
 
@@ -126,10 +122,7 @@ export class Booking extends TenantOwnedEntity<
   requestFingerprint: string | null = null;
 }
 
-/**
- * A booking as the API shows it, with its service and resource by id: a `Booking` entity is
- * one, and so is the plain object createBooking answers with (it never enters a unit of work).
- */
+/** A booking as the API shows it, relations by id: an entity, or createBooking's plain object. */
 export type BookingView = Omit<Booking, 'tenant' | 'service' | 'resource'> & {
   tenant: { id: string };
   service: { id: string };

@@ -4,12 +4,7 @@ import { Resource } from '../catalog/resource.entity.js';
 import type { ResourceHours } from '../scheduling/slot.store.js';
 import { Booking, type BookingView } from './booking.entity.js';
 
-/**
- * The bookings' store: every write to the booking table, and the reads that are not the unit
- * of work's (plain rows for pages and exports, rows locked for a change), through the
- * QueryBuilder, typed by the entity and under the tenant filter (`applyFilters`; an insert
- * carries its tenant). On `em`, which is the caller's transaction when there is one.
- */
+// Every write to the booking table and the reads the unit of work does not do, on `em`.
 
 /** A position in the listing's order: after this start, then this id. */
 export interface Keyset {
@@ -27,11 +22,7 @@ function viewOf(row: Record<string, unknown>): BookingView {
   } as BookingView;
 }
 
-/**
- * Up to `limit` of the tenant's bookings that match `where`, in start order then id, after
- * `after`: plain rows of `fields` (no entities, no identity map), the service and resource
- * as their ids. The listing's pages and the export's batches read this way.
- */
+/** Plain rows of `fields` matching `where` after `after`, in start order then id. */
 export async function bookingRows<const F extends EntityKey<Booking>>(
   em: EntityManager,
   where: FilterQuery<Booking>,
@@ -45,8 +36,7 @@ export async function bookingRows<const F extends EntityKey<Booking>>(
     .where(where as QBFilterQuery<Booking, 'b'>)
     .orderBy({ startsAt: 'asc', id: 'asc' })
     .limit(limit);
-  // A row comparison, which the (tenant, starts_at, id) index answers by a range scan from
-  // the cursor; the same condition spelt with OR scans from the tenant's first booking.
+  // A row comparison: the (tenant, starts_at, id) index answers it by a range scan from the cursor.
   if (after) qb.andWhere('(b.starts_at, b.id) > (?, ?::uuid)', [after.startsAt, after.id]);
   await qb.applyFilters();
   return qb.execute<Array<Record<F, unknown>>>('all', true);
@@ -80,11 +70,7 @@ export function listedOf(rows: Array<Record<(typeof LISTED_FIELDS)[number], unkn
   return rows.map((row) => viewOf(row) as ListedBooking);
 }
 
-/**
- * Locks the resource's row (SELECT ... FOR UPDATE) in `tx`'s transaction: the point where
- * bookings on one resource queue. Returns its weekly pattern as committed now, so a change
- * of opening hours that committed while the caller waited is what the check sees.
- */
+/** Locks the resource's row, where bookings on it queue, and returns its hours as committed now. */
 export async function lockResourceHours(
   tx: EntityManager,
   resourceId: string,

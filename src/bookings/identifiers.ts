@@ -13,10 +13,7 @@ export function newReference(): string {
   return out;
 }
 
-/**
- * The session key of a group session: the same for every booking of one service at one start,
- * so the exclusion constraint lets them share the time. A UUID derived from both.
- */
+/** A UUID from the service and the start: one group session's bookings share it, and the time. */
 export function groupSessionKey(serviceId: string, startsAt: Date): string {
   const hex = createHash('sha256').update(`${serviceId}|${startsAt.toISOString()}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

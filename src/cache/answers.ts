@@ -3,11 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { ChangeFeed } from './change-feed.js';
 import type { CacheScope } from './scope.js';
 
-/**
- * A kept answer's `data`, already written as JSON: kept as one string, so the cache holds
- * what its byte budget counts, and a hit is written out without being stringified again
- * (`stringifyCachedResult`).
- */
+/** A kept answer's `data` as JSON text: what the budget counts, and not stringified again. */
 export class RenderedData {
   constructor(readonly json: string) {}
 
@@ -17,10 +13,7 @@ export class RenderedData {
   }
 }
 
-/**
- * Apollo's `stringifyResult`: a kept answer is written from its text; everything else as
- * Apollo writes it (JSON and a newline).
- */
+/** Apollo's `stringifyResult`, writing a kept answer from its text. */
 export function stringifyCachedResult(result: FormattedExecutionResult): string {
   if (result.data instanceof RenderedData && !result.errors && !result.extensions) {
     return `{"data":${result.data.json}}\n`;
@@ -37,11 +30,7 @@ interface Entry {
   data: RenderedData;
 }
 
-/**
- * Whole answers of queries, by a key the caller builds (tenant, caller, document, variables),
- * kept while the tenant's data is unchanged (the change feed) and the clock is inside the
- * answer's time range, within `maxBytes` of JSON, the least recently used going first.
- */
+/** Whole answers by a caller-built key, while the tenant is unchanged and the time in range. */
 export class AnswerCache {
   readonly #feed: ChangeFeed;
   readonly #entries: LRUCache<string, Entry>;
@@ -64,10 +53,7 @@ export class AnswerCache {
     return entry.data;
   }
 
-  /**
-   * Keeps `data`, computed from `startedAt` on, unless something of the tenant changed since
-   * before the request read anything (`scope.stamp`) or its time range is empty.
-   */
+  /** Keeps `data` unless the tenant changed since the request's `stamp`, or its range is empty. */
   set(key: string, tenantId: string, scope: CacheScope, startedAt: number, data: unknown): void {
     const version = this.#feed.version(tenantId);
     const from = Math.max(startedAt, scope.from);

@@ -3,12 +3,7 @@ import type { ChangeFeed } from './change-feed.js';
 import { SessionCache } from './sessions.js';
 import { TenantCache } from './tenants.js';
 
-/**
- * Every read cache of the process, bounded, and fed by the one change feed: tenants by slug
- * or subdomain (requests, CORS), login sessions by token hash, and whole answers of queries
- * that declared they may be kept (`@KeepAnswer`). Nothing is served from them while the
- * feed is not live.
- */
+/** Every read cache of the process, bounded, fed by the change feed, off while it is not live. */
 export class Caches {
   readonly tenants: TenantCache;
   readonly sessions: SessionCache;

@@ -6,11 +6,7 @@ import { watchClient, watchPool } from '../db/connections.js';
 /** The channel the change triggers notify on (payload: `<table>:<tenant id>`). */
 const CHANGE_CHANNEL = 'tenant_data_changed';
 
-/**
- * The trigger of the tables the read caches are computed from: after every row written it
- * notifies the table and the row's tenant (NOTIFY is sent on commit only). TRUNCATE is not
- * covered: an operator who truncates these tables restarts the servers.
- */
+/** Notifies the table and the row's tenant after every row written (on commit); not TRUNCATE. */
 export function changeTriggers(tenantColumn: 'id' | 'tenant_id'): TriggerDef[] {
   return [
     {
@@ -29,12 +25,12 @@ const PROBE_CHANNEL = 'change_feed_probe';
 const FIRST_RETRY_MS = 250;
 const LAST_RETRY_MS = 10_000;
 
-export interface ChangeFeedLog {
+interface ChangeFeedLog {
   warn(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
 }
 
-export interface ChangeFeedOptions {
+interface ChangeFeedOptions {
   /** The LISTEN connection's string (it needs a session of its own). */
   url: string;
   /** DATABASE_URL: the round trips travel the way the app's changes do. */
@@ -43,14 +39,8 @@ export interface ChangeFeedOptions {
 }
 
 /**
- * Tells the read caches when a tenant's data may have changed, in any process on the
- * database (docs/ARCHITECTURE.md, "Read caches"). A tenant's version grows with every
- * notification naming it, with this process's own writes (`touch`, read-your-writes), and for
- * all tenants when the feed goes live or stops; it is also kept per table, so that bookings
- * leave the tenant and session caches valid. A cached value is used only at its version.
- *
- * Connected is not hearing (a LISTEN behind a transaction-mode pooler hears nothing), so the
- * feed is `live` only while its own notification, sent every `probeIntervalMs`, comes back.
+ * When a tenant's data may have changed, in any process. Live only while its own probe comes
+ * back: connected is not hearing behind a transaction-mode pooler.
  */
 export class ChangeFeed {
   readonly #options: ChangeFeedOptions;

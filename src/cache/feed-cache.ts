@@ -1,12 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ChangeFeed } from './change-feed.js';
 
-/**
- * Values kept in memory while the change feed says their tenant's rows in `tables` are
- * unchanged: read after a request's `stamp`, kept only if those rows have not changed since,
- * and answered only while they still have not. Only values found are kept (a miss is looked
- * up every time); at most `maxEntries`, the least recently used going first.
- */
+/** Values found, kept while their tenant's rows in `tables` are unchanged since `stamp`; LRU. */
 export class FeedCache<T> {
   readonly #feed: ChangeFeed;
   readonly #tenantOf: (value: T) => string;

@@ -1,7 +1,4 @@
-/**
- * What one request learns about whether its answer may be kept. Created with the request's
- * context, before the request reads anything, so that `stamp` predates every read.
- */
+/** What one request learns about whether its answer may be kept; `stamp` predates every read. */
 export class CacheScope {
   /** The change feed's counter when the request began (see ChangeFeed). */
   readonly stamp: number;
@@ -20,29 +17,18 @@ export class CacheScope {
     this.stamp = stamp;
   }
 
-  /**
-   * A mutation's root field writes, of the tables the change feed watches, only `tables`:
-   * when every root field of the mutation says so, this process makes only those stale at
-   * once (the tenant and session caches survive a booking). Otherwise all of the tenant's
-   * data is.
-   */
+  /** The mutation's root field writes only `tables`; when all of them say so, only those go stale. */
   writes(tables: readonly string[]): void {
     this.narrowed++;
     for (const table of tables) this.written.add(table);
   }
 
-  /**
-   * A root field's answer depends only on the tenant's data (as the change feed covers it),
-   * the arguments and the caller: it may be kept.
-   */
+  /** The root field's answer depends only on the tenant's data, the arguments and the caller. */
   keep(): void {
     this.keepable++;
   }
 
-  /**
-   * The answer depends on time too: it holds from `computedAt` (the "now" it was computed
-   * for) up to `until`. Only narrows what `keep` allowed.
-   */
+  /** The answer holds from `from` (the "now" it was computed for) up to `until`. */
   holds(from: number, until: number): void {
     this.from = Math.max(this.from, from);
     this.until = Math.min(this.until, until);

@@ -18,11 +18,7 @@ export class Resource extends TenantOwnedEntity<'active' | 'weeklyPattern'> {
   @Property({ default: true })
   active: boolean = true;
 
-  /**
-   * The weekly opening pattern, merged and sorted (ISO weekday, minutes since local
-   * midnight). Kept on the resource row: it is always read and replaced whole, and the slot
-   * query reads it with the service in one statement. Exposed as `weeklyWindows`.
-   */
+  /** The weekly opening pattern, merged and sorted, read and replaced whole with the row. */
   @Property({ type: 'json', defaultRaw: `'[]'` })
   weeklyPattern: WeekdayWindow[] = [];
 }

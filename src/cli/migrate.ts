@@ -1,8 +1,4 @@
-/**
- * Migration commands: `create [name]` writes a TypeScript migration and the snapshot into
- * migrations/ from the difference between the entities and the snapshot; `up` applies
- * pending migrations. Both use DATABASE_URL, or the embedded PostgreSQL under DATA_DIR.
- */
+// `create [name]` writes a migration and the snapshot from the entities' difference; `up` applies.
 import 'reflect-metadata';
 import path from 'node:path';
 import { loadConfig } from '../config.js';

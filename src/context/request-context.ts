@@ -14,12 +14,7 @@ import type { Metrics } from './metrics.js';
 /** What the handlers learned about a request (tenant, operation, outcome), for its log line. */
 export type LogFields = Record<string, unknown>;
 
-/**
- * Everything a resolver and a service get about the request: its own unit of work (an
- * EntityManager fork with the tenant filter set), the resolved tenant, who is calling, and
- * the request's DataLoaders. Built by the HTTP layer (src/http/context.ts) for requests, and
- * by `systemContext` for the server's own work.
- */
+/** What a resolver and a service get: the unit of work, tenant, caller and loaders. */
 export interface RequestContext {
   requestId: string;
   em: EntityManager;
@@ -77,10 +72,7 @@ export function contextFor(
   };
 }
 
-/**
- * A context for work the server does on its own behalf inside one tenant (demo data, jobs):
- * the same tenant-filtered unit of work as a request, with no caller.
- */
+/** A context for the server's own work inside one tenant (demo data, jobs), with no caller. */
 export function systemContext(app: AppServices, tenant: Tenant): RequestContext {
   const em = forkForTenant(app.orm, tenant.id);
   return contextFor(app, em, {

@@ -3,10 +3,7 @@ import { OptionalProps } from '@mikro-orm/core';
 import { PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-/**
- * Every table: a UUID primary key and creation/update instants (timestamptz). Entities that
- * are also GraphQL object types inherit `id`, `createdAt` and `updatedAt` as fields.
- */
+/** Every table: a UUID key and creation/update instants, inherited as GraphQL fields too. */
 // Decorated so that TypeGraphQL inherits its fields; never referenced, so never in the schema.
 @ObjectType()
 /** `Optional` names the subclass's properties that have defaults (optional in `em.create`). */

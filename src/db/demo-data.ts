@@ -14,21 +14,13 @@ import { TENANT_FILTER } from './tenant-filter.js';
 const DEMO_SLUG = 'demo';
 const DEMO_ADMIN_EMAIL = 'admin@demo.example';
 
-/**
- * Browser origins the demo tenant accepts: the usual development servers on this machine
- * (Vite, Create React App and Next.js, Angular, webpack and the like), so that a frontend
- * in development can call the demo at once (docs/API.md, "CORS").
- */
+/** Local development servers' origins, so a frontend in development can call the demo. */
 const DEMO_ALLOWED_ORIGINS = [3000, 4200, 5173, 8080].flatMap((port) => [
   `http://localhost:${port}`,
   `http://127.0.0.1:${port}`,
 ]);
 
-/**
- * On the first start against an empty database: the demo tenant (Europe/London), its
- * resource, two services and an admin user whose password is printed once. Does nothing
- * when any tenant exists.
- */
+/** On the first start against an empty database: the demo tenant, its services and an admin. */
 export async function seedDemoData(app: AppServices, log: (msg: string) => void): Promise<boolean> {
   const { orm } = app;
   const em = orm.em.fork();

@@ -46,8 +46,7 @@ export function createOrmConfig(options: OrmConfigOptions): Options {
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     baseDir: PROJECT_ROOT,
-    // Migrations always run from the compiled output (built by `npm run build`), in the app,
-    // the CLI and the tests alike; `migration:create` writes TypeScript into migrations/.
+    // Migrations run from the build everywhere; `migration:create` writes TypeScript.
     preferTs: false,
     migrations: {
       path: 'dist/migrations',
@@ -64,8 +63,7 @@ export function createOrmConfig(options: OrmConfigOptions): Options {
     debug: options.onQuery ? ['query'] : false,
     logger: options.onQuery ? (message: string) => options.onQuery?.(message) : undefined,
     allowGlobalContext: false,
-    // The tenant filter on the root entity already scopes every query; joining each related
-    // entity only to apply its filter again costs a join per relation.
+    // The root entity's tenant filter already scopes a query: no join per relation to filter again.
     autoJoinRefsForFilters: false,
   });
 }

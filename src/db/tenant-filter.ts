@@ -9,14 +9,8 @@ interface TenantFilterParams {
 }
 
 /**
- * Class decorator for tenant-owned entities: a default filter that restricts every find,
- * count, nativeUpdate and nativeDelete to the tenant set on the EntityManager with
- * `em.setFilterParams(TENANT_FILTER, { tenantId })`. With no parameter set the query throws
- * ("No arguments provided for filter 'tenant'"): a missing tenant fails closed.
- *
- * Not covered by a filter, and so given the tenant condition explicitly wherever they are
- * used: QueryBuilder without `applyFilters()`, raw SQL, and inserts (the tenant is set on
- * the entity).
+ * Every find, count and native update or delete of the entity is restricted to the tenant set
+ * with `em.setFilterParams`, and fails without one; inserts and raw SQL are not.
  */
 export function TenantScoped(): ClassDecorator {
   return (target) => {

@@ -63,7 +63,7 @@ function argumentSites(document: DocumentNode): ArgumentSite[] {
 const where = (field: string, path: readonly string[]) =>
   `Argument "${path.join('.')}" of "${field}"`;
 
-/** The first string under `value` (strings, lists, objects' keys and values) that breaks the text rule. */
+/** The first string under `value` (values, lists, objects' keys) that breaks the text rule. */
 function badText(value: unknown, path: string[]): { path: string[]; problem: string } | null {
   if (typeof value === 'string') {
     const problem = textProblem(value);
@@ -79,14 +79,7 @@ function badText(value: unknown, path: string[]): { path: string[]; problem: str
   return null;
 }
 
-/**
- * Checks on argument values that hold for every field of the schema, declared once here:
- * - Text: every string argument, inline or a variable, however deep, must be text PostgreSQL
- *   can store (`textProblem`), or the whole operation is refused before any resolver runs
- *   (nothing written): BAD_USER_INPUT naming the argument's path and the rule.
- * - Where: graphql-js reports an inline value it refuses by location only; the message is
- *   prefixed with the argument and field, and `extensions.field` names it.
- */
+/** Refuses string arguments PostgreSQL cannot store, and names the argument in value refusals. */
 export function argumentChecksPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {

@@ -3,10 +3,7 @@ import { type AuthRole, PLATFORM } from '../access/role.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
 
-/**
- * `@Authorized()` needs any credential; `@Authorized(Role.ADMIN, ...)` one of the roles.
- * A tenant credential has already been matched to the request's tenant by the context.
- */
+/** `@Authorized()` needs any credential, `@Authorized(Role.ADMIN, ...)` one of the roles. */
 export const authChecker: AuthCheckerFn<RequestContext, AuthRole> = ({ context }, roles) => {
   const actor = context.actor;
   if (!actor) {

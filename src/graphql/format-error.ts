@@ -1,12 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
-/**
- * GraphQL errors raised on purpose (ours, TypeGraphQL's, graphql-js parse, validation and
- * coercion errors) and database outages (SERVICE_UNAVAILABLE, outagePlugin) go out as they are. Anything else is a bug or an outage: it is logged
- * with its stack, and in production the client sees only "Internal server error" (no stack,
- * no SQL).
- */
+/** Errors raised on purpose go out as they are; others are logged, and hidden in production. */
 export function createFormatError(options: { production: boolean; log: FastifyBaseLogger }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original =

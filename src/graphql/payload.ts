@@ -1,10 +1,7 @@
 import { type MiddlewareFn, Mutation, UseMiddleware } from 'type-graphql';
 import type { Payload, Result } from '../shared/errors.js';
 
-/**
- * A mutation answering with `type`, a payload, from the `Result` its resolver returns: the
- * value under `key` (or spread over the payload when there is no key), or the user errors.
- */
+/** A mutation answering `type` from its resolver's `Result`: the value under `key`, or errors. */
 export function PayloadMutation<P extends Payload>(
   type: new () => P,
   key?: keyof P & string,

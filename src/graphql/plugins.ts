@@ -6,11 +6,7 @@ import type { RequestContext } from '../context/request-context.js';
 import { isDatabaseOutage } from '../db/connections.js';
 import { serviceUnavailable } from '../shared/errors.js';
 
-/**
- * What a GraphQL request adds to its log line (src/http/request-log.ts): tenant, caller kind,
- * operation, outcome and error codes; never variables, which carry customer data. And the
- * operation's duration in the metrics.
- */
+/** What a GraphQL request adds to its log line (never variables: customer data) and its metrics. */
 export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
@@ -40,12 +36,7 @@ export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<Reques
   };
 }
 
-/**
- * An error that says the database cannot be reached (a restart, a failover, a dropped
- * connection) is not the server's fault nor the client's: it becomes SERVICE_UNAVAILABLE,
- * HTTP 503 with Retry-After, so that clients and load balancers retry, instead of a 500.
- * Runs before Apollo reads the HTTP status from the errors and formats them.
- */
+/** A database outage becomes SERVICE_UNAVAILABLE (503) before Apollo picks the status. */
 export function outagePlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {

@@ -23,12 +23,8 @@ function actorKey(ctx: RequestContext): string {
 }
 
 /**
- * Answers a repeated query from `answers` when every root field declared its answer may be
- * kept (`@KeepAnswer`), per tenant, caller, document and variables. A hit skips execution
- * only: the request has been authenticated, rate-limited, validated and checked against the
- * query limits as usual. Mutations make their tenant's data stale in this process as soon as
- * they finish (all of it, or only the tables every root field declared with `@Writes`), so a
- * caller reads its own writes. Without `answers` (RESPONSE_CACHE_MB=0) only that is done.
+ * Answers a repeated `@KeepAnswer` query from `answers`, and makes a mutation's writes stale
+ * in this process as it finishes (only its `@Writes` tables when it declares them).
  */
 export function responseCachePlugin(
   feed: ChangeFeed,
@@ -44,8 +40,7 @@ export function responseCachePlugin(
       return {
         async responseForOperation({ operation, queryHash, request, contextValue }) {
           const tenant = contextValue.tenant;
-          // No operation (an unknown operationName, or several with none chosen): Apollo calls
-          // this hook anyway and then answers with GraphQL's own error.
+          // No operation chosen: Apollo calls this anyway, then answers with its own error.
           if (!answers || operation?.operation !== 'query' || !tenant || !feed.live) return null;
           const count = rootFieldCount(operation);
           if (!count) return null;

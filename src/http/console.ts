@@ -7,10 +7,7 @@ import { PROJECT_ROOT } from '../shared/paths.js';
 const CONSOLE_PATH = '/console/';
 const CONSOLE_DIR = path.join(PROJECT_ROOT, 'dist', 'console');
 
-/**
- * The admin console (built by `npm run build` into dist/console) at /console/, from the API's
- * own origin. Not served when it has not been built (the API works without it).
- */
+/** The admin console at /console/, when `npm run build` has built it. */
 export async function registerConsole(fastify: FastifyInstance): Promise<boolean> {
   if (!existsSync(path.join(CONSOLE_DIR, 'index.html'))) return false;
   await fastify.register(fastifyStatic, {

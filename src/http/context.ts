@@ -10,10 +10,7 @@ import { resolveTenant } from '../tenancy/tenant-resolver.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
 import { logFields } from './request-log.js';
 
-/**
- * The request's context; SERVICE_UNAVAILABLE (HTTP 503, Retry-After) when the database
- * cannot be reached to resolve the tenant or the credential.
- */
+/** The request's context; SERVICE_UNAVAILABLE when the database cannot be reached for it. */
 export async function buildRequestContext(
   app: AppServices,
   request: FastifyRequest,
@@ -30,8 +27,7 @@ async function contextOf(app: AppServices, request: FastifyRequest): Promise<Req
   const { orm, config, caches } = app;
   // Before the first read: a change committed after this makes the answer unkeepable.
   const cache = new CacheScope(caches.feed.stamp());
-  // One unit of work for the whole request: the tenant and the caller are looked up in it
-  // (tenant-owned lookups there pass `filters: false`), then the tenant filter is set.
+  // One unit of work for the request; the tenant filter is set once the tenant is known.
   const em = orm.em.fork({ clear: true });
   const sources = tenantSources({
     host: request.headers.host,

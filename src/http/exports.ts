@@ -21,7 +21,7 @@ type Parameter = (typeof PARAMETERS)[number];
 const refuse = (name: string, message: string) =>
   new ApiError('BAD_USER_INPUT', `${name} ${message}`, { field: [name] });
 
-/** Every value of a parameter (repeated or comma-separated where `commas`), each checked as text. */
+/** Every value of a parameter (repeated, or comma-separated where `commas`), checked as text. */
 function values(query: Query, name: Parameter, commas: boolean): string[] {
   const raw = query[name];
   const given = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
@@ -54,11 +54,7 @@ function instant(query: Query, name: Parameter): Date | null {
   }
 }
 
-/**
- * The download's query string as the filter of `bookings` and the CSV options, every
- * parameter checked as strictly as the GraphQL API checks the same argument, before the
- * first byte of the answer.
- */
+/** The download's query string as a filter and options, checked as strictly as the GraphQL API. */
 async function exportRequestFromQuery(query: Query): Promise<{
   filter: BookingFilter;
   options: CsvOptions;
@@ -97,11 +93,7 @@ async function exportRequestFromQuery(query: Query): Promise<{
   return { filter, options: { formulaGuard: guard !== 'false' } };
 }
 
-/**
- * GET /exports/bookings.csv?from=&to=&status=&serviceId=&search=&formulaGuard= (also under /t/<slug>/):
- * the CSV of bookingsCsv, streamed with no row limit and constant memory, for partners'
- * nightly jobs. Same bearer credentials and tenant resolution as /graphql; ADMIN or PARTNER.
- */
+/** GET /exports/bookings.csv: bookingsCsv's CSV streamed with no row limit (ADMIN, PARTNER). */
 export function registerExportRoutes(fastify: FastifyInstance, services: AppServices): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const ctx = await buildRequestContext(services, request);

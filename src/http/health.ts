@@ -2,12 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import type { ChangeFeed } from '../cache/change-feed.js';
 
-/**
- * GET /healthz: the process is alive. GET /readyz: the database answers and is migrated; it
- * also says whether the change feed hears its notifications (`changeFeed`: `live`, or `off`
- * while the read caches are off), which does not make the instance unready: it serves, only
- * without its caches.
- */
+/** GET /healthz: alive. GET /readyz: the database answers and is migrated; the feed's state. */
 export function registerHealthRoutes(
   fastify: FastifyInstance,
   orm: MikroORM,

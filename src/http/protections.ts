@@ -5,11 +5,7 @@ import type { AppServices } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
 
-/**
- * Content-Security-Policy for every response (the console is the only HTML): scripts,
- * styles, fonts and requests from this origin only; inline style attributes are allowed
- * because the GraphiQL editor positions its text with them. No framing, no plugins.
- */
+/** Everything from this origin only; inline style attributes, which the GraphiQL editor needs. */
 const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
@@ -30,13 +26,7 @@ function ownOrigin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/**
- * Whether a browser at `origin` may call the API for the tenant this request names: its own
- * origin (the console) always; another only if every tenant the request names lists it in
- * `allowedOrigins`. Null when the request names no tenant (the caller decides). Tenants come
- * from the tenant cache, so a change of `allowedOrigins` applies at once, on every instance
- * (the change feed), and a name that cannot be a tenant's costs no lookup.
- */
+/** Whether a browser at `origin` may call: its own origin, or one every named tenant allows. */
 async function originAllowed(
   services: AppServices,
   request: FastifyRequest,
@@ -70,8 +60,7 @@ export async function registerProtections(
   fastify: FastifyInstance,
   services: AppServices,
 ): Promise<void> {
-  // Helmet's headers on every response, from one middleware built here: @fastify/helmet
-  // built a new one for every request (a dozen closures and about 18 KB of garbage each).
+  // Helmet's headers from one middleware built once (@fastify/helmet builds one per request).
   const securityHeaders = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     crossOriginResourcePolicy: { policy: 'same-origin' },
@@ -88,15 +77,12 @@ export async function registerProtections(
     await services.limits.consume('general', request.ip, 'requests from this address');
   });
 
-  // A cross-origin request from a browser origin the tenant does not allow does nothing:
-  // refused before it runs. The refusal itself may be read by that origin (it holds no data),
-  // so that a frontend developer sees why in the browser instead of a bare "CORS error".
+  // Refused before it runs, readably, so a frontend developer sees why instead of "CORS error".
   fastify.addHook('preHandler', async (request) => {
     const origin = request.headers.origin;
     if (!origin) return;
     if (request.method === 'OPTIONS') {
-      // A preflight names its tenant only by path or host (browsers send X-Tenant's name, not
-      // its value): refused when that tenant does not list the origin, with the reason.
+      // A preflight names its tenant by path or host only (browsers send X-Tenant's name).
       if (
         request.headers['access-control-request-method'] &&
         (await originAllowed(services, request, origin)) === false
@@ -122,8 +108,7 @@ export async function registerProtections(
     delegator: async (request: FastifyRequest) => {
       const origin = request.headers.origin;
       if (!origin) return { origin: false };
-      // A preflight cannot name its tenant in X-Tenant (browsers send the header's name, not
-      // its value): it is answered for the origin, and the request itself is checked above.
+      // A preflight naming no tenant is answered for the origin; the request itself is checked.
       const allowed =
         request.method === 'OPTIONS'
           ? (await originAllowed(services, request, origin)) !== false

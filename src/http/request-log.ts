@@ -16,15 +16,7 @@ export function logFields(request: FastifyRequest): LogFields {
   return fields;
 }
 
-/**
- * Fastify's request logging, as one line per request at info (debug for probes), written when
- * the response has been sent: request id (from the logger's bindings), method, path without
- * the query string (a search can hold a customer's name), status, duration, and what the
- * handler added (the GraphQL operation, tenant, caller kind, outcome and error codes).
- * Fastify's own "incoming request" line is dropped, and so is its second line for a client
- * error the default handler answered (the status is on the request's line); a server error
- * is still logged with its stack.
- */
+/** One line per request when the response is sent; the path without its query (names in it). */
 export class RequestLog extends LogController {
   override incomingRequest(): void {}
 

@@ -35,10 +35,7 @@ interface HttpServer {
   apollo: ApolloServer<RequestContext>;
 }
 
-/**
- * Limits on what one GraphQL document may ask for (graphql-armor); the reasons are in
- * docs/SECURITY.md. Introspection is not counted: the console's schema query is deep.
- */
+/** What one GraphQL document may ask for (docs/SECURITY.md); introspection is not counted. */
 export const QUERY_LIMITS = {
   maxDepth: 10,
   maxAliases: 15,
@@ -47,12 +44,7 @@ export const QUERY_LIMITS = {
   maxCost: 20_000,
 } as const;
 
-/** Fastify with GraphQL at /graphql and /t/<slug>/graphql, downloads, health, metrics and the console. */
-/**
- * graphql-armor refuses an over-long document (the token limit) from Apollo's "unexpected
- * error" path, which answers 500. A response whose every error is a validation error is the
- * client's fault: 400.
- */
+/** graphql-armor's refusal of a long document comes out as 500; only validation errors: 400. */
 async function clientErrorStatus(_request: FastifyRequest, reply: FastifyReply, payload: unknown) {
   if (reply.statusCode !== 500 || typeof payload !== 'string') return payload;
   try {
@@ -78,6 +70,7 @@ export function queryArmor(production: boolean) {
   }).protect();
 }
 
+/** Fastify with GraphQL, downloads, health, metrics and the console. */
 export async function createHttpServer(options: {
   config: Config;
   schema: GraphQLSchema;
@@ -95,8 +88,7 @@ export async function createHttpServer(options: {
     logController: new RequestLog(),
     return503OnClosing: true,
   });
-  // Outside GraphQL (hooks, the download), errors answer as inside: our GraphQL errors with
-  // their status and headers, a database outage as 503; anything else as Fastify does.
+  // Outside GraphQL, errors answer as inside: with their status and headers, an outage as 503.
   fastify.setErrorHandler((error, _request, reply) => {
     const known =
       error instanceof GraphQLError ? error : isDatabaseOutage(error) ? serviceUnavailable() : null;
@@ -112,14 +104,12 @@ export async function createHttpServer(options: {
     ...armor,
     stringifyResult: stringifyCachedResult,
     plugins: [
-      // graphql-armor is typed against Apollo's CommonJS build, this file against its ESM
-      // build: the same plugin interface, seen twice by the compiler.
+      // Typed against Apollo's CommonJS build: the same interface, seen twice by the compiler.
       ...(armor.plugins as unknown as ApolloServerPlugin<RequestContext>[]),
       fastifyApolloDrainPlugin(fastify),
       argumentChecksPlugin(),
       outagePlugin(),
-      // No cache hints are used; the default cache-control plugin would wrap every field's
-      // resolver to compute them (about 12% of a month of slots, docs/PERFORMANCE.md).
+      // No cache hints: the default plugin wraps every field's resolver to compute them.
       ApolloServerPluginCacheControlDisabled(),
       responseCachePlugin(services.caches.feed, services.caches.answers),
       observabilityPlugin(services.metrics),

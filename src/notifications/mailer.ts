@@ -39,8 +39,7 @@ function message(config: Config, mail: OutgoingMail): SendMailOptions {
   };
 }
 
-// SMTP with time limits so a dead server fails fast, pooled because each new connection waits
-// for the server's greeting (docs/PERFORMANCE.md); a dropped one fails only its message.
+// Time limits so a dead server fails fast; pooled, as each new connection waits for a greeting.
 function smtpMailer(config: Config, host: string): Mailer {
   const transport: Transporter = nodemailer.createTransport({
     pool: true,
@@ -64,12 +63,11 @@ function smtpMailer(config: Config, host: string): Mailer {
 }
 
 /** Where the local sink announces what it wrote. */
-export interface SinkLog {
+interface SinkLog {
   info(obj: object, msg: string): void;
 }
 
-// Without SMTP each message becomes an .eml file, announced by a log line that names only the
-// file: the recipient and the subject (a customer's name) stay out of the log.
+// Without SMTP: .eml files, logged by file name only (the subject holds a customer's name).
 function sinkMailer(config: Config, log: SinkLog): Mailer {
   const transport = nodemailer.createTransport({
     streamTransport: true,

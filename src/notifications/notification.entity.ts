@@ -23,10 +23,7 @@ export interface NotificationPayload {
   sealedManageToken?: string;
 }
 
-/**
- * One email about a booking event, written in the event's transaction with its job. The row
- * is the record of delivery: attempts, the last error, when it was sent.
- */
+/** One email about a booking event, and the record of its delivery. */
 @ObjectType()
 @TenantScoped()
 @Entity({ tableName: 'notification' })

@@ -2,11 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Notification, type NotificationPayload } from './notification.entity.js';
 import type { NotificationStatus } from './notification-status.js';
 
-/**
- * The notifications' store: every write to the notification table, through the
- * QueryBuilder, on `em` (the caller's transaction when there is one). Reads go through the
- * unit of work.
- */
+// Every write to the notification table, on `em` (the caller's transaction when there is one).
 
 interface NewNotification {
   id: string;
@@ -40,10 +36,7 @@ export async function insertNotifications(
     .execute('run');
 }
 
-/**
- * Changes a notification (only while its status is `onlyFrom`, when given); the number of
- * rows changed.
- */
+/** Changes a notification (only while its status is `onlyFrom`); the number of rows changed. */
 export function updateNotification(
   em: EntityManager,
   id: string,

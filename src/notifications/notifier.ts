@@ -17,22 +17,19 @@ import type { SealedBox } from './sealed-box.js';
 import { type EmailContent, formatWhen, renderEmail } from './templates.js';
 
 /** What happened to a booking, as far as the people involved need to hear. */
-export type BookingEvent =
+type BookingEvent =
   | { type: 'created'; manageToken: string }
   | { type: 'confirmed' }
   | { type: 'cancelled'; by: 'admin' | 'customer'; reason: string | null }
   | { type: 'rescheduled'; by: 'admin' | 'customer'; previousStartsAt: Date; previousEndsAt: Date };
 
-/** What recording a booking event reads of the booking (an entity, or createBooking's plain answer). */
+/** What recording an event reads of the booking (an entity, or createBooking's plain one). */
 type EventBooking = Pick<
   Booking,
   'id' | 'customerEmail' | 'status' | 'sequence' | 'startsAt' | 'endsAt'
 >;
 
-/**
- * Who hears of an event: the customer always; the business of new bookings and of what the
- * customer changed. A kind is `booking.<what>.<customer|business>`.
- */
+/** The customer hears of every event, the business of new bookings and the customer's changes. */
 function recipients(event: BookingEvent, booking: EventBooking, tenant: Tenant) {
   const what =
     event.type === 'created' && booking.status === BookingStatus.PENDING ? 'requested' : event.type;
@@ -43,10 +40,7 @@ function recipients(event: BookingEvent, booking: EventBooking, tenant: Tenant) 
   ];
 }
 
-/**
- * The subject, heading and opening line of each kind; `{service}`, `{when}`, `{customer}` and
- * `{business}` are filled in.
- */
+/** Subject, heading and opening of each kind; `{service}`, `{when}`, `{customer}` filled in. */
 const WORDING: Record<string, [subject: string, heading: string, intro: string]> = {
   'booking.created.customer': [
     'Booking confirmed: {service}, {when}',
@@ -109,12 +103,7 @@ export class Notifier {
     return /@([^>\s]+)>?\s*$/.exec(this.config.mailFrom)?.[1] ?? 'localhost';
   }
 
-  /**
-   * Records the notifications of a booking event inside the caller's transaction `tx`: the
-   * rows, and a job for each (or SKIPPED rows when email is off). Nothing is sent unless the
-   * transaction commits. `booking` is as it is after the change (its invite SEQUENCE already
-   * raised for every change after creation).
-   */
+  /** Records an event's notifications and their jobs in `tx`: nothing is sent unless it commits. */
   async bookingEvent(
     tx: EntityManager,
     tenant: Tenant,
@@ -170,11 +159,7 @@ export class Notifier {
     });
   }
 
-  /**
-   * The worker's job: send one notification. A notification already SENT (a job run twice) or
-   * SKIPPED is left alone; the attempt is recorded before the message goes out; a failure is
-   * recorded and thrown so that the queue retries, and the last allowed attempt ends FAILED.
-   */
+  /** The worker's job: sends one notification, the attempt recorded first; a failure is retried. */
   async deliver(job: Job<SendJob>): Promise<void> {
     const em = forkForTenant(this.orm, job.data.tenantId);
     const notification = await em.findOne(
@@ -228,9 +213,7 @@ export class Notifier {
 
   /** A job that ran out of attempts, including ones whose worker died mid-way: FAILED, visibly. */
   async dead(job: Job<SendJob>): Promise<void> {
-    // Dead letters are read every two seconds: by then retryNotification may have queued the
-    // notification again, and the new job owns it (it would send it, but the notification
-    // would show FAILED meanwhile).
+    // A retry may have queued the notification again: then the new job owns it.
     if (await this.queue.hasLiveJob(job.data.notificationId)) return;
     const em = forkForTenant(this.orm, job.data.tenantId);
     await updateNotification(

@@ -15,12 +15,7 @@ export interface SendJob {
   notificationId: string;
 }
 
-/**
- * pg-boss, in the app's process and database (schema `pgboss`). Jobs are sent inside the
- * caller's transaction, so a rolled-back booking leaves no job behind. Failed sends are
- * retried with exponential backoff; a job that runs out of retries, or whose worker died on
- * its last attempt, goes to a dead-letter queue.
- */
+/** pg-boss: jobs sent in the caller's transaction, retried with backoff, then dead-lettered. */
 export class NotificationQueue {
   readonly #boss: PgBoss;
   readonly #config: Config;
@@ -68,10 +63,7 @@ export class NotificationQueue {
     handler: (job: Job<SendJob>) => Promise<void>,
     onDead: (job: Job<SendJob>) => Promise<void>,
   ): Promise<void> {
-    // Batches so that a backlog drains at SMTP's pace: a full batch is followed by the next
-    // fetch at once, not by the polling interval. Within a batch the jobs are sent one at a
-    // time, so a worker never has more than one message between SMTP's 250 and its SENT
-    // record; each job completes or fails (and is retried) on its own.
+    // Full batches fetch the next at once; one job at a time, each recorded before the next send.
     await this.#boss.work<SendJob>(
       SEND_QUEUE,
       {
@@ -109,10 +101,7 @@ export class NotificationQueue {
     await this.#boss.send(SEND_QUEUE, job, { db: fromKysely(tx.getKysely()) });
   }
 
-  /**
-   * Whether a send job for the notification is waiting or running: after a retry, the dead
-   * letter of an earlier job arrives late and must leave the notification to the new one.
-   */
+  /** Whether a send job for the notification waits or runs (a late dead letter leaves it alone). */
   async hasLiveJob(notificationId: string): Promise<boolean> {
     const jobs = await this.#boss.findJobs<SendJob>(SEND_QUEUE, { data: { notificationId } });
     return jobs.some((j) => j.state === 'created' || j.state === 'retry' || j.state === 'active');

@@ -7,10 +7,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 
-/**
- * AES-256-GCM with a key derived from SECRET_KEY: how a manage token waits, encrypted, for
- * the confirmation email that carries it (the database otherwise keeps only its hash).
- */
+/** AES-256-GCM: a manage token waits encrypted for its email (the database keeps only its hash). */
 export class SealedBox {
   /** A KeyObject made once: a Buffer key is turned into one on every cipher. */
   readonly #key: KeyObject;

@@ -1,10 +1,6 @@
 import Handlebars from 'handlebars';
 
-/**
- * Email bodies. The HTML template escapes every value (Handlebars `{{ }}`): a customer's name
- * or notes are text in the page, never markup. The text template is compiled without
- * escaping, since plain text has no markup to break.
- */
+// The HTML template escapes every value (a customer's name is text, never markup).
 
 export interface EmailContent {
   subject: string;

@@ -1,8 +1,4 @@
-/**
- * Wall-clock values local to a tenant's zone, as plain numbers: a time of day is minutes
- * since midnight (0..1440, 1440 being "24:00" as a window end); weekdays are ISO (1 = Monday).
- * Pure: no clock, no I/O.
- */
+// Wall-clock values as numbers: minutes since midnight (0..1440) and ISO weekdays.
 
 export interface MinuteWindow {
   /** Minutes since local midnight, inclusive. */
@@ -36,7 +32,7 @@ export function formatLocalTime(minutes: number): string {
   return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
 }
 
-/** Sorts windows and merges the ones that overlap or touch ([9:00,12:00) + [12:00,13:00) = [9:00,13:00)). */
+/** Sorts windows and merges those that overlap or touch ([9:00,12:00) + [12:00,13:00)). */
 export function mergeWindows<T extends MinuteWindow>(windows: readonly T[]): MinuteWindow[] {
   const sorted = [...windows].sort((a, b) => a.start - b.start || a.end - b.end);
   const out: MinuteWindow[] = [];

@@ -1,8 +1,7 @@
 import type { MinuteWindow, WeekdayWindow } from './local-time.js';
 import { addDays, isoWeekday, localDateOf, localInstant, startOfLocalDay } from './zone-time.js';
 
-// The slot engine: which starts of a service are free on a resource over local dates, by the
-// rules of docs/SLOTS.md. Pure: plain values in and out, `now` an input, no I/O.
+// Which starts of a service are free over local dates (docs/SLOTS.md); pure, `now` an input.
 
 const MINUTE_MS = 60_000;
 
@@ -92,10 +91,7 @@ function candidates(query: SlotQuery, lastDate: string): Candidate[] {
   return out.filter((c, i) => i === 0 || c.start !== out[i - 1]?.start);
 }
 
-/**
- * Walks sorted spans alongside sorted probes: `overlapping(probe)` visits only spans that
- * may overlap it, skipping for good those that end before it (probes only move forward).
- */
+/** Sorted spans against forward-moving probes: those ending before a probe are skipped. */
 function sweeper<T extends Span>(spans: readonly T[]) {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   let first = 0;
@@ -110,7 +106,7 @@ function sweeper<T extends Span>(spans: readonly T[]) {
 }
 
 /** Why a start is not offered, in the order the rules are applied; or its seats left. */
-export type Verdict =
+type Verdict =
   | { offered: true; remainingCapacity: number }
   | {
       offered: false;
@@ -169,11 +165,7 @@ export function computeSlots(query: SlotQuery): Slot[] {
   return slots;
 }
 
-/**
- * Why `start` is or is not offered by `computeSlots(query)`, from one pass over the same
- * candidates and rules: the first rule it breaks, or the seats left. A start past the
- * horizon counts as TOO_SOON_OR_FAR, like one before the notice.
- */
+/** Why `computeSlots(query)` offers `start` or not, in one pass: a rule broken, or seats left. */
 export function explainStart(query: SlotQuery, start: number): Verdict {
   const horizon = horizonOf(query);
   const produced = candidates(query, query.to).filter((c) => c.start === start);
@@ -184,13 +176,7 @@ export function explainStart(query: SlotQuery, start: number): Verdict {
   );
 }
 
-/**
- * The last instant (epoch ms, inclusive) up to which `computeSlots(query)` gives these same
- * `slots` for every later `now`, the data unchanged. Time alone changes the answer in two
- * ways: a slot drops once now + notice passes its start (the earliest offered slot goes
- * first), and the horizon and "today" move at the next local midnight. The read cache keeps
- * an answer no longer than this (docs/PERFORMANCE.md).
- */
+/** Until when a later `now` gets the same `slots`: the first notice, or the next midnight. */
 export function unchangedUntil(query: SlotQuery, slots: readonly Slot[]): number {
   const { timeZone, now, service } = query;
   const nextMidnight = startOfLocalDay(addDays(localDateOf(now, timeZone), 1), timeZone);

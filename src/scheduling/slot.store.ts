@@ -8,13 +8,7 @@ import type { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import type { BusySpan, Span } from './slot-engine.js';
 
-/**
- * The slot engine's inputs as plain rows, read with the QueryBuilder under the tenant filter
- * (`applyFilters`), on `em` (inside the caller's transaction when there is one). Plain rows,
- * not entities: the engine only reads them, and hydrating them into the unit of work was
- * the largest cost of `slots` (docs/PERFORMANCE.md). Instants the engine compares arrive as
- * epoch milliseconds.
- */
+// The slot engine's inputs as plain rows (hydrating entities cost the most), on `em`.
 
 /** What booking and slot computing need of a service, with its interval resolved. */
 export type BookableService = Pick<

@@ -1,8 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { memo } from '../cache/memo.js';
 
-// Local dates are ISO strings (string order is date order); calendar arithmetic is done on
-// UTC day numbers, and what needs the zone is Temporal's answer, remembered (it is costly).
+// Local dates are ISO strings; day arithmetic in UTC, and the zone's answers remembered.
 
 const DAY_MS = 86_400_000;
 
@@ -46,7 +45,7 @@ const localInstantMemo = memo((key: string) => {
     .toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
 });
 
-/** The instant (epoch ms) of wall time `minute` (0..1440) on `date`, with "compatible" disambiguation. */
+/** The instant of wall time `minute` (0..1440) on `date`, disambiguated as "compatible". */
 export function localInstant(date: string, minute: number, timeZone: string): number {
   if (minute === 1440) return localInstantMemo(`${timeZone}|${addDays(date, 1)}|0`);
   return localInstantMemo(`${timeZone}|${date}|${minute}`);
@@ -73,10 +72,7 @@ export function localDateOf(instant: number, timeZone: string): string {
   }
 }
 
-/**
- * The local dates whose windows can produce a slot starting at `instant`: its own, and the day
- * before, whose window a clock change can push past midnight (docs/SLOTS.md).
- */
+/** The local dates whose windows can hold a slot at `instant`: its own and the day before. */
 export function windowDatesOf(instant: number, timeZone: string): { from: string; to: string } {
   const date = localDateOf(instant, timeZone);
   return { from: addDays(date, -1), to: date };

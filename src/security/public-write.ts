@@ -2,10 +2,7 @@ import { type MiddlewareFn, UseMiddleware } from 'type-graphql';
 import type { RequestContext } from '../context/request-context.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 
-/**
- * On a mutation the public internet can call to write (createBooking and the manage-token
- * mutations): each call takes a point from the client address's budget and from the tenant's.
- */
+/** A mutation the public calls to write: each call costs the client and the tenant a point. */
 export function PublicWrite() {
   const limit: MiddlewareFn<RequestContext> = async ({ context }, next) => {
     const tenant = requireTenant(context);

@@ -4,10 +4,7 @@ import type { Config } from '../config.js';
 import { type ConnectionLog, holdingAdvisoryLock, watchPool } from '../db/connections.js';
 import { ApiError } from '../shared/errors.js';
 
-/**
- * The limits, chosen for a public booking endpoint (reasons in docs/SECURITY.md). Counters live
- * in PostgreSQL (schema `ratelimit`), so every instance on one database shares them.
- */
+/** The limits (reasons in docs/SECURITY.md); counters in PostgreSQL, shared by every instance. */
 export const LIMITS = {
   /** Every request from one client address. */
   general: { points: 600, duration: 60 },
@@ -21,7 +18,7 @@ export const LIMITS = {
   loginAccount: { points: 10, duration: 900, blockDuration: 900 },
 } as const;
 
-export type LimitName = keyof typeof LIMITS;
+type LimitName = keyof typeof LIMITS;
 
 /** Key of the advisory lock that serialises the rate limits' set-up across instances. */
 const SETUP_LOCK_KEY = 727_274_002;
@@ -40,12 +37,7 @@ export function rateLimited(retryAfterSeconds: number, what: string): ApiError {
   return error;
 }
 
-/**
- * The pool as the limiter's store, sending every statement unnamed. rate-limiter-flexible
- * names its prepared statements, which a transaction-mode pooler (PgBouncer before 1.21)
- * cannot carry: the second instance's "prepared statement already exists" failed every
- * request. An unnamed statement is parsed on each use, a cost PostgreSQL does not notice here.
- */
+/** The pool as the limiter's store, unnamed statements only (a pooler cannot carry named). */
 function unnamedStatements(pool: pg.Pool) {
   return {
     query: (q: { text: string; values?: unknown[] }) =>
@@ -97,10 +89,7 @@ export class RateLimits {
       : null;
   }
 
-  /**
-   * Creates the counters' schema and table if needed, and the limiters. Instances starting at
-   * once would race on creating them (a unique violation on pg_namespace): one at a time.
-   */
+  /** Creates the counters' table if needed (one instance at a time: they would race) and the limiters. */
   async start(): Promise<void> {
     const pool = this.#pool;
     if (!pool) return;

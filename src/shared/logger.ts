@@ -3,11 +3,7 @@ import { type Logger, pino } from 'pino';
 import type { Config } from '../config.js';
 import { scrub, scrubDeep } from './scrub.js';
 
-/**
- * The process's logger: JSON lines (pino), readable (pino-pretty) in development. Every
- * record is scrubbed of customer data and secrets before it is written, and the request
- * headers that carry credentials are never logged.
- */
+/** JSON lines (pretty in development), scrubbed of customer data and credentials. */
 export function createLogger(config: Config, destination?: Writable): Logger {
   const pretty = config.nodeEnv === 'development' && !destination;
   return pino(

@@ -1,8 +1,4 @@
-/**
- * Removes what must never reach a log from free text: email addresses, our tokens and keys,
- * bearer credentials, international phone numbers, and the quoted values of SQL statements
- * (a database error quotes the row it refused, customer data included).
- */
+/** What must never reach a log: addresses, tokens, credentials, phones, SQL's quoted values. */
 const PATTERNS: Array<[RegExp, string]> = [
   [/\b(bks|bka|bkm)_[A-Za-z0-9_-]{8,}/g, '[token]'],
   [/Bearer\s+\S+/gi, 'Bearer [redacted]'],

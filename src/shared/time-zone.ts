@@ -1,11 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 
-/**
- * Returns the IANA zone id as the time-zone database spells it ("asia/kolkata" becomes
- * "Asia/Kolkata"), or null when `input` is not an IANA zone. Temporal normalises the case
- * without replacing the id by another alias. Offsets such as "+01:00" are not zones (they
- * have no daylight-saving rules) and are refused.
- */
+/** The IANA zone id as the database spells it ("asia/kolkata" -> "Asia/Kolkata"), or null. */
 export function normalizeTimeZone(input: string): string | null {
   if (input.length === 0 || input.length > 64 || !/^[A-Za-z]/.test(input)) return null;
   try {

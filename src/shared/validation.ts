@@ -7,13 +7,7 @@ import {
 import { daysInRange } from '../scheduling/zone-time.js';
 import { badArgument, type UserError, UserErrorCode, userError } from './errors.js';
 
-/**
- * The one way inputs are validated: rules declared with class-validator on the input and
- * argument classes (built-in decorators, and the few below), checked by `validateInput`
- * (mutations: user errors) or `checkArgs` (queries: BAD_USER_INPUT). Every message starts with
- * the field's path from the argument ("customer.name must be 1 to 200 characters"), and every
- * error's `field` is that path (["input", "customer", "name"]).
- */
+// class-validator rules on the input and argument classes; every message starts with the path.
 
 /** Per input class, the fields that may be omitted but not given as null (`@NotNull`). */
 const NOT_NULL = new Map<object, Set<string>>();
@@ -68,10 +62,7 @@ const OPTIONS = {
   validationError: { target: false, value: true },
 } as const;
 
-/**
- * The rules declared on an argument's class (or on each item of a list of them), as user
- * errors whose `field` is the path from the argument (e.g. ["input", "durationMinutes"]).
- */
+/** The rules on an argument's class (or each item of a list) as user errors at their path. */
 export async function validateInput(
   value: object | readonly object[],
   path: string[],
@@ -82,8 +73,7 @@ export async function validateInput(
       out.push(...(await validateInput(item, [...path, String(i)])));
     return out;
   }
-  // A null where only omission keeps the value is that field's one error; the field's other
-  // rules (which would refuse null too) are not checked.
+  // A null where only omission keeps the value is the field's one error.
   const nulls = notNullFields(value).filter(
     (key) => (value as Record<string, unknown>)[key] === null,
   );
@@ -108,10 +98,7 @@ export async function checkArgs(value: object, path: string[] = []): Promise<voi
   if (first) throw badArgument(first.field ?? path, first.message);
 }
 
-/**
- * A rule of the property's value and its object: `message` says what the value must be
- * ("must be after startsAt"). Skipped when the value is undefined (an omitted field).
- */
+/** A rule of the value and its object, skipped when omitted; `message` says what it must be. */
 export function Rule(
   check: (value: unknown, object: Record<string, unknown>) => boolean,
   message: string | ((args: ValidationArguments) => string),
@@ -198,10 +185,7 @@ export function isId(value: string): boolean {
   return UUID.test(value);
 }
 
-/**
- * Refuses a range of local dates that ends before it starts or spans more than `maxDays`, as
- * BAD_USER_INPUT on the `to` argument.
- */
+/** Refuses a local date range that ends before it starts or spans more than `maxDays` days. */
 export function checkLocalDateRange(from: string, to: string, maxDays: number): void {
   if (from > to) throw badArgument(['to'], `to (${to}) must not be before from (${from})`);
   const days = daysInRange(from, to);

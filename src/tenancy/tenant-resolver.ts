@@ -10,13 +10,7 @@ const DESCRIBE: Record<TenantSource['kind'], string> = {
   path: 'path /t/<slug>',
 };
 
-/**
- * Turns the request's tenant sources into one tenant, or null when the request names none.
- * An unknown tenant is an error (TENANT_NOT_FOUND), never a fallback; two sources naming
- * different tenants are TENANT_CONFLICT. Inactivity is checked by the caller, after a
- * credential may have supplied the tenant. Tenants are looked up through `tenants` (kept in
- * memory while unchanged); `stamp` predates this read.
- */
+/** The one tenant the request names (null for none); unknown or conflicting names are errors. */
 export async function resolveTenant(
   em: EntityManager,
   sources: TenantSource[],

@@ -1,9 +1,4 @@
-/**
- * Where a request names its tenant, read from the request alone (pure: no database).
- * Rule (docs/DOMAIN_DECISIONS.md): subdomain of the Host header under BASE_DOMAIN, the
- * `X-Tenant` header (a slug), the `/t/<slug>/graphql` path prefix. Every source present must
- * name the same tenant.
- */
+/** Where a request names its tenant (docs/DOMAIN_DECISIONS.md); every source present must agree. */
 export interface TenantSource {
   kind: 'subdomain' | 'header' | 'path';
   /** A subdomain label for `subdomain`, a slug otherwise. */
@@ -12,10 +7,7 @@ export interface TenantSource {
 
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/**
- * Host labels under BASE_DOMAIN that never name a tenant (the platform's own hosts), and
- * so can never be a tenant's subdomain.
- */
+/** Host labels under BASE_DOMAIN of the platform's own, never a tenant's subdomain. */
 export const RESERVED_LABELS: ReadonlySet<string> = new Set([
   'www',
   'api',
