@@ -1,4 +1,4 @@
-import { audit } from '../audit/audit.js';
+import { audited } from '../audit/audit.js';
 import type { RequestContext } from '../context/request-context.js';
 import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { isId, validateInput } from '../shared/validation.js';
@@ -70,13 +70,12 @@ export async function createApiKey(
     prefix: secret.slice(0, API_KEY_PREFIX_LENGTH),
     secretHash: sha256Hex(secret),
   });
-  audit(ctx, ctx.em, {
+  await audited(ctx, {
     action: 'api_key.created',
     entityType: 'api_key',
     entityId: apiKey.id,
     changes: { name: trimmed, role },
   });
-  await ctx.em.flush();
   return ok({ apiKey, secret });
 }
 
@@ -85,13 +84,12 @@ export async function revokeApiKey(ctx: RequestContext, id: string): Promise<Res
   const key = isId(id) ? await ctx.em.findOne(ApiKey, { id, revokedAt: null }) : null;
   if (!key) return fail(notFound(`API key ${id}`, 'id'));
   key.revokedAt = new Date();
-  audit(ctx, ctx.em, {
+  await audited(ctx, {
     action: 'api_key.revoked',
     entityType: 'api_key',
     entityId: key.id,
     changes: { name: key.name },
   });
-  await ctx.em.flush();
   return ok(key.id);
 }
 

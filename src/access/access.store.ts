@@ -1,29 +1,27 @@
-import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Session } from './session.entity.js';
-import type { User } from './user.entity.js';
-
-/** A login session with its user, as `authenticate` reads it: relations by id. */
-export type SessionRow = Pick<Session, 'id' | 'expiresAt' | 'revokedAt'> &
-  Pick<User, 'role' | 'email'> & { tenant: string; user: string };
+import { db, rows } from '../db/sql.js';
 
 /** The session with this token hash and its user, in one statement and across tenants. */
-export async function findSession(
-  em: EntityManager,
-  tokenHash: string,
-): Promise<SessionRow | null> {
-  return em
-    .createQueryBuilder(Session, 's')
-    .select([
-      'id',
-      'tenant',
-      'user',
-      'expiresAt',
-      'revokedAt',
-      raw('u.role as "role"'),
-      raw('u.email as "email"'),
-    ])
-    .join('s.user', 'u')
-    .where({ tokenHash })
-    .execute<SessionRow | null>('get', true);
+export async function findSession(em: EntityManager, tokenHash: string) {
+  const [found] = await rows(
+    em,
+    db
+      .selectFrom('session as s')
+      .innerJoin('app_user as u', 'u.id', 's.user_id')
+      .select([
+        's.id',
+        's.tenant_id as tenant',
+        's.user_id as user',
+        's.expires_at as expiresAt',
+        's.revoked_at as revokedAt',
+        'u.role',
+        'u.email',
+      ])
+      .where('s.token_hash', '=', tokenHash),
+    ['expiresAt', 'revokedAt'],
+  );
+  return found ?? null;
 }
+
+/** A login session with its user, as `authenticate` reads it: relations by id. */
+export type SessionRow = NonNullable<Awaited<ReturnType<typeof findSession>>>;

@@ -1,4 +1,4 @@
-import type { Ref } from '@mikro-orm/core';
+import { EntityName, type Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { changeTriggers } from '../cache/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
@@ -9,6 +9,7 @@ import { User } from './user.entity.js';
 @TenantScoped()
 @Entity({ tableName: 'session', triggers: changeTriggers('tenant_id') })
 export class Session extends TenantOwnedEntity<'revokedAt'> {
+  declare [EntityName]?: 'Session'; // its table, for the stores' types (db/sql.ts)
   @ManyToOne(() => User, { ref: true, deleteRule: 'cascade', index: true })
   user!: Ref<User>;
 

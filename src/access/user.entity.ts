@@ -1,3 +1,4 @@
+import { EntityName } from '@mikro-orm/core';
 import { Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { changeTriggers } from '../cache/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
@@ -9,6 +10,7 @@ import { Role } from './role.js';
 @Entity({ tableName: 'app_user', triggers: changeTriggers('tenant_id') })
 @Unique({ properties: ['tenant', 'email'] })
 export class User extends TenantOwnedEntity<'role'> {
+  declare [EntityName]?: 'AppUser'; // its table, for the stores' types (db/sql.ts)
   @Property({ length: 254 })
   email!: string;
 

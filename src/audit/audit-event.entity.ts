@@ -1,3 +1,4 @@
+import { EntityName } from '@mikro-orm/core';
 import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
@@ -11,6 +12,7 @@ import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 @Index({ properties: ['tenant', 'createdAt'] })
 @Index({ properties: ['tenant', 'entityId'] })
 export class AuditEvent extends TenantOwnedEntity<'actorId' | 'changes'> {
+  declare [EntityName]?: 'AuditEvent'; // its table, for the stores' types (db/sql.ts)
   @Field({ description: 'USER, API_KEY, CUSTOMER (manage token), PLATFORM or SYSTEM' })
   @Property({ length: 16 })
   actorKind!: string;

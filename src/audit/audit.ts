@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../context/request-context.js';
+import { named, prepareInsert, write } from '../db/sql.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
-import { AuditEvent } from './audit-event.entity.js';
 
 interface AuditEntry {
   action: string;
@@ -30,15 +31,34 @@ function actorOf(ctx: RequestContext, entry: AuditEntry) {
   }
 }
 
-/** Adds an audit row to `em`'s unit of work, flushed with the change: the table's one way in. */
-export function audit(ctx: RequestContext, em: EntityManager, entry: AuditEntry): void {
-  const tenant = entry.tenant ?? requireTenant(ctx);
-  em.create(AuditEvent, {
-    tenant,
-    ...actorOf(ctx, entry),
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: entry.entityId,
-    changes: entry.changes ?? null,
-  });
+const COLUMNS = named(
+  'id created_at updated_at tenant_id actor_kind actor_id actor_label action entity_type entity_id',
+  'changes',
+);
+
+const insert = prepareInsert('audit_event', COLUMNS);
+
+/** Writes an audit row in the change's transaction `tx`: the table's one way in. */
+export async function audit(ctx: RequestContext, tx: EntityManager, entry: AuditEntry) {
+  if (!tx.isInTransaction()) throw new Error("an audit row is written in its change's transaction");
+  const { action, entityType, entityId } = entry;
+  const now = new Date();
+  await write(
+    tx,
+    insert({
+      ...actorOf(ctx, entry),
+      action,
+      entityType,
+      entityId,
+      changes: entry.changes ?? null,
+      id: randomUUID(),
+      createdAt: now,
+      updatedAt: now,
+      tenantId: (entry.tenant ?? requireTenant(ctx)).id,
+    }),
+  );
 }
+
+/** Flushes the request's unit of work and writes its audit row, in one transaction. */
+export const audited = (ctx: RequestContext, entry: AuditEntry) =>
+  ctx.em.transactional((tx) => audit(ctx, tx, entry));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { audit } from '../audit/audit.js';
+import { audit, audited } from '../audit/audit.js';
 import { findResource, firstResource } from '../catalog/catalog.service.js';
 import type { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
@@ -87,13 +87,12 @@ export async function setWeeklyWindows(
   }));
   const resource = found.value;
   resource.weeklyPattern = mergeWeekdayWindows(withDays);
-  audit(ctx, ctx.em, {
+  await audited(ctx, {
     action: 'hours.weekly_set',
     entityType: 'resource',
     entityId: resource.id,
     changes: { windows: weeklyWindowsOf(resource) },
   });
-  await ctx.em.flush();
   return ok(resource);
 }
 
@@ -130,7 +129,7 @@ export async function setDateOverride(
         onConflictMergeFields: ['windows', 'updatedAt'],
       },
     );
-    audit(ctx, tx, {
+    await audit(ctx, tx, {
       action: 'hours.date_override_set',
       entityType: 'resource',
       entityId: resource.id,
@@ -149,7 +148,7 @@ export async function clearDateOverride(
   if (!found.ok) return found;
   await ctx.em.transactional(async (tx) => {
     await tx.nativeDelete(DateOverride, { resource: found.value, date });
-    audit(ctx, tx, {
+    await audit(ctx, tx, {
       action: 'hours.date_override_cleared',
       entityType: 'resource',
       entityId: found.value.id,
@@ -195,7 +194,7 @@ export async function createBlackout(
     endsAt: input.endsAt,
     reason: input.reason ?? null,
   });
-  audit(ctx, ctx.em, {
+  await audited(ctx, {
     action: 'blackout.created',
     entityType: 'blackout',
     entityId: blackout.id,
@@ -206,7 +205,6 @@ export async function createBlackout(
       reason: input.reason ?? null,
     },
   });
-  await ctx.em.flush();
   return ok(blackout);
 }
 
@@ -215,7 +213,8 @@ export async function deleteBlackout(ctx: RequestContext, id: string): Promise<R
   if (!isId(id)) return fail(notFound(`blackout ${id}`, 'id'));
   const deleted = await ctx.em.transactional(async (tx) => {
     const count = await tx.nativeDelete(Blackout, { id });
-    if (count) audit(ctx, tx, { action: 'blackout.deleted', entityType: 'blackout', entityId: id });
+    if (count)
+      await audit(ctx, tx, { action: 'blackout.deleted', entityType: 'blackout', entityId: id });
     return count;
   });
   return deleted ? ok(id) : fail(notFound(`blackout ${id}`, 'id'));

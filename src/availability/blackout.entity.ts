@@ -1,4 +1,4 @@
-import type { Ref } from '@mikro-orm/core';
+import { EntityName, type Ref } from '@mikro-orm/core';
 import { Check, Entity, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { changeTriggers } from '../cache/change-feed.js';
@@ -13,6 +13,7 @@ import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 @Check({ name: 'blackout_ends_after_start', expression: 'ends_at > starts_at' })
 @Index({ properties: ['tenant', 'startsAt'] })
 export class Blackout extends TenantOwnedEntity<'resource' | 'reason'> {
+  declare [EntityName]?: 'Blackout'; // its table, for the stores' types (db/sql.ts)
   @ManyToOne(() => Resource, { ref: true, nullable: true, deleteRule: 'cascade', index: true })
   resource: Ref<Resource> | null = null;
 

@@ -1,4 +1,4 @@
-import type { Ref } from '@mikro-orm/core';
+import { EntityName, type Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { changeTriggers } from '../cache/change-feed.js';
 import { Resource } from '../catalog/resource.entity.js';
@@ -11,6 +11,7 @@ import type { MinuteWindow } from '../scheduling/local-time.js';
 @Entity({ tableName: 'date_override', triggers: changeTriggers('tenant_id') })
 @Unique({ properties: ['resource', 'date'] })
 export class DateOverride extends TenantOwnedEntity {
+  declare [EntityName]?: 'DateOverride'; // its table, for the stores' types (db/sql.ts)
   @ManyToOne(() => Resource, { ref: true, deleteRule: 'cascade' })
   resource!: Ref<Resource>;
 

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pLimit from 'p-limit';
 import Papa from 'papaparse';
@@ -9,10 +8,8 @@ import type { RequestContext } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
 import { checkArgs } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
-import { Booking } from './booking.entity.js';
-import { bookingRows, type Keyset, LISTED_FIELDS, listedOf } from './booking.store.js';
+import { bookingRows, countBookings, type Keyset } from './booking.store.js';
 import type { BookingFilter } from './booking.types.js';
-import { bookingWhere } from './booking-listing.js';
 
 /** The CSV columns, in order, as the header row names them. */
 export const CSV_COLUMNS = [
@@ -79,10 +76,10 @@ export interface CsvOptions {
 }
 
 /** The filtered bookings in start order, then id, a batch at a time: memory stays flat. */
-async function* exportRows(em: EntityManager, where: FilterQuery<Booking>) {
+async function* exportRows(em: EntityManager, filter: BookingFilter | null | undefined) {
   let after: Keyset | null = null;
   for (;;) {
-    const rows = listedOf(await bookingRows(em, where, LISTED_FIELDS, after, BATCH));
+    const rows = await bookingRows(em, filter, after, BATCH);
     yield* rows;
     const last = rows.at(-1);
     if (!last || rows.length < BATCH) return;
@@ -91,7 +88,11 @@ async function* exportRows(em: EntityManager, where: FilterQuery<Booking>) {
 }
 
 /** The CSV text a chunk of records at a time, the header row first. */
-async function* csvText(ctx: RequestContext, where: FilterQuery<Booking>, options: CsvOptions) {
+async function* csvText(
+  ctx: RequestContext,
+  filter: BookingFilter | null | undefined,
+  options: CsvOptions,
+) {
   const tenant = requireTenant(ctx);
   const [services, resources] = await Promise.all([
     ctx.em.find(Service, {}, { fields: ['name'] }),
@@ -102,7 +103,7 @@ async function* csvText(ctx: RequestContext, where: FilterQuery<Booking>, option
   const cell = options.formulaGuard ? neutralise : (value: string) => value;
   yield csvLines([[...CSV_COLUMNS]]);
   let chunk: string[][] = [];
-  for await (const row of exportRows(ctx.em, where)) {
+  for await (const row of exportRows(ctx.em, filter)) {
     const start = local(row.startsAt);
     chunk.push(
       [
@@ -139,8 +140,7 @@ export async function bookingsCsv(
 ): Promise<string> {
   requireTenant(ctx);
   if (filter) await checkArgs(filter, ['filter']);
-  const where = bookingWhere(filter);
-  const count = await ctx.em.count(Booking, where);
+  const count = await countBookings(ctx.em, filter);
   const limit = ctx.config.exportRowLimit;
   if (count > limit) {
     throw new ApiError(
@@ -151,7 +151,7 @@ export async function bookingsCsv(
   }
   return inMemoryExports(async () => {
     const chunks: string[] = [];
-    for await (const text of csvText(ctx, where, options)) chunks.push(text);
+    for await (const text of csvText(ctx, filter, options)) chunks.push(text);
     return chunks.join('');
   });
 }
@@ -162,5 +162,5 @@ export function bookingsCsvStream(
   filter: BookingFilter | null | undefined,
   options: CsvOptions,
 ): Readable {
-  return Readable.from(csvText(ctx, bookingWhere(filter), options));
+  return Readable.from(csvText(ctx, filter, options));
 }

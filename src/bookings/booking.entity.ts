@@ -1,4 +1,4 @@
-import type { Ref } from '@mikro-orm/core';
+import { EntityName, type Ref } from '@mikro-orm/core';
 import {
   Check,
   Entity,
@@ -44,6 +44,7 @@ export class Booking extends TenantOwnedEntity<
   | 'requestFingerprint'
   | 'sequence'
 > {
+  declare [EntityName]?: 'Booking'; // its table, for the stores' types (db/sql.ts)
   @Field()
   @Property({ length: 16 })
   reference!: string;

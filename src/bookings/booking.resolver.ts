@@ -21,7 +21,6 @@ import { PublicWrite } from '../security/public-write.js';
 import { UserErrorCode } from '../shared/errors.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import {
-  BookingConnection,
   BookingFilter,
   BookingPayload,
   CancelArgs,
@@ -29,7 +28,7 @@ import {
   CreateBookingPayload,
 } from './booking.types.js';
 import { bookingsCsv } from './booking-export.js';
-import { listBookings } from './booking-listing.js';
+import { BookingConnection, listBookings } from './booking-listing.js';
 import * as bookings from './bookings.service.js';
 
 async function loaded<T>(value: Promise<T | null>, what: string): Promise<T> {

@@ -1,10 +1,21 @@
-import { type EntityKey, type FilterQuery, LockMode } from '@mikro-orm/core';
-import type { EntityManager, QBFilterQuery } from '@mikro-orm/postgresql';
-import { Resource } from '../catalog/resource.entity.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type SelectQueryBuilder, sql } from 'kysely';
+import {
+  type Database,
+  db,
+  named,
+  prepare,
+  prepareInsert,
+  rows,
+  tenantOf,
+  write,
+} from '../db/sql.js';
 import type { ResourceHours } from '../scheduling/slot.store.js';
+import { isId } from '../shared/validation.js';
 import { Booking, type BookingView } from './booking.entity.js';
+import type { BookingFilter } from './booking.types.js';
 
-// Every write to the booking table and the reads the unit of work does not do, on `em`.
+// Every statement of the booking table but the unit of work's reads, on `em`, for its tenant.
 
 /** A position in the listing's order: after this start, then this id. */
 export interface Keyset {
@@ -12,103 +23,136 @@ export interface Keyset {
   id: string;
 }
 
-/** A row with its relations as ids, as the QueryBuilder maps it, made a view (refs by id). */
-function viewOf(row: Record<string, unknown>): BookingView {
+/** What the API shows of a booking (its `Booking` type), the service and resource by id. */
+const LISTED = named(
+  'id created_at updated_at reference service_id resource_id starts_at ends_at status seats',
+  'customer_name customer_email customer_phone notes cancelled_at cancellation_reason',
+);
+
+/** The instants among them. */
+const INSTANTS = ['createdAt', 'updatedAt', 'startsAt', 'endsAt', 'cancelledAt'] as const;
+
+/** Every column, as a `BookingView` names it but for the relations' ids. */
+const ALL = [
+  ...LISTED,
+  ...named('tenant_id occupied_start occupied_end session_key manage_token_hash idempotency_key'),
+  ...named('sequence request_fingerprint'),
+];
+
+/** A row with its relations' ids, as a view (references by id). */
+function viewOf<R extends { serviceId: string; resourceId: string; tenantId?: string }>(r: R) {
+  const { serviceId, resourceId, tenantId, ...rest } = r;
   return {
-    ...row,
-    tenant: { id: row.tenant as string },
-    service: { id: row.service as string },
-    resource: { id: row.resource as string },
-  } as BookingView;
+    ...rest,
+    ...(tenantId === undefined ? {} : { tenant: { id: tenantId } }),
+    service: { id: serviceId },
+    resource: { id: resourceId },
+  };
 }
 
-/** Plain rows of `fields` matching `where` after `after`, in start order then id. */
-export async function bookingRows<const F extends EntityKey<Booking>>(
+type Bookings = SelectQueryBuilder<Database, 'booking', object>;
+
+/** `column in values`, and no row for an empty list. */
+const within = <C extends 'status' | 'service_id'>(q: Bookings, column: C, values: string[]) =>
+  values.length ? q.where(column, 'in', values as never[]) : q.where(sql<boolean>`false`);
+
+/** Escapes LIKE wildcards so that a search for "50%" means those characters. */
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The tenant's bookings that the (checked) filter of `bookings` and `bookingsCsv` selects. */
+function filtered(em: EntityManager, filter: BookingFilter | null | undefined): Bookings {
+  let q: Bookings = db.selectFrom('booking').where('tenant_id', '=', tenantOf(em));
+  if (filter?.from) q = q.where('starts_at', '>=', filter.from);
+  if (filter?.to) q = q.where('starts_at', '<', filter.to);
+  if (filter?.statuses) q = within(q, 'status', filter.statuses);
+  if (filter?.serviceIds) q = within(q, 'service_id', filter.serviceIds.filter(isId));
+  const search = filter?.search?.trim();
+  if (search) {
+    const pattern = likePattern(search);
+    q = q.where((w) =>
+      w.or(
+        (['reference', 'customer_name', 'customer_email'] as const).map((c) =>
+          w(c, 'ilike', pattern),
+        ),
+      ),
+    );
+  }
+  return q;
+}
+
+/** Up to `limit` filtered bookings after `after`, in start order then id, as plain rows. */
+export async function bookingRows(
   em: EntityManager,
-  where: FilterQuery<Booking>,
-  fields: readonly F[],
+  filter: BookingFilter | null | undefined,
   after: Keyset | null,
   limit: number,
-): Promise<Array<Record<F, unknown>>> {
-  const qb = em
-    .createQueryBuilder(Booking, 'b')
-    .select([...fields])
-    .where(where as QBFilterQuery<Booking, 'b'>)
-    .orderBy({ startsAt: 'asc', id: 'asc' })
-    .limit(limit);
-  // A row comparison: the (tenant, starts_at, id) index answers it by a range scan from the cursor.
-  if (after) qb.andWhere('(b.starts_at, b.id) > (?, ?::uuid)', [after.startsAt, after.id]);
-  await qb.applyFilters();
-  return qb.execute<Array<Record<F, unknown>>>('all', true);
+) {
+  let q = filtered(em, filter).select(LISTED);
+  // A row comparison: the (tenant, starts_at, id) index answers it by a range scan.
+  if (after) q = q.where(sql<boolean>`(starts_at, id) > (${after.startsAt}, ${after.id}::uuid)`);
+  const found = await rows(em, q.orderBy('starts_at').orderBy('id').limit(limit), INSTANTS);
+  return found.map(viewOf);
 }
-
-/** The fields the API shows of a booking (its `Booking` type), the service and resource by id. */
-export const LISTED_FIELDS = [
-  'id',
-  'createdAt',
-  'updatedAt',
-  'reference',
-  'service',
-  'resource',
-  'startsAt',
-  'endsAt',
-  'status',
-  'seats',
-  'customerName',
-  'customerEmail',
-  'customerPhone',
-  'notes',
-  'cancelledAt',
-  'cancellationReason',
-] as const;
 
 /** A booking as the listing reads it: what the API shows, the service and resource by id. */
-export type ListedBooking = Pick<BookingView, (typeof LISTED_FIELDS)[number]>;
+export type ListedBooking = Awaited<ReturnType<typeof bookingRows>>[number];
 
-/** Listed rows as views: the service and resource as references by id. */
-export function listedOf(rows: Array<Record<(typeof LISTED_FIELDS)[number], unknown>>) {
-  return rows.map((row) => viewOf(row) as ListedBooking);
+/** How many bookings the filter selects. */
+export async function countBookings(
+  em: EntityManager,
+  filter: BookingFilter | null | undefined,
+): Promise<number> {
+  const [found] = await rows(em, filtered(em, filter).select(sql<string>`count(*)`.as('count')));
+  return Number(found?.count ?? 0);
 }
 
-/** Locks the resource's row, where bookings on it queue, and returns its hours as committed now. */
+const resourceLock = prepare((a: { tenantId: string; resourceId: string }) =>
+  db
+    .selectFrom('resource')
+    .select('weekly_pattern as weeklyPattern')
+    .where('tenant_id', '=', a.tenantId)
+    .where('id', '=', a.resourceId)
+    .forUpdate(),
+);
+
+/**
+ * Locks the resource's row, where bookings on it queue, and returns its hours as committed
+ * now: a change of opening hours made while the caller waited is what it checks.
+ */
 export async function lockResourceHours(
   tx: EntityManager,
   resourceId: string,
 ): Promise<ResourceHours> {
-  const qb = tx
-    .createQueryBuilder(Resource, 'r')
-    .select(['id', 'weeklyPattern'])
-    .where({ id: resourceId })
-    .setLockMode(LockMode.PESSIMISTIC_WRITE);
-  await qb.applyFilters();
-  const row = await qb.execute<ResourceHours | null>('get', true);
-  if (!row) throw new Error(`resource ${resourceId} missing`);
-  return row;
+  const [found] = await rows(tx, resourceLock({ tenantId: tenantOf(tx), resourceId }));
+  if (!found) throw new Error(`resource ${resourceId} missing`);
+  return { id: resourceId, ...found };
 }
 
-/** The booking, locked for a change (SELECT ... FOR UPDATE) in `tx`'s transaction. */
+const bookingLock = prepare((a: { tenantId: string; id: string }) =>
+  db
+    .selectFrom('booking')
+    .select(ALL)
+    .where('tenant_id', '=', a.tenantId)
+    .where('id', '=', a.id)
+    .forUpdate(),
+);
+
+/** The booking, locked for a change in `tx`'s transaction. */
 export async function lockBooking(tx: EntityManager, id: string): Promise<BookingView | null> {
-  const qb = tx
-    .createQueryBuilder(Booking, 'b')
-    .select('*')
-    .where({ id })
-    .setLockMode(LockMode.PESSIMISTIC_WRITE);
-  await qb.applyFilters();
-  const row = await qb.execute<Record<string, unknown> | null>('get', true);
-  return row && viewOf(row);
+  const [found] = await rows(tx, bookingLock({ tenantId: tenantOf(tx), id }), [
+    ...INSTANTS,
+    'occupiedStart',
+    'occupiedEnd',
+  ]);
+  return found ? (viewOf(found) as BookingView) : null;
 }
+
+const insert = prepareInsert('booking', ALL);
 
 /** Writes a new booking's row. */
-export async function insertBooking(tx: EntityManager, booking: BookingView): Promise<void> {
-  await tx
-    .createQueryBuilder(Booking)
-    .insert({
-      ...booking,
-      tenant: booking.tenant.id,
-      service: booking.service.id,
-      resource: booking.resource.id,
-    })
-    .execute('run');
+export async function insertBooking(tx: EntityManager, b: BookingView): Promise<void> {
+  const ids = { tenantId: b.tenant.id, serviceId: b.service.id, resourceId: b.resource.id };
+  await write(tx, insert({ ...b, ...ids }));
 }
 
 /** Changes a booking's row; `changes` as the returned view shows them, `updatedAt` included. */

@@ -4,7 +4,6 @@ import { DateTimeScalar, EmailAddressScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
 import { After, Printable, Rule, Trimmed } from '../shared/validation.js';
 import { Booking, type BookingView } from './booking.entity.js';
-import type { ListedBooking } from './booking.store.js';
 import { BookingStatus } from './booking-status.js';
 
 const PHONE = /^\+?[0-9 ()\-.]{3,40}$/;
@@ -107,34 +106,4 @@ export class BookingFilter {
   @Field(() => String, { nullable: true, description: 'reference, customer name or email' })
   @Trimmed(0, 200)
   search?: string | null;
-}
-
-@ObjectType()
-export class BookingEdge {
-  @Field()
-  cursor!: string;
-
-  @Field(() => Booking)
-  node!: ListedBooking;
-}
-
-@ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
-
-@ObjectType()
-export class BookingConnection {
-  @Field(() => [BookingEdge])
-  edges!: BookingEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
 }

@@ -19,24 +19,7 @@ import type { Tenant } from '../tenancy/tenant.entity.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import { insertBooking, lockBooking, lockResourceHours, updateBooking } from './booking.store.js';
 import type { CancelArgs, CreateBookingInput } from './booking.types.js';
-import {
-  type BookingFields,
-  type BookingRequest,
-  CREATE_FIELDS,
-  conflict,
-  fingerprint,
-  invalidTransition,
-  MOVABLE,
-  MOVE_FIELDS,
-  newBooking,
-  normalise,
-  seatsProblem,
-  sessionKeyOf,
-  spanOf,
-  TRANSITIONS,
-  type Transition,
-  whyNotBookable,
-} from './booking-rules.js';
+import * as rules from './booking-rules.js';
 
 // Booking, changing and cancelling in one transaction each: lock, check, write, audit, notify.
 
@@ -56,7 +39,7 @@ async function checkStart(
   hours: ResourceHours,
   startsAt: Date,
   seats: number,
-  fields: BookingFields,
+  fields: rules.BookingFields,
   excludeBookingId?: string,
 ) {
   const tenant = requireTenant(ctx);
@@ -66,9 +49,9 @@ async function checkStart(
     service,
     hours,
     { ...windowDatesOf(startsAt.getTime(), tenant.timeZone), now: ctx.now() },
-    { excludeBookingId },
+    excludeBookingId,
   );
-  return whyNotBookable(query, startsAt, seats, fields);
+  return rules.whyNotBookable(query, startsAt, seats, fields);
 }
 
 interface CreatedBooking {
@@ -104,30 +87,33 @@ export async function createBooking(
   const tenant = requireTenant(ctx);
   const errors = await validateInput(input, ['input']);
   if (errors.length) return fail(...errors);
-  const request = normalise(input);
+  const request = rules.normalise(input);
   const bookable = isId(request.serviceId)
     ? await findBookableService(ctx.em, request.serviceId)
     : null;
   if (!bookable) {
     errors.push(notFound(`active service ${request.serviceId}`, 'input', 'serviceId'));
   } else {
-    const problem = seatsProblem(request, bookable.service);
+    const problem = rules.seatsProblem(request, bookable.service);
     if (problem) errors.push(problem);
   }
   if (errors.length || !bookable) return fail(...errors);
   // Only a request with an idempotency key is compared with an earlier one.
-  const print = request.idempotencyKey ? fingerprint(request) : null;
+  const print = request.idempotencyKey ? rules.fingerprint(request) : null;
   if (request.idempotencyKey && print) {
     const repeated = await replay(ctx.em, request.idempotencyKey, print);
     if (repeated) return repeated;
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      return await ctx.em.transactional((tx) =>
-        insertChecked(ctx, tx, tenant, bookable.service, bookable.resource.id, request, print),
+      // Plain statements only: a fork with nothing of the request's unit of work to flush.
+      return await ctx.em.transactional(
+        (tx) =>
+          insertChecked(ctx, tx, tenant, bookable.service, bookable.resource.id, request, print),
+        { clear: true },
       );
     } catch (err) {
-      if (isExclusionViolation(err)) return fail(conflict(CREATE_FIELDS));
+      if (isExclusionViolation(err)) return fail(rules.conflict(rules.CREATE_FIELDS));
       if (err instanceof UniqueConstraintViolationException) {
         // Another request with the same idempotency key won the race: answer as a repeat.
         if (request.idempotencyKey && print) {
@@ -148,7 +134,7 @@ async function insertChecked(
   tenant: Tenant,
   service: BookableService,
   resourceId: string,
-  request: BookingRequest,
+  request: rules.BookingRequest,
   print: string | null,
 ): Promise<Result<CreatedBooking>> {
   const hours = await lockResourceHours(tx, resourceId);
@@ -164,18 +150,18 @@ async function insertChecked(
     hours,
     request.startsAt,
     request.seats,
-    CREATE_FIELDS,
+    rules.CREATE_FIELDS,
   );
   if (problem) return fail(problem);
   const manageToken = newToken(MANAGE_TOKEN_PREFIX);
-  const booking = newBooking(tenant.id, service, resourceId, request, {
+  const booking = rules.newBooking(tenant.id, service, resourceId, request, {
     id: randomUUID(),
     now: new Date(),
     manageTokenHash: sha256Hex(manageToken),
     fingerprint: print,
   });
   await insertBooking(tx, booking);
-  audit(ctx, tx, {
+  await audit(ctx, tx, {
     action: 'booking.created',
     entityType: 'booking',
     entityId: booking.id,
@@ -198,17 +184,18 @@ const noBooking = (id: string) => fail<BookingView>(notFound(`booking ${id}`, 'i
 export async function transition(
   ctx: RequestContext,
   id: string,
-  action: Transition,
+  action: rules.Transition,
   extra: { reason?: string | null; by: ChangedBy } = { by: 'admin' },
 ): Promise<Result<BookingView>> {
   const tenant = requireTenant(ctx);
   if (!isId(id)) return noBooking(id);
-  const rule = TRANSITIONS[action];
+  const rule = rules.TRANSITIONS[action];
   const reason = extra.reason?.trim() || null;
   return ctx.em.transactional(async (tx) => {
     const booking = await lockBooking(tx, id);
     if (!booking) return noBooking(id);
-    if (!rule.from.includes(booking.status)) return fail(invalidTransition(booking, rule.verb));
+    if (!rule.from.includes(booking.status))
+      return fail(rules.invalidTransition(booking, rule.verb));
     if ((action === 'complete' || action === 'noShow') && ctx.now() < booking.startsAt.getTime()) {
       return fail(
         userError(
@@ -218,7 +205,7 @@ export async function transition(
         ),
       );
     }
-    audit(ctx, tx, {
+    await audit(ctx, tx, {
       action: `booking.${rule.to.toLowerCase()}`,
       entityType: 'booking',
       entityId: booking.id,
@@ -266,7 +253,8 @@ async function moveBooking(
       const hours = await lockResourceHours(tx, current.resource.id);
       const booking = await lockBooking(tx, bookingId);
       if (!booking) return noBooking(bookingId);
-      if (!MOVABLE.includes(booking.status)) return fail(invalidTransition(booking, 'reschedule'));
+      if (!rules.MOVABLE.includes(booking.status))
+        return fail(rules.invalidTransition(booking, 'reschedule'));
       if (booking.startsAt.getTime() === startsAt.getTime()) return ok(booking);
       const problem = await checkStart(
         tx,
@@ -275,11 +263,11 @@ async function moveBooking(
         hours,
         startsAt,
         booking.seats,
-        MOVE_FIELDS,
+        rules.MOVE_FIELDS,
         booking.id,
       );
       if (problem) return fail(problem);
-      audit(ctx, tx, {
+      await audit(ctx, tx, {
         action: 'booking.rescheduled',
         entityType: 'booking',
         entityId: booking.id,
@@ -287,8 +275,8 @@ async function moveBooking(
         customerBookingId: by === 'customer' ? booking.id : undefined,
       });
       const moved = await updateBooking(tx, booking, {
-        ...spanOf(service, startsAt),
-        sessionKey: sessionKeyOf(service, startsAt, booking.id),
+        ...rules.spanOf(service, startsAt),
+        sessionKey: rules.sessionKeyOf(service, startsAt, booking.id),
         sequence: booking.sequence + 1,
       });
       await ctx.notifier.bookingEvent(tx, tenant, moved, service, {
@@ -300,7 +288,7 @@ async function moveBooking(
       return ok(moved);
     });
   } catch (err) {
-    if (isExclusionViolation(err)) return fail(conflict(MOVE_FIELDS));
+    if (isExclusionViolation(err)) return fail(rules.conflict(rules.MOVE_FIELDS));
     throw err;
   }
 }
@@ -329,7 +317,7 @@ async function changeableByCustomer(ctx: RequestContext, token: string): Promise
   const booking = await bookingByToken(ctx, token);
   if (!booking) return fail(notFound('booking for this token', 'token'));
   const deadline = booking.startsAt.getTime() - tenant.cancellationNoticeMinutes * 60_000;
-  if (ctx.now() > deadline && MOVABLE.includes(booking.status)) {
+  if (ctx.now() > deadline && rules.MOVABLE.includes(booking.status)) {
     return fail(
       userError(
         UserErrorCode.TOO_LATE_TO_CHANGE,

@@ -1,5 +1,5 @@
 import { Role } from '../access/role.js';
-import { audit } from '../audit/audit.js';
+import { audited } from '../audit/audit.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiError, fail, notFound, ok, type Result, type UserError } from '../shared/errors.js';
 import { isId, validateInput } from '../shared/validation.js';
@@ -21,13 +21,12 @@ export async function createResource(
   if (errors.length) return fail(...errors);
   const trimmed = args.name.trim();
   const resource = ctx.em.create(Resource, { tenant, name: trimmed });
-  audit(ctx, ctx.em, {
+  await audited(ctx, {
     action: 'resource.created',
     entityType: 'resource',
     entityId: resource.id,
     changes: { name: trimmed },
   });
-  await ctx.em.flush();
   return ok(resource);
 }
 
@@ -93,13 +92,12 @@ export async function createService(
     durationMinutes: input.durationMinutes,
   });
   applyServiceInput(service, input);
-  audit(ctx, ctx.em, {
+  await audited(ctx, {
     action: 'service.created',
     entityType: 'service',
     entityId: service.id,
     changes: { ...input },
   });
-  await ctx.em.flush();
   return ok(service);
 }
 
@@ -122,13 +120,12 @@ export async function updateService(
   if (errors.length) return fail(...errors);
   applyServiceInput(service, input);
   if (resource) service.resource = ctx.em.getReference(Resource, resource.id, { wrapped: true });
-  audit(ctx, ctx.em, {
+  await audited(ctx, {
     action: 'service.updated',
     entityType: 'service',
     entityId: service.id,
     changes: { ...input },
   });
-  await ctx.em.flush();
   return ok(service);
 }
 
@@ -141,12 +138,11 @@ export async function setServiceActive(
   if (!found.ok) return found;
   const service = found.value;
   service.active = active;
-  audit(ctx, ctx.em, {
+  await audited(ctx, {
     action: active ? 'service.activated' : 'service.deactivated',
     entityType: 'service',
     entityId: service.id,
   });
-  await ctx.em.flush();
   return ok(service);
 }
 

@@ -1,3 +1,4 @@
+import { EntityName } from '@mikro-orm/core';
 import { Entity, Property } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { changeTriggers } from '../cache/change-feed.js';
@@ -10,6 +11,7 @@ import type { WeekdayWindow } from '../scheduling/local-time.js';
 @TenantScoped()
 @Entity({ tableName: 'resource', triggers: changeTriggers('tenant_id') })
 export class Resource extends TenantOwnedEntity<'active' | 'weeklyPattern'> {
+  declare [EntityName]?: 'Resource'; // its table, for the stores' types (db/sql.ts)
   @Field()
   @Property({ length: 200 })
   name!: string;

@@ -1,4 +1,4 @@
-import type { Ref } from '@mikro-orm/core';
+import { EntityName, type Ref } from '@mikro-orm/core';
 import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { changeTriggers } from '../cache/change-feed.js';
@@ -24,6 +24,7 @@ export class Service extends TenantOwnedEntity<
   | 'maxAdvanceDays'
   | 'active'
 > {
+  declare [EntityName]?: 'Service'; // its table, for the stores' types (db/sql.ts)
   @Field()
   @Property({ length: 200 })
   name!: string;

@@ -15,7 +15,7 @@ import { PROJECT_ROOT } from '../shared/paths.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /** Every entity of the application. A new entity is added here and gets a migration. */
-const ENTITIES = [
+export const ENTITIES = [
   Tenant,
   Resource,
   Service,

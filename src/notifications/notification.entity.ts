@@ -1,4 +1,4 @@
-import type { Ref } from '@mikro-orm/core';
+import { EntityName, type Ref } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Booking } from '../bookings/booking.entity.js';
@@ -31,6 +31,7 @@ export interface NotificationPayload {
 export class Notification extends TenantOwnedEntity<
   'status' | 'attempts' | 'lastError' | 'sentAt' | 'booking'
 > {
+  declare [EntityName]?: 'Notification'; // its table, for the stores' types (db/sql.ts)
   @ManyToOne(() => Booking, { ref: true, nullable: true, index: true, deleteRule: 'set null' })
   booking: Ref<Booking> | null = null;
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { db, write } from '../db/sql.js';
 import { Notification, type NotificationPayload } from './notification.entity.js';
 import type { NotificationStatus } from './notification-status.js';
 
@@ -20,20 +21,20 @@ export async function insertNotifications(
   rows: readonly NewNotification[],
 ): Promise<void> {
   const now = new Date();
-  await tx
-    .createQueryBuilder(Notification)
-    .insert(
+  await write(
+    tx,
+    db.insertInto('notification').values(
       rows.map((row) => ({
         ...row,
-        createdAt: now,
-        updatedAt: now,
-        tenant: tenantId,
-        booking: bookingId,
+        created_at: now,
+        updated_at: now,
+        tenant_id: tenantId,
+        booking_id: bookingId,
         status,
         attempts: 0,
       })),
-    )
-    .execute('run');
+    ),
+  );
 }
 
 /** Changes a notification (only while its status is `onlyFrom`); the number of rows changed. */

@@ -24,32 +24,28 @@ import { addDays, startOfLocalDay } from './zone-time.js';
 /** Longest range of local dates one `slots` request may ask for. */
 const MAX_SLOT_RANGE_DAYS = 62;
 
+/** The service as the engine takes it: the tenant's defaults where it has none of its own. */
 function engineServiceOf(service: BookableService, tenant: Tenant): EngineService {
+  const { minimumNoticeMinutes: notice, maxAdvanceDays: days } = service;
   return {
-    id: service.id,
-    durationMinutes: service.durationMinutes,
-    slotIntervalMinutes: service.slotIntervalMinutes,
-    bufferBeforeMinutes: service.bufferBeforeMinutes,
-    bufferAfterMinutes: service.bufferAfterMinutes,
-    capacity: service.capacity,
-    minimumNoticeMinutes: service.minimumNoticeMinutes ?? tenant.minimumNoticeMinutes,
-    maxAdvanceDays: service.maxAdvanceDays ?? tenant.maxAdvanceDays,
+    ...service,
+    slotIntervalMinutes: service.slotIntervalMinutes, // a getter, when it is an entity
+    minimumNoticeMinutes: notice ?? tenant.minimumNoticeMinutes,
+    maxAdvanceDays: days ?? tenant.maxAdvanceDays,
   };
 }
 
-export interface LoadOptions {
-  /** Leave this booking out of the busy spans (it is the one being moved). */
-  excludeBookingId?: string;
-}
-
-/** What the engine needs for `service` over local dates from..to, in three statements on `em`. */
+/**
+ * What the engine needs for `service` over local dates from..to, in three statements on `em`;
+ * without the booking `excludeBookingId` (the one being moved).
+ */
 export async function loadSlotQuery(
   em: EntityManager,
   tenant: Tenant,
   service: BookableService,
   resource: ResourceHours,
   range: { from: string; to: string; now: number },
-  options: LoadOptions = {},
+  excludeBookingId?: string,
 ): Promise<SlotQuery> {
   const { from, to, now } = range;
   const engineService = engineServiceOf(service, tenant);
@@ -62,7 +58,7 @@ export async function loadSlotQuery(
   const [overrides, blackouts, busy] = await Promise.all([
     overridesOf(em, resource.id, from, to),
     blackoutSpans(em, resource.id, new Date(rangeStart), new Date(rangeEnd)),
-    busySpans(em, resource.id, busyFrom, busyTo, options.excludeBookingId),
+    busySpans(em, resource.id, busyFrom, busyTo, excludeBookingId),
   ]);
   return {
     service: engineService,
@@ -85,12 +81,11 @@ export async function slots(
   to: string,
 ): Promise<Slot[]> {
   checkLocalDateRange(from, to, MAX_SLOT_RANGE_DAYS);
-  requireTenant(ctx);
+  const tenant = requireTenant(ctx);
   const bookable = isId(serviceId) ? await findBookableService(ctx.em, serviceId) : null;
   if (!bookable) {
     throw new ApiError('NOT_FOUND', `No active service ${serviceId}`, { field: ['serviceId'] });
   }
-  const tenant = requireTenant(ctx);
   const query = await loadSlotQuery(ctx.em, tenant, bookable.service, bookable.resource, {
     from,
     to,

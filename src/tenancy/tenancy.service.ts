@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Role } from '../access/role.js';
 import { hashPassword } from '../access/secrets.js';
 import { User } from '../access/user.entity.js';
-import { audit } from '../audit/audit.js';
+import { audit, audited } from '../audit/audit.js';
 import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import { fail, notFound, ok, type Result } from '../shared/errors.js';
@@ -19,7 +19,7 @@ export async function insertTenant(
   em: EntityManager,
   data: CreateTenantInput,
   /** Adds more to the same transaction (the audit row). */
-  also?: (tx: EntityManager, tenant: Tenant) => void,
+  also?: (tx: EntityManager, tenant: Tenant) => Promise<void>,
 ): Promise<Tenant> {
   const passwordHash = await hashPassword(data.adminPassword);
   return em.transactional(async (tx) => {
@@ -37,8 +37,8 @@ export async function insertTenant(
       passwordHash,
       role: Role.ADMIN,
     });
-    also?.(tx, tenant);
     await tx.flush();
+    await also?.(tx, tenant);
     return tenant;
   });
 }
@@ -126,14 +126,13 @@ export async function updateTenant(
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, k === 'email' || k === 'phone' ? '(changed)' : v]),
   );
-  audit(ctx, ctx.em, {
-    action: 'tenant.updated',
-    entityType: 'tenant',
-    entityId: tenant.id,
-    changes: changed,
-  });
   try {
-    await ctx.em.flush();
+    await audited(ctx, {
+      action: 'tenant.updated',
+      entityType: 'tenant',
+      entityId: tenant.id,
+      changes: changed,
+    });
   } catch (err) {
     if (err instanceof UniqueConstraintViolationException) {
       return fail(invalid(['input', 'subdomain'], 'subdomain was taken at the same moment'));
@@ -152,12 +151,11 @@ export async function setTenantActive(
   const tenant = await ctx.em.findOne(Tenant, { slug });
   if (!tenant) return fail(notFound(`tenant "${slug}"`, 'slug'));
   tenant.active = active;
-  audit(ctx, ctx.em, {
+  await audited(ctx, {
     tenant,
     action: active ? 'tenant.activated' : 'tenant.deactivated',
     entityType: 'tenant',
     entityId: tenant.id,
   });
-  await ctx.em.flush();
   return ok(tenant);
 }

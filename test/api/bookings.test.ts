@@ -124,13 +124,13 @@ describe('createBooking', () => {
     const expected = [
       /^select "s"\."id", .* from "service" as "s" inner join "resource" as "r" /,
       /^begin$/,
-      /^select "r"\."id", "r"\."weekly_pattern" from "resource" as "r" .* for update$/,
-      /from "date_override" as "o" where/,
-      /from "blackout" as "x" where/,
-      /from "booking" as "b" where/,
+      /^select "weekly_pattern" as "weeklyPattern" from "resource" where .* for update$/,
+      /from "date_override" where/,
+      /from "blackout" where/,
+      /from "booking" where/,
       /^insert into "booking" /,
-      /^insert into "notification" .* values \(.*\), \(.*\)/,
       /^insert into "audit_event" /,
+      /^insert into "notification" .* values \(.*\), \(.*\)$/,
       /^commit$/,
     ];
     // The logged form: "[query] <sql> [took ...]" with colours; whitespace folded.
