@@ -15,13 +15,17 @@ type Env = Record<string, string | undefined>;
 type Parse<T> = (raw: string | undefined, name: string, env: Env) => T;
 
 interface VarSpec<T> {
-  /** Shown in the docs: the default, or "(unset)". */
-  default: string;
-  description: string;
   parse: Parse<T>;
+  description: string;
+  /** The default as the docs show it, when the parser's own is not the one to show. */
+  shown?: string;
 }
 
-const spec = <T>(s: VarSpec<T>) => s;
+const v = <T>(parse: Parse<T>, description: string, shown?: string): VarSpec<T> => ({
+  parse,
+  description,
+  shown,
+});
 const fail = (name: string, message: string): never => {
   throw new ConfigError(name, message);
 };
@@ -104,201 +108,124 @@ const sender = matching(
 const address = matching(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must list IP addresses or CIDR ranges');
 
 export const CONFIG_SPEC = {
-  NODE_ENV: spec({
-    default: 'development',
-    description:
-      '`development`, `test` or `production`. Production hides error details, never seeds demo data and requires `PLATFORM_ADMIN_TOKEN`.',
-    parse: nodeEnv,
-  }),
-  HOST: spec({
-    default: '0.0.0.0',
-    description: 'Interface the HTTP server listens on.',
-    parse: text('0.0.0.0'),
-  }),
-  PORT: spec({
-    default: '4000',
-    description: 'HTTP port (0 picks a free one).',
-    parse: integer(4000, 0, 65535),
-  }),
-  DATABASE_URL: spec({
-    default: '(embedded)',
-    description:
-      'PostgreSQL connection string (`postgres://user:pass@host:5432/db`). When unset, an embedded PostgreSQL runs with its data under `DATA_DIR/pg`.',
-    parse: postgresUrl,
-  }),
-  CHANGE_FEED_DATABASE_URL: spec({
-    default: '(DATABASE_URL)',
-    description:
-      "Connection string for the change feed's one LISTEN connection, which needs a session of its own: set it to reach PostgreSQL directly (or a session-mode pooler) when `DATABASE_URL` goes through a transaction-mode pooler such as PgBouncer (docs/DEPLOYMENT.md). Unset: `DATABASE_URL`.",
-    parse: postgresUrl,
-  }),
-  CHANGE_FEED_PROBE_SECONDS: spec({
-    default: '5',
-    description:
-      'How often the change feed checks that it hears its own notifications (a NOTIFY sent through `DATABASE_URL`); while it does not, the read caches are off.',
-    parse: integer(5, 1, 300),
-  }),
-  DATA_DIR: spec({
-    default: '.data',
-    description: 'Directory for local state: the embedded PostgreSQL cluster (`pg/`).',
-    parse: text('.data'),
-  }),
-  EMBEDDED_PG_PORT: spec({
-    default: '54329',
-    description: 'Port of the embedded PostgreSQL (only used without `DATABASE_URL`).',
-    parse: integer(54329, 1024, 65535),
-  }),
-  BASE_DOMAIN: spec({
-    default: '(unset)',
-    description:
-      'Domain under which tenants have subdomains (`acme.<BASE_DOMAIN>`). Unset: subdomain resolution is off.',
-    parse: (raw, name) => domainName(raw?.toLowerCase(), name),
-  }),
-  PLATFORM_ADMIN_TOKEN: spec({
-    default: '(unset)',
-    description:
-      'Bearer token of the platform operator, at least 32 characters. Required in production; unset elsewhere disables platform operations.',
-    parse: secret(32, true),
-  }),
-  LOG_LEVEL: spec({
-    default: 'info',
-    description: 'One of fatal, error, warn, info, debug, trace, silent.',
-    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-  }),
-  DEMO_DATA: spec({
-    default: 'true',
-    description:
-      'Seed the demo tenant on the first start against an empty embedded database. Never in production.',
-    parse: (raw, name, env) => boolean(true)(raw, name, env) && nodeEnvOf(env) !== 'production',
-  }),
-  SESSION_TTL_MINUTES: spec({
-    default: '720',
-    description: 'Lifetime of an admin login session.',
-    parse: integer(720, 5, 60 * 24 * 30),
-  }),
-  SECRET_KEY: spec({
-    default: '(unset)',
-    description:
-      'At least 32 characters; encrypts the manage link while its confirmation email waits to be sent. Required in production; elsewhere one is kept in `DATA_DIR/secret.key`.',
-    parse: secret(32, true),
-  }),
-  EMAIL_ENABLED: spec({
-    default: 'true',
-    description: 'Send notification email. When off, notifications are recorded as SKIPPED.',
-    parse: boolean(true),
-  }),
-  SMTP_HOST: spec({
-    default: '(unset)',
-    description:
-      'SMTP server for outgoing mail. Unset: mail goes to the local sink (required in production while `EMAIL_ENABLED` is on).',
-    parse: (raw, name, env) => {
-      const emailOn = boolean(true)(env.EMAIL_ENABLED || undefined, 'EMAIL_ENABLED', env);
-      if (raw === undefined && emailOn && nodeEnvOf(env) === 'production') {
-        fail(name, 'is required when NODE_ENV=production and EMAIL_ENABLED is on');
-      }
-      return raw;
-    },
-  }),
-  SMTP_PORT: spec({
-    default: '587',
-    description: 'Port of the SMTP server (465 with `SMTP_TLS=implicit`).',
-    parse: integer(587, 1, 65535),
-  }),
-  SMTP_TLS: spec({
-    default: 'starttls',
-    description:
-      '`starttls` (STARTTLS required), `implicit` (TLS from the first byte) or `none` (a local relay only).',
-    parse: oneOf(['starttls', 'implicit', 'none'], 'starttls'),
-  }),
-  SMTP_USER: spec({
-    default: '(unset)',
-    description: 'SMTP login; unset: no authentication.',
-    parse: optional,
-  }),
-  SMTP_PASSWORD: spec({
-    default: '(unset)',
-    description: 'SMTP password, with `SMTP_USER`.',
-    parse: optional,
-  }),
-  MAIL_FROM: spec({
-    default: 'Booking API <no-reply@localhost>',
-    description: 'Sender of notification email, e.g. `Acme Bookings <bookings@acme.example>`.',
-    parse: (raw, name) => sender(raw ?? 'Booking API <no-reply@localhost>', name),
-  }),
-  MAIL_SINK_DIR: spec({
-    default: 'DATA_DIR/mail',
-    description:
-      'Where the local mail sink writes one `.eml` file per message (used without `SMTP_HOST`).',
-    parse: (raw, _name, env) => raw ?? `${env.DATA_DIR || '.data'}/mail`,
-  }),
-  MANAGE_URL_TEMPLATE: spec({
-    default: 'http://localhost:3000/{tenant}/manage/{token}',
-    description:
-      'The manage link in confirmation email; `{tenant}` becomes the tenant slug and `{token}` the manage token, e.g. `https://{tenant}.example.com/manage/{token}`.',
-    parse: (raw, name) => {
-      const value = raw ?? 'http://localhost:3000/{tenant}/manage/{token}';
-      if (!value.includes('{token}')) fail(name, 'must contain {token}');
-      if (!URL.canParse(value.replaceAll('{tenant}', 'x').replaceAll('{token}', 'x'))) {
-        fail(name, `must be a URL (got "${value}")`);
-      }
-      return value;
-    },
-  }),
-  NOTIFY_RETRY_LIMIT: spec({
-    default: '6',
-    description: 'Retries of a notification that fails to send before it is marked FAILED.',
-    parse: integer(6, 0, 50),
-  }),
-  NOTIFY_RETRY_DELAY_SECONDS: spec({
-    default: '30',
-    description:
-      'First retry delay; it doubles with each retry (exponential backoff), up to an hour.',
-    parse: integer(30, 1, 3600),
-  }),
-  JOBS_SUPERVISE_SECONDS: spec({
-    default: '30',
-    description:
-      'How often the job queue checks for jobs whose worker stopped sending heartbeats (a crashed process) and retries them.',
-    parse: integer(30, 1, 3600),
-  }),
-  EXPORT_ROW_LIMIT: spec({
-    default: '50000',
-    description:
-      'Most bookings `bookingsCsv` returns in one answer; larger exports are refused with a pointer to `GET /exports/bookings.csv`, which streams with no limit.',
-    parse: integer(50_000, 1, 1_000_000),
-  }),
-  TRUSTED_PROXIES: spec({
-    default: '(unset)',
-    description:
-      'Comma-separated addresses or CIDR ranges of the proxies in front of the server (e.g. `10.0.0.0/8`); only their `X-Forwarded-For` is believed for the client address that rate limits count. Unset: none.',
-    parse: (raw, name) => {
-      const list = (raw ?? '').split(',').flatMap((v) => v.trim() || []);
-      for (const v of list) address(v, name);
-      return list;
-    },
-  }),
-  BODY_LIMIT_BYTES: spec({
-    default: '102400',
-    description: 'Largest request body accepted; larger ones get 413.',
-    parse: integer(100 * 1024, 1024, 10 * 1024 * 1024),
-  }),
-  RATE_LIMITS: spec({
-    default: 'true',
-    description: 'Rate limits (docs/SECURITY.md). Switch off only for tests and benchmarks.',
-    parse: boolean(true),
-  }),
-  RESPONSE_CACHE_MB: spec({
-    default: '32',
-    description:
-      'Memory for answers to repeated `slots` queries, kept until the data under them changes (docs/PERFORMANCE.md); 0 turns the cache off.',
-    parse: integer(32, 0, 4096),
-  }),
-  METRICS_TOKEN: spec({
-    default: '(unset)',
-    description:
-      'Bearer token that `GET /metrics` (Prometheus) requires, at least 16 characters. Unset: no metrics endpoint.',
-    parse: secret(16, false),
-  }),
+  NODE_ENV: v(
+    nodeEnv,
+    '`development`, `test` or `production`. Production hides error details, never seeds demo data and requires `PLATFORM_ADMIN_TOKEN`.',
+  ),
+  HOST: v(text('0.0.0.0'), 'Interface the HTTP server listens on.'),
+  PORT: v(integer(4000, 0, 65535), 'HTTP port (0 picks a free one).'),
+  DATABASE_URL: v(
+    postgresUrl,
+    'PostgreSQL connection string (`postgres://user:pass@host:5432/db`). When unset, an embedded PostgreSQL runs with its data under `DATA_DIR/pg`.',
+    '(embedded)',
+  ),
+  CHANGE_FEED_DATABASE_URL: v(
+    postgresUrl,
+    "Connection string for the change feed's one LISTEN connection, which needs a session of its own: set it to reach PostgreSQL directly (or a session-mode pooler) when `DATABASE_URL` goes through a transaction-mode pooler such as PgBouncer (docs/DEPLOYMENT.md). Unset: `DATABASE_URL`.",
+    '(DATABASE_URL)',
+  ),
+  CHANGE_FEED_PROBE_SECONDS: v(
+    integer(5, 1, 300),
+    'How often the change feed checks that it hears its own notifications (a NOTIFY sent through `DATABASE_URL`); while it does not, the read caches are off.',
+  ),
+  DATA_DIR: v(text('.data'), 'Directory for local state: the embedded PostgreSQL cluster (`pg/`).'),
+  EMBEDDED_PG_PORT: v(
+    integer(54329, 1024, 65535),
+    'Port of the embedded PostgreSQL (only used without `DATABASE_URL`).',
+  ),
+  BASE_DOMAIN: v(
+    (raw, name) => domainName(raw?.toLowerCase(), name),
+    'Domain under which tenants have subdomains (`acme.<BASE_DOMAIN>`). Unset: subdomain resolution is off.',
+  ),
+  PLATFORM_ADMIN_TOKEN: v(
+    secret(32, true),
+    'Bearer token of the platform operator, at least 32 characters. Required in production; unset elsewhere disables platform operations.',
+  ),
+  LOG_LEVEL: v(
+    oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    'One of fatal, error, warn, info, debug, trace, silent.',
+  ),
+  DEMO_DATA: v(
+    (raw, name, env) => boolean(true)(raw, name, env) && nodeEnvOf(env) !== 'production',
+    'Seed the demo tenant on the first start against an empty embedded database. Never in production.',
+  ),
+  SESSION_TTL_MINUTES: v(integer(720, 5, 60 * 24 * 30), 'Lifetime of an admin login session.'),
+  SECRET_KEY: v(
+    secret(32, true),
+    'At least 32 characters; encrypts the manage link while its confirmation email waits to be sent. Required in production; elsewhere one is kept in `DATA_DIR/secret.key`.',
+  ),
+  EMAIL_ENABLED: v(
+    boolean(true),
+    'Send notification email. When off, notifications are recorded as SKIPPED.',
+  ),
+  SMTP_HOST: v((raw, name, env) => {
+    const emailOn = boolean(true)(env.EMAIL_ENABLED || undefined, 'EMAIL_ENABLED', env);
+    if (raw === undefined && emailOn && nodeEnvOf(env) === 'production') {
+      fail(name, 'is required when NODE_ENV=production and EMAIL_ENABLED is on');
+    }
+    return raw;
+  }, 'SMTP server for outgoing mail. Unset: mail goes to the local sink (required in production while `EMAIL_ENABLED` is on).'),
+  SMTP_PORT: v(integer(587, 1, 65535), 'Port of the SMTP server (465 with `SMTP_TLS=implicit`).'),
+  SMTP_TLS: v(
+    oneOf(['starttls', 'implicit', 'none'], 'starttls'),
+    '`starttls` (STARTTLS required), `implicit` (TLS from the first byte) or `none` (a local relay only).',
+  ),
+  SMTP_USER: v(optional, 'SMTP login; unset: no authentication.'),
+  SMTP_PASSWORD: v(optional, 'SMTP password, with `SMTP_USER`.'),
+  MAIL_FROM: v(
+    (raw, name) => sender(raw ?? 'Booking API <no-reply@localhost>', name),
+    'Sender of notification email, e.g. `Acme Bookings <bookings@acme.example>`.',
+  ),
+  MAIL_SINK_DIR: v(
+    (raw, _name, env) => raw ?? `${env.DATA_DIR || '.data'}/mail`,
+    'Where the local mail sink writes one `.eml` file per message (used without `SMTP_HOST`).',
+    'DATA_DIR/mail',
+  ),
+  MANAGE_URL_TEMPLATE: v((raw, name) => {
+    const value = raw ?? 'http://localhost:3000/{tenant}/manage/{token}';
+    if (!value.includes('{token}')) fail(name, 'must contain {token}');
+    if (!URL.canParse(value.replaceAll('{tenant}', 'x').replaceAll('{token}', 'x'))) {
+      fail(name, `must be a URL (got "${value}")`);
+    }
+    return value;
+  }, 'The manage link in confirmation email; `{tenant}` becomes the tenant slug and `{token}` the manage token, e.g. `https://{tenant}.example.com/manage/{token}`.'),
+  NOTIFY_RETRY_LIMIT: v(
+    integer(6, 0, 50),
+    'Retries of a notification that fails to send before it is marked FAILED.',
+  ),
+  NOTIFY_RETRY_DELAY_SECONDS: v(
+    integer(30, 1, 3600),
+    'First retry delay; it doubles with each retry (exponential backoff), up to an hour.',
+  ),
+  JOBS_SUPERVISE_SECONDS: v(
+    integer(30, 1, 3600),
+    'How often the job queue checks for jobs whose worker stopped sending heartbeats (a crashed process) and retries them.',
+  ),
+  EXPORT_ROW_LIMIT: v(
+    integer(50_000, 1, 1_000_000),
+    'Most bookings `bookingsCsv` returns in one answer; larger exports are refused with a pointer to `GET /exports/bookings.csv`, which streams with no limit.',
+  ),
+  TRUSTED_PROXIES: v((raw, name) => {
+    const list = (raw ?? '').split(',').flatMap((v) => v.trim() || []);
+    for (const v of list) address(v, name);
+    return list;
+  }, 'Comma-separated addresses or CIDR ranges of the proxies in front of the server (e.g. `10.0.0.0/8`); only their `X-Forwarded-For` is believed for the client address that rate limits count. Unset: none.'),
+  BODY_LIMIT_BYTES: v(
+    integer(100 * 1024, 1024, 10 * 1024 * 1024),
+    'Largest request body accepted; larger ones get 413.',
+  ),
+  RATE_LIMITS: v(
+    boolean(true),
+    'Rate limits (docs/SECURITY.md). Switch off only for tests and benchmarks.',
+  ),
+  RESPONSE_CACHE_MB: v(
+    integer(32, 0, 4096),
+    'Memory for answers to repeated `slots` queries, kept until the data under them changes (docs/PERFORMANCE.md); 0 turns the cache off.',
+  ),
+  METRICS_TOKEN: v(
+    secret(16, false),
+    'Bearer token that `GET /metrics` (Prometheus) requires, at least 16 characters. Unset: no metrics endpoint.',
+  ),
 };
 
 type Variable = Extract<keyof typeof CONFIG_SPEC, string>;
@@ -327,8 +254,11 @@ export function loadConfig(env: Env = process.env): Config {
 /** The configuration table of README.md and docs/DEPLOYMENT.md. */
 export function configTableMarkdown(): string {
   const rows = (Object.entries(CONFIG_SPEC) as [string, VarSpec<unknown>][]).map(([name, s]) => {
-    const shown = s.default.startsWith('(') ? s.default : `\`${s.default}\``;
-    return `| \`${name}\` | ${shown} | ${s.description} |`;
+    const value = s.parse(undefined, name, {});
+    const unset = value === undefined || (Array.isArray(value) && !value.length);
+    const shown = s.shown ?? (unset ? '(unset)' : String(value));
+    const cell = shown.startsWith('(') ? shown : `\`${shown}\``;
+    return `| \`${name}\` | ${cell} | ${s.description} |`;
   });
   return ['| Variable | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
