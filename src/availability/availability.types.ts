@@ -16,15 +16,7 @@ export enum Weekday {
 registerEnumType(Weekday, { name: 'Weekday' });
 
 /** The weekdays in ISO order: ISO weekday n (1 = Monday) is WEEKDAYS[n - 1]. */
-export const WEEKDAYS: readonly Weekday[] = [
-  Weekday.MONDAY,
-  Weekday.TUESDAY,
-  Weekday.WEDNESDAY,
-  Weekday.THURSDAY,
-  Weekday.FRIDAY,
-  Weekday.SATURDAY,
-  Weekday.SUNDAY,
-];
+export const WEEKDAYS: readonly Weekday[] = Object.values(Weekday);
 
 @ObjectType()
 export class WeeklyWindow {

@@ -1,11 +1,8 @@
 import {
   IsBoolean,
-  IsInt,
   IsOptional,
   Length,
-  Max,
   MaxLength,
-  Min,
   Validate,
   ValidateIf,
   ValidatorConstraint,
@@ -13,7 +10,7 @@ import {
 } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Payload } from '../shared/errors.js';
-import { Rule, Trimmed } from '../shared/validation.js';
+import { Rule, Trimmed, Whole } from '../shared/validation.js';
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
 
@@ -42,43 +39,27 @@ export class ServiceInput {
   description?: string | null;
 
   @Field(() => Int)
-  @IsInt()
-  @Min(1, { message: 'must be positive' })
-  @Max(MINUTES_PER_DAY, { message: `must be at most ${MINUTES_PER_DAY} (one day)` })
+  @Whole(1, MINUTES_PER_DAY, 'must be positive', `must be at most ${MINUTES_PER_DAY} (one day)`)
   durationMinutes!: number;
 
   @Field(() => Int, { nullable: true, description: 'defaults to durationMinutes' })
-  @IsOptional()
-  @IsInt()
-  @Min(1, { message: 'must be positive' })
-  @Max(MINUTES_PER_DAY, { message: `must be at most ${MINUTES_PER_DAY} (one day)` })
+  @Whole(1, MINUTES_PER_DAY, 'must be positive', `must be at most ${MINUTES_PER_DAY} (one day)`)
   slotIntervalMinutes?: number | null;
 
   @Field(() => Int, { nullable: true, defaultValue: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0, { message: 'must be 0 or more' })
-  @Max(MINUTES_PER_DAY)
+  @Whole(0, MINUTES_PER_DAY)
   bufferBeforeMinutes?: number | null = 0;
 
   @Field(() => Int, { nullable: true, defaultValue: 0 })
-  @IsOptional()
-  @IsInt()
-  @Min(0, { message: 'must be 0 or more' })
-  @Max(MINUTES_PER_DAY)
+  @Whole(0, MINUTES_PER_DAY)
   bufferAfterMinutes?: number | null = 0;
 
   @Field(() => Int, { nullable: true, defaultValue: 1 })
-  @IsOptional()
-  @IsInt()
-  @Min(1, { message: 'must be at least 1' })
-  @Max(10_000)
+  @Whole(1, 10_000)
   capacity?: number | null = 1;
 
   @Field(() => Int, { nullable: true, description: 'price in minor units (pence, cents)' })
-  @IsOptional()
-  @IsInt()
-  @Min(0, { message: 'must be 0 or more' })
+  @Whole(0)
   priceMinor?: number | null;
 
   @Field(() => String, { nullable: true, description: 'ISO 4217 code' })
@@ -97,17 +78,11 @@ export class ServiceInput {
   requiresConfirmation?: boolean | null = false;
 
   @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0, { message: 'must be 0 or more' })
-  @Max(60 * 24 * 365)
+  @Whole(0, 60 * 24 * 365)
   minimumNoticeMinutes?: number | null;
 
   @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1, { message: 'must be at least 1' })
-  @Max(3650)
+  @Whole(1, 3650)
   maxAdvanceDays?: number | null;
 
   @Field(() => ID, {

@@ -166,14 +166,7 @@ function Console({
   onSignOut: () => void;
 }) {
   const fetcher = useCallback(
-    async (params: object) => {
-      const response = await fetch(ENDPOINT, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...authHeaders(credential) },
-        body: JSON.stringify(params),
-      });
-      return response.json();
-    },
+    (params: object) => post(params, authHeaders(credential)),
     [credential],
   );
   const tabs = useMemo(() => {

@@ -5,10 +5,6 @@ interface ReadyTab {
   variables: string;
 }
 
-function startOfDay(d: Date): Date {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
-}
-
 function isoDate(d: Date): string {
   const m = String(d.getMonth() + 1).padStart(2, '0');
   return `${d.getFullYear()}-${m}-${String(d.getDate()).padStart(2, '0')}`;
@@ -17,15 +13,12 @@ function isoDate(d: Date): string {
 const vars = (value: object) => JSON.stringify(value, null, 2);
 
 export function readyTabs(now = new Date()): ReadyTab[] {
-  const today = startOfDay(now);
-  const tomorrow = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1);
-  const monday = new Date(
-    today.getFullYear(),
-    today.getMonth(),
-    today.getDate() - ((today.getDay() + 6) % 7),
-  );
-  const nextMonday = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 7);
-  const inAWeek = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 6);
+  /** Local midnight `offset` days from today. */
+  const day = (offset: number) =>
+    new Date(now.getFullYear(), now.getMonth(), now.getDate() + offset);
+  const sinceMonday = (now.getDay() + 6) % 7;
+  const [today, tomorrow, inAWeek] = [day(0), day(1), day(6)];
+  const [monday, nextMonday] = [day(-sinceMonday), day(7 - sinceMonday)];
   const bookingFields = `
       cursor
       node {

@@ -51,14 +51,7 @@ export interface AppServices {
 export function contextFor(
   app: AppServices,
   em: EntityManager,
-  who: {
-    requestId: string;
-    tenant: Tenant | null;
-    actor: Actor | null;
-    ip: string | null;
-    cache: CacheScope;
-    logFields: LogFields;
-  },
+  who: Pick<RequestContext, 'requestId' | 'tenant' | 'actor' | 'ip' | 'cache' | 'logFields'>,
 ): RequestContext {
   return {
     ...who,

@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { GraphQLDateTime, GraphQLEmailAddress } from 'graphql-scalars';
+import { isRealDate } from '../scheduling/zone-time.js';
 import { normalizeTimeZone } from '../shared/time-zone.js';
 
 /** graphql-scalars' DateTime, serialising to the string itself so JSON.stringify stays fast. */
@@ -46,26 +47,11 @@ function stringScalar(options: {
   });
 }
 
-const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isValidLocalDate(value: string): boolean {
-  const m = LOCAL_DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return (
-    y >= 1 &&
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === mo - 1 &&
-    date.getUTCDate() === d
-  );
-}
-
 export const LocalDateScalar = stringScalar({
   name: 'LocalDate',
   description: "A calendar date (YYYY-MM-DD) local to the tenant's time zone.",
   parse(value) {
-    if (!isValidLocalDate(value)) {
+    if (!isRealDate(value)) {
       throw new GraphQLError(`LocalDate must be a real date as YYYY-MM-DD (got "${value}")`);
     }
     return value;

@@ -10,6 +10,17 @@ import { resolveTenant } from '../tenancy/tenant-resolver.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
 import { logFields } from './request-log.js';
 
+/** Where the request names its tenant; `/t/<slug>/` counts before a route has matched too. */
+export const sourcesOf = (request: FastifyRequest, baseDomain: string | undefined) =>
+  tenantSources({
+    host: request.headers.host,
+    xTenant: request.headers['x-tenant'],
+    pathSlug:
+      (request.params as { slug?: string } | undefined)?.slug ??
+      /^\/t\/([^/]+)\//.exec(request.url)?.[1],
+    baseDomain,
+  });
+
 /** The request's context; SERVICE_UNAVAILABLE when the database cannot be reached for it. */
 export async function buildRequestContext(
   app: AppServices,
@@ -29,12 +40,7 @@ async function contextOf(app: AppServices, request: FastifyRequest): Promise<Req
   const cache = new CacheScope(caches.feed.stamp());
   // One unit of work for the request; the tenant filter is set once the tenant is known.
   const em = orm.em.fork({ clear: true });
-  const sources = tenantSources({
-    host: request.headers.host,
-    xTenant: request.headers['x-tenant'],
-    pathSlug: (request.params as { slug?: string } | undefined)?.slug,
-    baseDomain: config.baseDomain,
-  });
+  const sources = sourcesOf(request, config.baseDomain);
   let tenant = await resolveTenant(em, sources, caches.tenants, cache.stamp);
   const auth = await authenticate(em, config, request.headers.authorization, tenant, {
     sessions: caches.sessions,

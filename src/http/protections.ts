@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { AppServices } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
-import { tenantSources } from '../tenancy/tenant-sources.js';
+import { sourcesOf } from './context.js';
 
 /** Everything from this origin only; inline style attributes, which the GraphiQL editor needs. */
 const CONTENT_SECURITY_POLICY = {
@@ -22,25 +22,14 @@ const CONTENT_SECURITY_POLICY = {
 /** Paths that probes and scrapers call, outside the general rate limit. */
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 
-function ownOrigin(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
-
 /** Whether a browser at `origin` may call: its own origin, or one every named tenant allows. */
 async function originAllowed(
   services: AppServices,
   request: FastifyRequest,
   origin: string,
 ): Promise<boolean | null> {
-  if (origin === ownOrigin(request)) return true;
-  const sources = tenantSources({
-    host: request.headers.host,
-    xTenant: request.headers['x-tenant'],
-    pathSlug:
-      (request.params as { slug?: string } | undefined)?.slug ??
-      /^\/t\/([^/]+)\//.exec(request.url)?.[1],
-    baseDomain: services.config.baseDomain,
-  });
+  if (origin === `${request.protocol}://${request.host}`) return true;
+  const sources = sourcesOf(request, services.config.baseDomain);
   if (sources.length === 0) return null;
   const em = services.orm.em.fork();
   const stamp = services.caches.feed.stamp();

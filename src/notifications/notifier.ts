@@ -167,12 +167,8 @@ export class Notifier {
       { id: job.data.notificationId },
       { populate: ['booking'] },
     );
-    if (
-      !notification ||
-      notification.status === NotificationStatus.SENT ||
-      notification.status === NotificationStatus.SKIPPED
-    )
-      return;
+    const done = [NotificationStatus.SENT, NotificationStatus.SKIPPED];
+    if (!notification || done.includes(notification.status)) return;
     const tenant = await em.findOneOrFail(Tenant, { id: job.data.tenantId });
     const id = notification.id;
     if (!this.config.emailEnabled || !tenant.emailEnabled) {

@@ -22,6 +22,13 @@ function isoDateOfDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** Whether `date` is a real day as YYYY-MM-DD, in years 1 to 9999. */
+export function isRealDate(date: string): boolean {
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(date) && date >= '0001' && isoDateOfDay(dayNumber(date)) === date
+  );
+}
+
 /** `date` plus `days` (negative: minus), in the ISO calendar. */
 export function addDays(date: string, days: number): string {
   return isoDateOfDay(dayNumber(date) + days);

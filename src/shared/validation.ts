@@ -2,7 +2,7 @@ import {
   registerDecorator,
   type ValidationArguments,
   type ValidationError,
-  validate,
+  validateSync,
 } from 'class-validator';
 import { daysInRange } from '../scheduling/zone-time.js';
 import { badArgument, type UserError, UserErrorCode, userError } from './errors.js';
@@ -88,7 +88,7 @@ export async function validateInput(
         ...nulls.map((k) => ({ [k]: undefined })),
       )
     : value;
-  flatten(await validate(checked, OPTIONS), path, out);
+  flatten(validateSync(checked, OPTIONS), path, out);
   return out;
 }
 
@@ -126,6 +126,20 @@ export function Trimmed(min: number, max: number): PropertyDecorator {
       value == null ||
       (typeof value === 'string' && value.trim().length >= min && value.trim().length <= max),
     min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters`,
+  );
+}
+
+/** A whole number from `min` to `max` (null and undefined pass); `below` and `above` say why not. */
+export function Whole(
+  min: number,
+  max = Number.POSITIVE_INFINITY,
+  below = min === 0 ? 'must be 0 or more' : `must be at least ${min}`,
+  above = `must be at most ${max}`,
+): PropertyDecorator {
+  return Rule(
+    (value) =>
+      value == null || (Number.isInteger(value) && Number(value) >= min && Number(value) <= max),
+    (args) => (Number(args.value) < min ? below : above),
   );
 }
 

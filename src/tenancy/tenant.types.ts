@@ -1,24 +1,20 @@
 import {
   ArrayMaxSize,
-  IsInt,
   IsNotIn,
   IsOptional,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
-import { EachItem, NotNull } from '../shared/validation.js';
+import { EachItem, NotNull, Whole } from '../shared/validation.js';
 import { normalizeOrigin } from './origins.js';
 import { Tenant } from './tenant.entity.js';
-import { RESERVED_LABELS } from './tenant-sources.js';
+import { RESERVED_LABELS, SLUG_PATTERN } from './tenant-sources.js';
 
-const SLUG_RULE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const SLUG_MESSAGE =
   'must be 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen';
 
@@ -31,7 +27,7 @@ const PASSWORD_MIN_LENGTH = 12;
 @InputType()
 export class CreateTenantInput {
   @Field()
-  @Matches(SLUG_RULE, { message: SLUG_MESSAGE })
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
   slug!: string;
 
   @Field()
@@ -50,7 +46,7 @@ export class CreateTenantInput {
     description: 'Host label under BASE_DOMAIN; defaults to the slug.',
   })
   @IsOptional()
-  @Matches(SLUG_RULE, { message: SLUG_MESSAGE })
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
   @IsNotIn([...RESERVED_LABELS], { message: RESERVED_MESSAGE })
   subdomain?: string | null;
 
@@ -93,32 +89,23 @@ export class UpdateTenantInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(SLUG_RULE, { message: SLUG_MESSAGE })
+  @Matches(SLUG_PATTERN, { message: SLUG_MESSAGE })
   @IsNotIn([...RESERVED_LABELS], { message: RESERVED_MESSAGE })
   @NotNull()
   subdomain?: string | null;
 
   @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(60 * 24 * 365)
+  @Whole(0, 60 * 24 * 365)
   @NotNull()
   minimumNoticeMinutes?: number | null;
 
   @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(3650)
+  @Whole(1, 3650)
   @NotNull()
   maxAdvanceDays?: number | null;
 
   @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(60 * 24 * 365)
+  @Whole(0, 60 * 24 * 365)
   @NotNull()
   cancellationNoticeMinutes?: number | null;
 

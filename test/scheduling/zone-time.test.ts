@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addDays,
   isoWeekday,
+  isRealDate,
   localDateOf,
   localInstant,
   startOfLocalDay,
@@ -55,6 +56,21 @@ describe('calendar arithmetic', () => {
       date = addDays(date, 1);
     }
     expect(isoWeekday('2026-11-24')).toBe(2);
+  });
+
+  it('knows a real date as Temporal does, for years 1 to 9999 only', () => {
+    const real = (d: string) => {
+      try {
+        return Temporal.PlainDate.from(d, { overflow: 'reject' }).toString() === d;
+      } catch {
+        return false;
+      }
+    };
+    const candidates = ['2028-02-29', '2100-02-29', '2000-02-29', '2026-02-30', '2026-13-01'];
+    candidates.push('2026-00-10', '2026-04-31', '2026-04-00', '0001-01-01', '9999-12-31');
+    for (const d of candidates) expect(isRealDate(d), d).toBe(real(d));
+    for (const d of ['0000-01-01', '2026-1-01', '2026-01-01T00:00', ' 2026-01-01', '+02026-01-01'])
+      expect(isRealDate(d), d).toBe(false);
   });
 });
 
