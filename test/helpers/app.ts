@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ClientError, GraphQLClient } from 'graphql-request';
@@ -134,7 +135,13 @@ export async function startTestApp(
     return statements;
   }
 
-  return { app, database, url, mailSinkDir, gql, statementsDuring, close: () => app.close() };
+  async function close(): Promise<void> {
+    await app.close();
+    // The instance that made the database owns its mail sink.
+    if (!options.database) await rm(mailSinkDir, { recursive: true, force: true });
+  }
+
+  return { app, database, url, mailSinkDir, gql, statementsDuring, close };
 }
 
 export interface TenantFixture {
