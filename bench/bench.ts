@@ -57,6 +57,8 @@ export interface Figure {
   unit: string;
   baseline?: string;
   ratio?: number;
+  /** The lowest and highest ratio of the rounds whose median `ratio` is. */
+  spread?: [number, number];
   budget?: string;
   ok?: boolean;
 }
@@ -360,7 +362,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const figure = (f: Figure) => {
     figures.push(f);
     log(
-      `  ${f.name}: ${f.value.toFixed(f.unit === 'ms' ? 2 : 1)} ${f.unit}${f.ratio !== undefined ? ` (${f.ratio.toFixed(2)}x ${f.baseline})` : ''}`,
+      `  ${f.name}: ${f.value.toFixed(f.unit === 'ms' ? 2 : 1)} ${f.unit}${f.ratio !== undefined ? ` (${ratioText(f)})` : ''}`,
     );
   };
   try {
@@ -537,7 +539,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
     // One slot kept back for the same-slot storm.
     const stormSlot = free.pop() as (typeof free)[number];
-    let next = 0;
     const bookingBody = (slot: (typeof free)[number], i: number) =>
       JSON.stringify({
         query: CREATE_BOOKING,
@@ -550,34 +551,44 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         },
       });
     const half = Math.floor(free.length / 2);
-    // CPU per booking of each side, from /proc: what the ratio is made of.
     const pgDataDir = path.join(dataDir, 'pg');
-    const serverCpuBefore = await processCpuMs(pid);
-    const createPgCpuBefore = await postgresCpuMs(pgDataDir);
-    const creates = await load({
-      url,
-      connections,
-      seconds: duration,
-      request: () => {
-        const i = next++ % half;
-        const slot = free[i] as (typeof free)[number];
-        return {
-          path: '/graphql',
-          headers: { 'content-type': 'application/json', 'x-tenant': slot.slug },
-          body: bookingBody(slot, i),
-        };
-      },
-    });
-    const made = Number(
-      (
-        await db.query(
-          "select count(*)::int as n from booking where customer_email like 'b%@bench.example'",
-        )
-      ).rows[0]?.n ?? 0,
-    );
-    const serverCpuPerBooking = ((await processCpuMs(pid)) - serverCpuBefore) / Math.max(made, 1);
-    const createPgCpuPerBooking =
-      ((await postgresCpuMs(pgDataDir)) - createPgCpuBefore) / Math.max(made, 1);
+    const counter = db;
+    const madeSoFar = async () =>
+      Number(
+        (
+          await counter.query(
+            "select count(*)::int as n from booking where customer_email like 'b%@bench.example'",
+          )
+        ).rows[0]?.n ?? 0,
+      );
+
+    // One round of createBooking: bookings made, their p50, and the CPU of the server and of
+    // PostgreSQL (from /proc: what the ratio is made of).
+    let next = 0;
+    const createRound = async (seconds: number) => {
+      const made = await madeSoFar();
+      const [serverCpu, pgCpu] = [await processCpuMs(pid), await postgresCpuMs(pgDataDir)];
+      const result = await load({
+        url,
+        connections,
+        seconds,
+        request: () => {
+          const i = next++ % half;
+          const slot = free[i] as (typeof free)[number];
+          return {
+            path: '/graphql',
+            headers: { 'content-type': 'application/json', 'x-tenant': slot.slug },
+            body: bookingBody(slot, i),
+          };
+        },
+      });
+      return {
+        serverCpu: (await processCpuMs(pid)) - serverCpu,
+        pgCpu: (await postgresCpuMs(pgDataDir)) - pgCpu,
+        done: (await madeSoFar()) - made,
+        p50: result.p50,
+      };
+    };
 
     // The raw-SQL baseline: the same statements createBooking runs (the service with its
     // resource, lock, overrides, blackouts, bookings, the booking, its two notifications and
@@ -589,119 +600,165 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     rawPool.on('connect', (client) => client.on('error', () => {}));
     const tenantsBySlug = new Map([main, ...others].map((t) => [t.slug, t]));
     let rawNext = half;
-    let rawDone = 0;
-    const rawUntil = Date.now() + duration * 1000;
-    const rawCpuBefore = process.cpuUsage();
-    const rawPgCpuBefore = await postgresCpuMs(pgDataDir);
-    const rawWorker = async () => {
-      while (Date.now() < rawUntil) {
-        const slot = free[rawNext++ % free.length] as (typeof free)[number];
-        const t = tenantsBySlug.get(slot.slug) as SeededTenant;
-        const c = await rawPool.connect();
-        try {
-          await c.query(
-            `select s.id, s.name, s.duration_minutes, coalesce(s.slot_interval_minutes, s.duration_minutes),
+    const rawRound = async (seconds: number) => {
+      let done = 0;
+      const until = Date.now() + seconds * 1000;
+      const clientCpu = process.cpuUsage();
+      const pgCpu = await postgresCpuMs(pgDataDir);
+      const worker = async () => {
+        while (Date.now() < until) {
+          const slot = free[rawNext++ % free.length] as (typeof free)[number];
+          const t = tenantsBySlug.get(slot.slug) as SeededTenant;
+          const c = await rawPool.connect();
+          try {
+            await c.query(
+              `select s.id, s.name, s.duration_minutes, coalesce(s.slot_interval_minutes, s.duration_minutes),
                     s.buffer_before_minutes, s.buffer_after_minutes, s.capacity, s.requires_confirmation,
                     s.minimum_notice_minutes, s.max_advance_days, s.resource_id, r.weekly_pattern
                from service s join resource r on r.id = s.resource_id and r.tenant_id = s.tenant_id
               where s.tenant_id = $1 and s.id = $2 and s.active`,
-            [t.id, slot.serviceId],
-          );
-          await c.query('begin');
-          await c.query(
-            'select weekly_pattern from resource where tenant_id = $1 and id = $2 for update',
-            [t.id, t.resourceId],
-          );
-          const start = new Date(slot.startsAt);
-          // The check reads the windows of the start's date and the day before, and what is
-          // booked or blocked from the start of that day to the end of the day after.
-          const date = slot.startsAt.slice(0, 10);
-          const dayBefore = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000);
-          const spanEnd = new Date(dayBefore.getTime() + 3 * 86_400_000);
-          await c.query(
-            'select * from date_override where tenant_id = $1 and resource_id = $2 and date >= $3 and date <= $4',
-            [t.id, t.resourceId, dayBefore.toISOString().slice(0, 10), date],
-          );
-          await c.query(
-            'select * from blackout where tenant_id = $1 and (resource_id = $2 or resource_id is null) and starts_at < $3 and ends_at > $4',
-            [t.id, t.resourceId, spanEnd, dayBefore],
-          );
-          await c.query(
-            "select id, occupied_start, occupied_end, starts_at, seats, service_id from booking where tenant_id = $1 and resource_id = $2 and status in ('PENDING','CONFIRMED','COMPLETED','NO_SHOW') and occupied_start < $3 and occupied_end > $4",
-            [t.id, t.resourceId, spanEnd, dayBefore],
-          );
-          const id = randomUUID();
-          await c.query(
-            `insert into booking (id, created_at, updated_at, tenant_id, reference, service_id, resource_id, starts_at, ends_at, occupied_start, occupied_end,
+              [t.id, slot.serviceId],
+            );
+            await c.query('begin');
+            await c.query(
+              'select weekly_pattern from resource where tenant_id = $1 and id = $2 for update',
+              [t.id, t.resourceId],
+            );
+            const start = new Date(slot.startsAt);
+            // The check reads the windows of the start's date and the day before, and what is
+            // booked or blocked from the start of that day to the end of the day after.
+            const date = slot.startsAt.slice(0, 10);
+            const dayBefore = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000);
+            const spanEnd = new Date(dayBefore.getTime() + 3 * 86_400_000);
+            await c.query(
+              'select * from date_override where tenant_id = $1 and resource_id = $2 and date >= $3 and date <= $4',
+              [t.id, t.resourceId, dayBefore.toISOString().slice(0, 10), date],
+            );
+            await c.query(
+              'select * from blackout where tenant_id = $1 and (resource_id = $2 or resource_id is null) and starts_at < $3 and ends_at > $4',
+              [t.id, t.resourceId, spanEnd, dayBefore],
+            );
+            await c.query(
+              "select id, occupied_start, occupied_end, starts_at, seats, service_id from booking where tenant_id = $1 and resource_id = $2 and status in ('PENDING','CONFIRMED','COMPLETED','NO_SHOW') and occupied_start < $3 and occupied_end > $4",
+              [t.id, t.resourceId, spanEnd, dayBefore],
+            );
+            const id = randomUUID();
+            await c.query(
+              `insert into booking (id, created_at, updated_at, tenant_id, reference, service_id, resource_id, starts_at, ends_at, occupied_start, occupied_end,
                session_key, status, seats, customer_name, customer_email, manage_token_hash, sequence)
              values ($1, now(), now(), $2, $3, $4, $5, $6, $7, $6, $7, $1, 'CONFIRMED', 1, 'Raw', 'raw@bench.example', $8, 0)`,
-            [
-              id,
-              t.id,
-              id.slice(0, 9).toUpperCase(),
-              slot.serviceId,
-              t.resourceId,
-              start,
-              new Date(start.getTime() + 30 * MINUTE),
-              randomUUID().replace(/-/g, '').padEnd(64, '0'),
-            ],
-          );
-          await c.query(
-            `insert into notification (id, created_at, updated_at, tenant_id, booking_id, kind, recipient, status, attempts, payload)
+              [
+                id,
+                t.id,
+                id.slice(0, 9).toUpperCase(),
+                slot.serviceId,
+                t.resourceId,
+                start,
+                new Date(start.getTime() + 30 * MINUTE),
+                randomUUID().replace(/-/g, '').padEnd(64, '0'),
+              ],
+            );
+            await c.query(
+              `insert into notification (id, created_at, updated_at, tenant_id, booking_id, kind, recipient, status, attempts, payload)
              values ($1, now(), now(), $3, $4, 'booking.created.customer', 'raw@bench.example', 'SKIPPED', 0, '{}'),
                     ($2, now(), now(), $3, $4, 'booking.created.business', 'owner@bench.example', 'SKIPPED', 0, '{}')`,
-            [randomUUID(), randomUUID(), t.id, id],
-          );
-          await c.query(
-            `insert into audit_event (id, created_at, updated_at, tenant_id, actor_kind, actor_id, actor_label, action, entity_type, entity_id, changes)
+              [randomUUID(), randomUUID(), t.id, id],
+            );
+            await c.query(
+              `insert into audit_event (id, created_at, updated_at, tenant_id, actor_kind, actor_id, actor_label, action, entity_type, entity_id, changes)
              values ($1, now(), now(), $2, 'SYSTEM', null, 'system', 'booking.created', 'booking', $3, $4)`,
-            [randomUUID(), t.id, id, JSON.stringify({ startsAt: slot.startsAt })],
-          );
-          await c.query('commit');
-          rawDone++;
-        } catch (err) {
-          await c.query('rollback').catch(() => {});
-          if (!(err instanceof Error && /booking_no_overlap/.test(err.message))) throw err;
-        } finally {
-          c.release();
+              [randomUUID(), t.id, id, JSON.stringify({ startsAt: slot.startsAt })],
+            );
+            await c.query('commit');
+            done++;
+          } catch (err) {
+            await c.query('rollback').catch(() => {});
+            if (!(err instanceof Error && /booking_no_overlap/.test(err.message))) throw err;
+          } finally {
+            c.release();
+          }
         }
-      }
+      };
+      await Promise.all(Array.from({ length: connections }, worker));
+      const used = process.cpuUsage(clientCpu);
+      return {
+        clientCpu: (used.user + used.system) / 1000,
+        // Read while the pool's backends are alive: an exited backend's time only shows in
+        // the postmaster's reaped-children ticks, which a short run can leave at 0.
+        pgCpu: (await postgresCpuMs(pgDataDir)) - pgCpu,
+        done,
+      };
     };
-    await Promise.all(Array.from({ length: connections }, rawWorker));
-    const rawCpu = process.cpuUsage(rawCpuBefore);
-    const rawClientCpuPerBooking = (rawCpu.user + rawCpu.system) / 1000 / Math.max(rawDone, 1);
-    // Read while the pool's backends are alive: an exited backend's time only shows in the
-    // postmaster's reaped-children ticks, which a short run can leave at 0.
-    const rawPgCpuPerBooking =
-      ((await postgresCpuMs(pgDataDir)) - rawPgCpuBefore) / Math.max(rawDone, 1);
+
+    // Alternating rounds (createBooking, raw, createBooking, raw...): the ratio of each
+    // round's pair, so that what else the machine does moves both sides alike.
+    const rounds = 5;
+    // A warm-up pair first, not counted: the pool's connections, the server's first requests.
+    await createRound(duration / rounds);
+    await rawRound(duration / rounds);
+    const creates: Awaited<ReturnType<typeof createRound>>[] = [];
+    const raws: Awaited<ReturnType<typeof rawRound>>[] = [];
+    for (let r = 0; r < rounds; r++) {
+      creates.push(await createRound(duration / rounds));
+      raws.push(await rawRound(duration / rounds));
+    }
     await rawPool.end();
-    const rawRps = rawDone / duration;
-    const createRps = made / duration;
-    figure({ name: 'raw-SQL booking baseline throughput', value: rawRps, unit: 'req/s' });
+    const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((n, x) => n + f(x), 0);
+    const made = sum(creates, (c) => c.done);
+    const rawDone = sum(raws, (r) => r.done);
+    const ratios = creates.map((c, i) => c.done / Math.max(raws[i]?.done ?? 0, 1));
+    const createRatio = median(ratios);
+    const perBooking = (cpu: number, n: number) => cpu / Math.max(n, 1);
+    figure({
+      name: 'raw-SQL booking baseline throughput',
+      value: rawDone / duration,
+      unit: 'req/s',
+    });
     figure({
       name: 'createBooking throughput (no contention)',
-      value: createRps,
+      value: made / duration,
       unit: 'req/s',
-      baseline: 'raw SQL',
-      ratio: createRps / Math.max(rawRps, 0.01),
+      baseline: `raw SQL, median of ${rounds} alternating rounds`,
+      ratio: createRatio,
+      spread: [Math.min(...ratios), Math.max(...ratios)],
       budget: '>= 0.5x',
-      ok: createRps >= 0.5 * rawRps,
+      ok: createRatio >= 0.5,
     });
-    figure({ name: 'createBooking p50 (no contention)', value: creates.p50, unit: 'ms' });
-    figure({ name: 'CPU per booking: the server', value: serverCpuPerBooking, unit: 'ms' });
+    figure({
+      name: 'createBooking p50 (no contention), median of rounds',
+      value: median(creates.map((c) => c.p50)),
+      unit: 'ms',
+    });
+    figure({
+      name: 'CPU per booking: the server',
+      value: perBooking(
+        sum(creates, (c) => c.serverCpu),
+        made,
+      ),
+      unit: 'ms',
+    });
     figure({
       name: 'CPU per booking: PostgreSQL, createBooking',
-      value: createPgCpuPerBooking,
+      value: perBooking(
+        sum(creates, (c) => c.pgCpu),
+        made,
+      ),
       unit: 'ms',
     });
     figure({
       name: "CPU per booking: the raw-SQL baseline's pg client",
-      value: rawClientCpuPerBooking,
+      value: perBooking(
+        sum(raws, (r) => r.clientCpu),
+        rawDone,
+      ),
       unit: 'ms',
     });
     figure({
       name: 'CPU per booking: PostgreSQL, raw SQL',
-      value: rawPgCpuPerBooking,
+      value: perBooking(
+        sum(raws, (r) => r.pgCpu),
+        rawDone,
+      ),
       unit: 'ms',
     });
 
@@ -914,11 +971,24 @@ async function measureDrain(
   }
 }
 
+/** The middle value (the upper of the two middle ones for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** "0.55x raw SQL", with the rounds' spread when there is one. */
+function ratioText(f: Figure): string {
+  if (f.ratio === undefined) return '';
+  const spread = f.spread ? `, ${f.spread.map((r) => r.toFixed(2)).join('-')}` : '';
+  return `${f.ratio.toFixed(2)}x ${f.baseline}${spread}`;
+}
+
 /** The table `npm run bench` prints (and docs/PERFORMANCE.md shows). */
 export function table(result: BenchResult): string {
   const rows = result.figures.map((f) => {
     const value = f.unit === 'ms' ? f.value.toFixed(2) : f.value.toFixed(1);
-    const ratio = f.ratio !== undefined ? `${f.ratio.toFixed(2)}x ${f.baseline}` : '';
+    const ratio = ratioText(f);
     const budget = f.budget ? `${f.budget} ${f.ok ? 'ok' : 'MISSED'}` : '';
     return `| ${f.name} | ${value} ${f.unit} | ${ratio} | ${budget} |`;
   });

@@ -50,10 +50,17 @@ describe('npm run bench, small', () => {
       }
       for (const f of result.figures)
         expect(Number.isFinite(f.value) && f.value >= 0, f.name).toBe(true);
+      // The engine alone ran on a month that has free slots.
+      expect(names).toMatch(/slot engine alone, 31 days \([1-9]\d* slots/);
       // Read from /proc for the server and PostgreSQL, and from process.cpuUsage for the
       // bench's own pg client: every side of a booking costs some CPU.
       for (const f of result.figures.filter((f) => f.name.startsWith('CPU per booking')))
         expect(f.value, f.name).toBeGreaterThan(0);
+      // createBooking against raw SQL: the median of alternating rounds, with their spread.
+      const create = result.figures.find((f) => f.name.startsWith('createBooking throughput'));
+      const [low, high] = create?.spread ?? [Number.NaN, Number.NaN];
+      expect(low).toBeLessThanOrEqual(create?.ratio ?? Number.NaN);
+      expect(create?.ratio).toBeLessThanOrEqual(high);
       const budgets = result.figures.filter((f) => f.budget);
       expect(budgets).toHaveLength(5);
       for (const f of budgets) expect(typeof f.ok).toBe('boolean');
