@@ -63,11 +63,21 @@ describe('a worker killed between sending and recording', () => {
       await lock.query('begin');
       await lock.query("select id from notification where status = 'QUEUED' for update");
     };
+    let released: Promise<unknown> = Promise.resolve();
     smtp.afterAccept = (raw) => {
       if (killed || !toCustomer(raw)) return;
       killed = true;
       first.child.kill('SIGKILL');
-      void lock.query('rollback');
+      // An UPDATE the worker sent just before it died waits on our lock, and PostgreSQL would
+      // run it once the lock is free: end the dead worker's backends first, as its death a
+      // moment earlier would have, so that the record really is lost.
+      released = first.exited
+        .then(() =>
+          lock.query(
+            'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+          ),
+        )
+        .then(() => lock.query('rollback'));
     };
 
     const startsAt = new Date(Date.now() + 7 * 86_400_000);
@@ -92,6 +102,7 @@ describe('a worker killed between sending and recording', () => {
     ).data.createBooking.booking.id;
     await waitFor('the kill', async () => killed);
     await first.exited;
+    await released;
     const [afterKill] = await sql<{ status: string }>(
       t.database,
       "select status from notification where booking_id = $1 and kind = 'booking.created.customer'",
