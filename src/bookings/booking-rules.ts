@@ -1,6 +1,6 @@
 import { sha256Hex } from '../access/secrets.js';
 import type { BookableService } from '../scheduling/slot.store.js';
-import { explainStart, type SlotQuery } from '../scheduling/slot-engine.js';
+import { explainOverride, explainStart, type SlotQuery } from '../scheduling/slot-engine.js';
 import { type UserError, UserErrorCode, userError } from '../shared/errors.js';
 import { invalid } from '../shared/validation.js';
 import type { BookingView } from './booking.entity.js';
@@ -28,14 +28,19 @@ export const conflict = (fields: BookingFields) =>
     fields.startsAt,
   );
 
-/** Null when `slots` would offer `startsAt` with `seats` seats left; else why not (one pass). */
+/**
+ * Null when `slots` would offer `startsAt` with `seats` seats left, else why not (one pass);
+ * with `bypassPolicy`, when it breaks no blackout, booking or capacity at any minute.
+ */
 export function whyNotBookable(
   query: SlotQuery,
   startsAt: Date,
   seats: number,
   fields: BookingFields,
+  bypassPolicy = false,
 ): UserError | null {
-  const verdict = explainStart(query, startsAt.getTime());
+  const explain = bypassPolicy ? explainOverride : explainStart;
+  const verdict = explain(query, startsAt.getTime());
   if (verdict.offered) {
     if (verdict.remainingCapacity >= seats) return null;
     return userError(
@@ -91,6 +96,8 @@ export interface BookingRequest {
   phone: string | null;
   notes: string | null;
   idempotencyKey: string | null;
+  /** Booked past the notice, the horizon and the opening hours (an admin's walk-in). */
+  bypassPolicy: boolean;
 }
 
 /** The request as booked: text trimmed, the email lower-case (the input is already valid). */
@@ -104,6 +111,7 @@ export function normalise(input: CreateBookingInput): BookingRequest {
     phone: input.customer.phone?.trim() || null,
     notes: input.notes?.trim() || null,
     idempotencyKey: input.idempotencyKey ?? null,
+    bypassPolicy: input.bypassPolicy ?? false,
   };
 }
 
@@ -118,6 +126,8 @@ export function fingerprint(r: BookingRequest): string {
       r.email,
       r.phone,
       r.notes,
+      // Only when set, so that fingerprints of requests from before the flag still match.
+      ...(r.bypassPolicy ? [true] : []),
     ]),
   );
 }
@@ -196,6 +206,16 @@ export const TRANSITIONS: Record<
 
 /** Statuses a booking can be moved from. */
 export const MOVABLE: readonly BookingStatus[] = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
+
+/** Who may book past the public rules: an admin (a user or an API key with that role). */
+export function bypassRefused(role: string | null | undefined, field: string[]): UserError | null {
+  if (role === 'ADMIN') return null;
+  return userError(
+    UserErrorCode.NOT_ALLOWED,
+    'bypassPolicy may be set only by an admin (booking past the notice, horizon and hours)',
+    field,
+  );
+}
 
 export function invalidTransition(booking: Pick<BookingView, 'status'>, verb: string): UserError {
   return userError(UserErrorCode.INVALID_TRANSITION, `Cannot ${verb} a ${booking.status} booking`, [

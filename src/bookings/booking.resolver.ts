@@ -21,6 +21,7 @@ import { PublicWrite } from '../security/public-write.js';
 import { UserErrorCode } from '../shared/errors.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import {
+  BookingDetailsInput,
   BookingFilter,
   BookingPayload,
   CancelArgs,
@@ -138,8 +139,25 @@ export class BookingResolver {
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
     @Arg('startsAt', () => DateTimeScalar) startsAt: Date,
+    @Arg('bypassPolicy', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: 'as on CreateBookingInput',
+    })
+    bypassPolicy: boolean | null,
   ) {
-    return bookings.rescheduleBooking(ctx, id, startsAt);
+    return bookings.rescheduleBooking(ctx, id, startsAt, bypassPolicy ?? false);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Writes('booking')
+  @PayloadMutation(BookingPayload, 'booking', { description: 'audited' })
+  async updateBookingDetails(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => BookingDetailsInput) input: BookingDetailsInput,
+  ) {
+    return bookings.updateBookingDetails(ctx, id, input);
   }
 
   @Authorized(Role.ADMIN)

@@ -14,6 +14,7 @@ import type { ResourceHours } from '../scheduling/slot.store.js';
 import { isId } from '../shared/validation.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import type { BookingFilter } from './booking.types.js';
+import { ACTIVE_STATUSES } from './booking-status.js';
 
 // Every statement of the booking table but the unit of work's reads, on `em`, for its tenant.
 
@@ -106,10 +107,27 @@ export async function countBookings(
   return Number(found?.count ?? 0);
 }
 
+/** How many bookings name the resource or service; with `after`, active ones ending after it. */
+export async function bookingsOf(
+  em: EntityManager,
+  column: 'resource_id' | 'service_id',
+  id: string,
+  after?: Date,
+): Promise<number> {
+  let q = db
+    .selectFrom('booking')
+    .select(sql<string>`count(*)`.as('count'))
+    .where('tenant_id', '=', tenantOf(em))
+    .where(column, '=', id);
+  if (after) q = q.where('status', 'in', ACTIVE_STATUSES).where('ends_at', '>', after);
+  const [found] = await rows(em, q);
+  return Number(found?.count ?? 0);
+}
+
 const resourceLock = prepare((a: { tenantId: string; resourceId: string }) =>
   db
     .selectFrom('resource')
-    .select('weekly_pattern as weeklyPattern')
+    .select(['weekly_pattern as weeklyPattern', 'active'])
     .where('tenant_id', '=', a.tenantId)
     .where('id', '=', a.resourceId)
     .forUpdate(),
@@ -122,7 +140,7 @@ const resourceLock = prepare((a: { tenantId: string; resourceId: string }) =>
 export async function lockResourceHours(
   tx: EntityManager,
   resourceId: string,
-): Promise<ResourceHours> {
+): Promise<ResourceHours & { active: boolean }> {
   const [found] = await rows(tx, resourceLock({ tenantId: tenantOf(tx), resourceId }));
   if (!found) throw new Error(`resource ${resourceId} missing`);
   return { id: resourceId, ...found };

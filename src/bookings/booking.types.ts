@@ -2,11 +2,18 @@ import { IsOptional, Length, MaxLength, Min, ValidateNested } from 'class-valida
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, EmailAddressScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
-import { After, Printable, Rule, Trimmed } from '../shared/validation.js';
+import { After, NotNull, Printable, Rule, Trimmed } from '../shared/validation.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import { BookingStatus } from './booking-status.js';
 
 const PHONE = /^\+?[0-9 ()\-.]{3,40}$/;
+
+/** A phone number, or empty (null and undefined pass). */
+const Phone = () =>
+  Rule(
+    (value) => value == null || value === '' || PHONE.test(String(value).trim()),
+    'must be a phone number (digits, spaces, + ( ) - .), at most 40 characters',
+  );
 
 @InputType()
 export class CustomerInput {
@@ -20,11 +27,31 @@ export class CustomerInput {
   email!: string;
 
   @Field(() => String, { nullable: true })
-  @Rule(
-    (value) => value == null || value === '' || PHONE.test(String(value).trim()),
-    'must be a phone number (digits, spaces, + ( ) - .), at most 40 characters',
-  )
+  @Phone()
   phone?: string | null;
+}
+
+@InputType({ description: 'Only the fields given change; null clears the phone or the notes.' })
+export class BookingDetailsInput {
+  @Field(() => String, { nullable: true })
+  @Trimmed(1, 200)
+  @Printable()
+  @NotNull()
+  name?: string | null;
+
+  @Field(() => EmailAddressScalar, { nullable: true })
+  @IsOptional()
+  @MaxLength(254, { message: 'must be at most 254 characters' })
+  @NotNull()
+  email?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Phone()
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Trimmed(0, 2000)
+  notes?: string | null;
 }
 
 @InputType()
@@ -57,6 +84,14 @@ export class CreateBookingInput {
   @Length(1, 200, { message: 'must be 1 to 200 printable characters' })
   @Printable()
   idempotencyKey?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      'ADMIN only: book past the notice, the horizon and the opening hours (a walk-in, a phone call); never over a blackout, a booking or capacity. Audited.',
+  })
+  bypassPolicy?: boolean | null = false;
 }
 
 @ArgsType()

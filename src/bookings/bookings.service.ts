@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  DriverException,
+  ForeignKeyConstraintViolationException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newToken, sha256Hex } from '../access/secrets.js';
 import { audit } from '../audit/audit.js';
@@ -18,7 +22,7 @@ import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import { insertBooking, lockBooking, lockResourceHours, updateBooking } from './booking.store.js';
-import type { CancelArgs, CreateBookingInput } from './booking.types.js';
+import type { BookingDetailsInput, CancelArgs, CreateBookingInput } from './booking.types.js';
 import * as rules from './booking-rules.js';
 
 // Booking, changing and cancelling in one transaction each: lock, check, write, audit, notify.
@@ -26,9 +30,17 @@ import * as rules from './booking-rules.js';
 const MANAGE_TOKEN_PREFIX = 'bkm';
 /** PostgreSQL's exclusion_violation: the booking_no_overlap constraint refused a row. */
 const EXCLUSION_VIOLATION = '23P01';
+const BYPASS_FIELD = ['input', 'bypassPolicy'];
 
 function isExclusionViolation(err: unknown): boolean {
   return err instanceof DriverException && err.code === EXCLUSION_VIOLATION;
+}
+
+/** What a start is checked as: where a refusal points, the booking moved, past the rules. */
+interface CheckOf {
+  fields: rules.BookingFields;
+  excludeBookingId?: string;
+  bypassPolicy: boolean;
 }
 
 /** Null when `startsAt` is bookable as committed now (under the caller's lock); else why not. */
@@ -36,22 +48,25 @@ async function checkStart(
   tx: EntityManager,
   ctx: RequestContext,
   service: BookableService,
-  hours: ResourceHours,
-  startsAt: Date,
-  seats: number,
-  fields: rules.BookingFields,
-  excludeBookingId?: string,
+  hours: ResourceHours & { active: boolean },
+  start: { startsAt: Date; seats: number },
+  check: CheckOf,
 ) {
   const tenant = requireTenant(ctx);
+  if (!hours.active) {
+    const why = 'This resource is out of service: it takes no bookings';
+    return userError(UserErrorCode.SLOT_UNAVAILABLE, why, check.fields.startsAt);
+  }
   const query = await loadSlotQuery(
     tx,
     tenant,
     service,
     hours,
-    { ...windowDatesOf(startsAt.getTime(), tenant.timeZone), now: ctx.now() },
-    excludeBookingId,
+    { ...windowDatesOf(start.startsAt.getTime(), tenant.timeZone), now: ctx.now() },
+    check.excludeBookingId,
   );
-  return rules.whyNotBookable(query, startsAt, seats, fields);
+  const { startsAt, seats } = start;
+  return rules.whyNotBookable(query, startsAt, seats, check.fields, check.bypassPolicy);
 }
 
 interface CreatedBooking {
@@ -97,6 +112,8 @@ export async function createBooking(
     const problem = rules.seatsProblem(request, bookable.service);
     if (problem) errors.push(problem);
   }
+  const refused = request.bypassPolicy && rules.bypassRefused(ctx.actor?.role, BYPASS_FIELD);
+  if (refused) errors.push(refused);
   if (errors.length || !bookable) return fail(...errors);
   // Only a request with an idempotency key is compared with an earlier one.
   const print = request.idempotencyKey ? rules.fingerprint(request) : null;
@@ -114,6 +131,9 @@ export async function createBooking(
       );
     } catch (err) {
       if (isExclusionViolation(err)) return fail(rules.conflict(rules.CREATE_FIELDS));
+      // The service was deleted since it was read.
+      if (err instanceof ForeignKeyConstraintViolationException)
+        return fail(notFound(`active service ${request.serviceId}`, 'input', 'serviceId'));
       if (err instanceof UniqueConstraintViolationException) {
         // Another request with the same idempotency key won the race: answer as a repeat.
         if (request.idempotencyKey && print) {
@@ -143,15 +163,10 @@ async function insertChecked(
     const repeated = await replay(tx, request.idempotencyKey, print);
     if (repeated) return repeated;
   }
-  const problem = await checkStart(
-    tx,
-    ctx,
-    service,
-    hours,
-    request.startsAt,
-    request.seats,
-    rules.CREATE_FIELDS,
-  );
+  const problem = await checkStart(tx, ctx, service, hours, request, {
+    fields: rules.CREATE_FIELDS,
+    bypassPolicy: request.bypassPolicy,
+  });
   if (problem) return fail(problem);
   const manageToken = newToken(MANAGE_TOKEN_PREFIX);
   const booking = rules.newBooking(tenant.id, service, resourceId, request, {
@@ -170,6 +185,7 @@ async function insertChecked(
       startsAt: request.startsAt.toISOString(),
       status: booking.status,
       seats: request.seats,
+      ...(request.bypassPolicy ? { bypassPolicy: true } : {}),
     },
   });
   await ctx.notifier.bookingEvent(tx, tenant, booking, service, { type: 'created', manageToken });
@@ -243,6 +259,7 @@ async function moveBooking(
   bookingId: string,
   startsAt: Date,
   by: ChangedBy,
+  bypassPolicy = false,
 ): Promise<Result<BookingView>> {
   const tenant = requireTenant(ctx);
   const current = await ctx.em.findOne(Booking, { id: bookingId }, { populate: ['service'] });
@@ -261,17 +278,19 @@ async function moveBooking(
         ctx,
         service,
         hours,
-        startsAt,
-        booking.seats,
-        rules.MOVE_FIELDS,
-        booking.id,
+        { startsAt, seats: booking.seats },
+        { fields: rules.MOVE_FIELDS, excludeBookingId: booking.id, bypassPolicy },
       );
       if (problem) return fail(problem);
       await audit(ctx, tx, {
         action: 'booking.rescheduled',
         entityType: 'booking',
         entityId: booking.id,
-        changes: { from: booking.startsAt.toISOString(), to: startsAt.toISOString() },
+        changes: {
+          from: booking.startsAt.toISOString(),
+          to: startsAt.toISOString(),
+          ...(bypassPolicy ? { bypassPolicy: true } : {}),
+        },
         customerBookingId: by === 'customer' ? booking.id : undefined,
       });
       const moved = await updateBooking(tx, booking, {
@@ -297,10 +316,44 @@ export async function rescheduleBooking(
   ctx: RequestContext,
   id: string,
   startsAt: Date,
+  bypassPolicy = false,
 ): Promise<Result<BookingView>> {
   requireTenant(ctx);
+  const refused = bypassPolicy && rules.bypassRefused(ctx.actor?.role, ['bypassPolicy']);
+  if (refused) return fail(refused);
   if (!isId(id)) return noBooking(id);
-  return moveBooking(ctx, id, startsAt, 'admin');
+  return moveBooking(ctx, id, startsAt, 'admin', bypassPolicy);
+}
+
+/** ADMIN: the customer's name, email, phone and the notes; audited without their values. */
+export async function updateBookingDetails(
+  ctx: RequestContext,
+  id: string,
+  input: BookingDetailsInput,
+): Promise<Result<BookingView>> {
+  requireTenant(ctx);
+  const errors = await validateInput(input, ['input']);
+  if (errors.length) return fail(...errors);
+  if (!isId(id)) return noBooking(id);
+  const { name, email, phone, notes } = input;
+  const changes = {
+    ...(name != null ? { customerName: name.trim() } : {}),
+    ...(email != null ? { customerEmail: email.trim().toLowerCase() } : {}),
+    ...(phone !== undefined ? { customerPhone: phone?.trim() || null } : {}),
+    ...(notes !== undefined ? { notes: notes?.trim() || null } : {}),
+  };
+  return ctx.em.transactional(async (tx) => {
+    const booking = await lockBooking(tx, id);
+    if (!booking) return noBooking(id);
+    const changed = Object.fromEntries(Object.keys(changes).map((k) => [k, '(changed)']));
+    await audit(ctx, tx, {
+      action: 'booking.details_updated',
+      entityType: 'booking',
+      entityId: id,
+      changes: changed,
+    });
+    return ok(await updateBooking(tx, booking, changes));
+  });
 }
 
 // Customer self-service with the manage token.

@@ -1,9 +1,11 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { DeletePayload } from '../access/access.types.js';
 import { Role } from '../access/role.js';
 import type { RequestContext } from '../context/request-context.js';
 import { PayloadMutation } from '../graphql/payload.js';
 import * as catalog from './catalog.service.js';
 import {
+  ResourceInput,
   ResourceNameArgs,
   ResourcePayload,
   ServiceInput,
@@ -64,6 +66,12 @@ export class ServiceResolver {
   ) {
     return catalog.setServiceActive(ctx, id, active);
   }
+
+  @Authorized(Role.ADMIN)
+  @PayloadMutation(DeletePayload, 'deletedId', { description: 'only when no booking names it' })
+  async deleteService(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
+    return catalog.deleteService(ctx, id);
+  }
 }
 
 @Resolver(() => Resource)
@@ -81,5 +89,23 @@ export class ResourceResolver {
     @Args(() => ResourceNameArgs) args: ResourceNameArgs,
   ) {
     return catalog.createResource(ctx, args);
+  }
+
+  @Authorized(Role.ADMIN)
+  @PayloadMutation(ResourcePayload, 'resource')
+  async updateResource(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => ResourceInput) input: ResourceInput,
+  ) {
+    return catalog.updateResource(ctx, id, input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @PayloadMutation(DeletePayload, 'deletedId', {
+    description: 'only when no booking or service names it, and not the last resource',
+  })
+  async deleteResource(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
+    return catalog.deleteResource(ctx, id);
   }
 }

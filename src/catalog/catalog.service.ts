@@ -1,10 +1,12 @@
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { Role } from '../access/role.js';
-import { audited } from '../audit/audit.js';
+import { audit, audited } from '../audit/audit.js';
+import { bookingsOf, lockResourceHours } from '../bookings/booking.store.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiError, fail, notFound, ok, type Result, type UserError } from '../shared/errors.js';
-import { isId, validateInput } from '../shared/validation.js';
+import { invalid, isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
-import type { ResourceNameArgs, ServiceInput } from './catalog.types.js';
+import type { ResourceInput, ResourceNameArgs, ServiceInput } from './catalog.types.js';
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
 
@@ -28,6 +30,90 @@ export async function createResource(
     changes: { name: trimmed },
   });
   return ok(resource);
+}
+
+/** Renames a resource, or takes it out of service (refused while future bookings hold it). */
+export async function updateResource(
+  ctx: RequestContext,
+  id: string,
+  input: ResourceInput,
+): Promise<Result<Resource>> {
+  requireTenant(ctx);
+  const errors = await validateInput(input, ['input']);
+  const resource = await findResource(ctx, id);
+  if (!resource) errors.push(notFound(`resource ${id}`, 'id'));
+  if (errors.length || !resource) return fail(...errors);
+  const changes = {
+    ...(input.name != null ? { name: input.name.trim() } : {}),
+    ...(input.active != null ? { active: input.active } : {}),
+  };
+  return ctx.em.transactional(async (tx) => {
+    // Under the lock createBooking takes: no booking lands between the count and the change.
+    await lockResourceHours(tx, resource.id);
+    const holding =
+      changes.active === false ? await bookingsOf(tx, 'resource_id', id, new Date(ctx.now())) : 0;
+    if (holding > 0) {
+      const why = `cannot be false while ${holding} future booking(s) hold the resource: cancel or move them first`;
+      return fail(invalid(['input', 'active'], `active ${why}`));
+    }
+    Object.assign(resource, changes);
+    await audit(ctx, tx, {
+      action: 'resource.updated',
+      entityType: 'resource',
+      entityId: id,
+      changes,
+    });
+    return ok(resource);
+  });
+}
+
+/** Deletes a resource that no booking or service names (its hours and blackouts with it). */
+export async function deleteResource(ctx: RequestContext, id: string): Promise<Result<string>> {
+  requireTenant(ctx);
+  const resource = await findResource(ctx, id);
+  if (!resource) return fail(notFound(`resource ${id}`, 'id'));
+  const services = await ctx.em.find(Service, { resource }, { fields: ['name'] });
+  const booked = await bookingsOf(ctx.em, 'resource_id', id);
+  const others = await ctx.em.count(Resource, { id: { $ne: id } });
+  const why = [
+    services.length ? `the service(s) ${services.map((s) => `"${s.name}"`).join(', ')} use it` : '',
+    booked ? `${booked} booking(s) name it (deactivate it instead: active false)` : '',
+    others ? '' : 'it is the last resource of the business',
+  ].filter(Boolean);
+  if (why.length)
+    return fail(invalid(['id'], `This resource cannot be deleted: ${why.join('; ')}`));
+  return deleted(ctx, id, 'resource');
+}
+
+/** Deletes a service that no booking names (else deactivate it). */
+export async function deleteService(ctx: RequestContext, id: string): Promise<Result<string>> {
+  const found = await serviceToChange(ctx, id);
+  if (!found.ok) return fail(...found.errors);
+  const booked = await bookingsOf(ctx.em, 'service_id', id);
+  if (booked) {
+    const why = `This service cannot be deleted: ${booked} booking(s) name it (deactivate it instead: setServiceActive)`;
+    return fail(invalid(['id'], why));
+  }
+  return deleted(ctx, id, 'service');
+}
+
+/** Deletes the row with its audit entry; a booking made meanwhile makes it a user error. */
+async function deleted(
+  ctx: RequestContext,
+  id: string,
+  what: 'resource' | 'service',
+): Promise<Result<string>> {
+  try {
+    await ctx.em.transactional(async (tx) => {
+      if (what === 'resource') await tx.nativeDelete(Resource, { id });
+      else await tx.nativeDelete(Service, { id });
+      await audit(ctx, tx, { action: `${what}.deleted`, entityType: what, entityId: id });
+    });
+    return ok(id);
+  } catch (err) {
+    if (!(err instanceof ForeignKeyConstraintViolationException)) throw err;
+    return fail(invalid(['id'], `This ${what} cannot be deleted: a booking named it meanwhile`));
+  }
 }
 
 export function listResources(ctx: RequestContext): Promise<Resource[]> {
@@ -146,13 +232,16 @@ export async function setServiceActive(
   return ok(service);
 }
 
+/** What the public sees of services: active ones, of a resource in service. */
+const BOOKABLE = { active: true, resource: { active: true } } as const;
+
 /** Public: active services. Admins may ask for inactive ones too. */
 export function listServices(ctx: RequestContext, includeInactive: boolean): Promise<Service[]> {
   requireTenant(ctx);
   if (includeInactive && !isAdmin(ctx)) {
     throw new ApiError('FORBIDDEN', 'includeInactive needs the role ADMIN');
   }
-  return ctx.em.find(Service, includeInactive ? {} : { active: true }, {
+  return ctx.em.find(Service, includeInactive ? {} : BOOKABLE, {
     orderBy: { name: 'asc', id: 'asc' },
   });
 }
@@ -161,5 +250,5 @@ export function listServices(ctx: RequestContext, includeInactive: boolean): Pro
 export async function findService(ctx: RequestContext, id: string): Promise<Service | null> {
   requireTenant(ctx);
   if (!isId(id)) return null;
-  return ctx.em.findOne(Service, isAdmin(ctx) ? { id } : { id, active: true });
+  return ctx.em.findOne(Service, isAdmin(ctx) ? { id } : { id, ...BOOKABLE });
 }

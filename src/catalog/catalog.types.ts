@@ -10,7 +10,7 @@ import {
 } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Payload } from '../shared/errors.js';
-import { Rule, Trimmed, Whole } from '../shared/validation.js';
+import { NotNull, Printable, Rule, Trimmed, Whole } from '../shared/validation.js';
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
 
@@ -99,6 +99,22 @@ export class ResourceNameArgs {
   @Field()
   @Trimmed(1, 200)
   name!: string;
+}
+
+@InputType({ description: 'Only the fields given change.' })
+export class ResourceInput {
+  @Field(() => String, { nullable: true })
+  @Trimmed(1, 200)
+  @Printable()
+  @NotNull()
+  name?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'false takes it out of service: refused while future bookings hold it',
+  })
+  @NotNull()
+  active?: boolean | null;
 }
 
 @ObjectType()

@@ -176,6 +176,11 @@ export function explainStart(query: SlotQuery, start: number): Verdict {
   );
 }
 
+/** The verdict for a start booked past the public rules: any minute, notice, horizon or hours. */
+export function explainOverride(query: SlotQuery, start: number): Verdict {
+  return judge({ ...query, now: Number.NEGATIVE_INFINITY })(start, true);
+}
+
 /** Until when a later `now` gets the same `slots`: the first notice, or the next midnight. */
 export function unchangedUntil(query: SlotQuery, slots: readonly Slot[]): number {
   const { timeZone, now, service } = query;

@@ -35,10 +35,11 @@ const bookableService = prepare((a: { tenantId: string; serviceId: string }) =>
     ])
     .where('s.tenant_id', '=', a.tenantId)
     .where('s.id', '=', a.serviceId)
-    .where('s.active', '=', true),
+    .where('s.active', '=', true)
+    .where('r.active', '=', true),
 );
 
-/** An active service with its resource's weekly pattern, in one statement; null when none. */
+/** An active service of a resource in service, with its weekly pattern; null when none. */
 export async function findBookableService(em: EntityManager, serviceId: string) {
   const [found] = await rows(em, bookableService({ tenantId: tenantOf(em), serviceId }));
   if (!found) return null;

@@ -12,6 +12,7 @@ export enum UserErrorCode {
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   TOO_LATE_TO_CHANGE = 'TOO_LATE_TO_CHANGE',
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  NOT_ALLOWED = 'NOT_ALLOWED',
 }
 registerEnumType(UserErrorCode, { name: 'UserErrorCode' });
 
