@@ -616,12 +616,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
                     s.buffer_before_minutes, s.buffer_after_minutes, s.capacity, s.requires_confirmation,
                     s.minimum_notice_minutes, s.max_advance_days, s.resource_id, r.weekly_pattern
                from service s join resource r on r.id = s.resource_id and r.tenant_id = s.tenant_id
-              where s.tenant_id = $1 and s.id = $2 and s.active`,
+              where s.tenant_id = $1 and s.id = $2 and s.active and r.active`,
               [t.id, slot.serviceId],
             );
             await c.query('begin');
             await c.query(
-              'select weekly_pattern from resource where tenant_id = $1 and id = $2 for update',
+              'select weekly_pattern, active from resource where tenant_id = $1 and id = $2 for update',
               [t.id, t.resourceId],
             );
             const start = new Date(slot.startsAt);

@@ -1,3 +1,4 @@
+import { Role } from '../access/role.js';
 import { sha256Hex } from '../access/secrets.js';
 import type { BookableService } from '../scheduling/slot.store.js';
 import { explainOverride, explainStart, type SlotQuery } from '../scheduling/slot-engine.js';
@@ -208,8 +209,8 @@ export const TRANSITIONS: Record<
 export const MOVABLE: readonly BookingStatus[] = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
 
 /** Who may book past the public rules: an admin (a user or an API key with that role). */
-export function bypassRefused(role: string | null | undefined, field: string[]): UserError | null {
-  if (role === 'ADMIN') return null;
+export function bypassRefused(role: Role | null | undefined, field: string[]): UserError | null {
+  if (role === Role.ADMIN) return null;
   return userError(
     UserErrorCode.NOT_ALLOWED,
     'bypassPolicy may be set only by an admin (booking past the notice, horizon and hours)',

@@ -124,7 +124,7 @@ describe('createBooking', () => {
     const expected = [
       /^select "s"\."id", .* from "service" as "s" inner join "resource" as "r" /,
       /^begin$/,
-      /^select "weekly_pattern" as "weeklyPattern" from "resource" where .* for update$/,
+      /^select "weekly_pattern" as "weeklyPattern", "active" from "resource" where .* for update$/,
       /from "date_override" where/,
       /from "blackout" where/,
       /from "booking" where/,
