@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { DeletePayload } from '../access/access.types.js';
 import { Role } from '../access/role.js';
 import { ResourcePayload } from '../catalog/catalog.types.js';
@@ -8,6 +8,7 @@ import { PayloadMutation } from '../graphql/payload.js';
 import { DateTimeScalar, LocalDateScalar } from '../graphql/scalars.js';
 import * as availability from './availability.service.js';
 import {
+  AffectedArgs,
   BlackoutInput,
   BlackoutPayload,
   DateOverrideType,
@@ -35,7 +36,7 @@ export class ResourceAvailabilityResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @PayloadMutation(ResourcePayload, 'resource', {
+  @PayloadMutation(ResourcePayload, undefined, {
     description: "replaces the resource's whole weekly pattern",
   })
   async setWeeklyWindows(
@@ -46,29 +47,32 @@ export class ResourceAvailabilityResolver {
     })
     resourceId: string | null | undefined,
     @Arg('windows', () => [WeeklyWindowInput]) windows: WeeklyWindowInput[],
+    @Args(() => AffectedArgs) affected: AffectedArgs,
   ) {
-    return availability.setWeeklyWindows(ctx, resourceId, windows);
+    return availability.setWeeklyWindows(ctx, resourceId, windows, affected);
   }
 
   @Authorized(Role.ADMIN)
-  @PayloadMutation(ResourcePayload, 'resource', { description: 'an empty list closes the day' })
+  @PayloadMutation(ResourcePayload, undefined, { description: 'an empty list closes the day' })
   async setDateOverride(
     @Ctx() ctx: RequestContext,
     @Arg('resourceId', () => ID, { nullable: true }) resourceId: string | null | undefined,
     @Arg('date', () => LocalDateScalar) date: string,
     @Arg('windows', () => [TimeWindowInput]) windows: TimeWindowInput[],
+    @Args(() => AffectedArgs) affected: AffectedArgs,
   ) {
-    return availability.setDateOverride(ctx, resourceId, date, windows);
+    return availability.setDateOverride(ctx, resourceId, date, windows, affected);
   }
 
   @Authorized(Role.ADMIN)
-  @PayloadMutation(ResourcePayload, 'resource')
+  @PayloadMutation(ResourcePayload)
   async clearDateOverride(
     @Ctx() ctx: RequestContext,
     @Arg('resourceId', () => ID, { nullable: true }) resourceId: string | null | undefined,
     @Arg('date', () => LocalDateScalar) date: string,
+    @Args(() => AffectedArgs) affected: AffectedArgs,
   ) {
-    return availability.clearDateOverride(ctx, resourceId, date);
+    return availability.clearDateOverride(ctx, resourceId, date, affected);
   }
 }
 
@@ -96,14 +100,15 @@ export class BlackoutResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @PayloadMutation(BlackoutPayload, 'blackout', {
+  @PayloadMutation(BlackoutPayload, undefined, {
     description: 'tenant-wide when no resource is named',
   })
   async createBlackout(
     @Ctx() ctx: RequestContext,
     @Arg('input', () => BlackoutInput) input: BlackoutInput,
+    @Args(() => AffectedArgs) affected: AffectedArgs,
   ) {
-    return availability.createBlackout(ctx, input);
+    return availability.createBlackout(ctx, input, affected);
   }
 
   @Authorized(Role.ADMIN)

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { audit, audited } from '../audit/audit.js';
+import { audit } from '../audit/audit.js';
+import type { BookingView } from '../bookings/booking.entity.js';
+import { lockAllResources, lockResourceHours } from '../bookings/booking.store.js';
 import { findResource, firstResource } from '../catalog/catalog.service.js';
 import type { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
@@ -19,7 +21,9 @@ import {
   validateInput,
 } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
+import { settle, strandedBy, strandedByBlackout } from './affected.js';
 import {
+  type AffectedArgs,
   type BlackoutInput,
   DateOverrideType,
   TimeWindow,
@@ -71,58 +75,80 @@ const toTimeWindows = (windows: readonly MinuteWindow[]) =>
     }),
   );
 
+/** A change of a resource's availability, and the open bookings it leaves outside it. */
+interface ResourceChange {
+  resource: Resource;
+  affectedBookings: BookingView[];
+}
+
+/** Validates the windows and the choice for stranded bookings, with their paths. */
+async function checked(windows: readonly TimeWindowInput[], affected: AffectedArgs) {
+  return [...(await validateInput(windows, ['windows'])), ...(await validateInput(affected, []))];
+}
+
 /** Replaces the resource's whole weekly pattern (one row update, so one transaction). */
 export async function setWeeklyWindows(
   ctx: RequestContext,
   resourceId: string | null | undefined,
   windows: readonly WeeklyWindowInput[],
-): Promise<Result<Resource>> {
+  affected: AffectedArgs,
+): Promise<Result<ResourceChange>> {
   const found = await resourceOrFirst(ctx, resourceId, ['resourceId']);
   if (!found.ok) return found;
-  const errors = await validateInput(windows, ['windows']);
+  const errors = await checked(windows, affected);
   if (errors.length) return fail(...errors);
   const withDays = toMinutes(windows).map((m, i) => ({
     weekday: WEEKDAYS.indexOf((windows[i] as WeeklyWindowInput).weekday) + 1,
     ...m,
   }));
+  const pattern = mergeWeekdayWindows(withDays);
   const resource = found.value;
-  resource.weeklyPattern = mergeWeekdayWindows(withDays);
-  await audited(ctx, {
-    action: 'hours.weekly_set',
-    entityType: 'resource',
-    entityId: resource.id,
-    changes: { windows: weeklyWindowsOf(resource) },
+  return ctx.em.transactional(async (tx) => {
+    // Under the lock bookings take: none lands between the check below and the change.
+    const hours = await lockResourceHours(tx, resource.id);
+    const stranded = await strandedBy(ctx, tx, hours, (h) => ({ ...h, weeklyWindows: pattern }));
+    resource.weeklyPattern = pattern;
+    await audit(ctx, tx, {
+      action: 'hours.weekly_set',
+      entityType: 'resource',
+      entityId: resource.id,
+      changes: { windows: weeklyWindowsOf(resource), ...affectedChanges(stranded, affected) },
+    });
+    return ok({ resource, affectedBookings: await settle(ctx, tx, stranded, affected) });
   });
-  return ok(resource);
 }
+
+/** What the audit row says of the stranded bookings. */
+const affectedChanges = (stranded: BookingView[], affected: AffectedArgs) =>
+  stranded.length
+    ? { affectedBookings: stranded.map((b) => b.id), onAffected: affected.onAffected }
+    : {};
 
 export async function setDateOverride(
   ctx: RequestContext,
   resourceId: string | null | undefined,
   date: string,
   windows: readonly TimeWindowInput[],
-): Promise<Result<Resource>> {
+  affected: AffectedArgs,
+): Promise<Result<ResourceChange>> {
   const tenant = requireTenant(ctx);
   const found = await resourceOrFirst(ctx, resourceId, ['resourceId']);
   if (!found.ok) return found;
-  const errors = await validateInput(windows, ['windows']);
+  const errors = await checked(windows, affected);
   if (errors.length) return fail(...errors);
-  const minutes = toMinutes(windows);
+  const merged = mergeWindows(toMinutes(windows));
   const resource = found.value;
   // One INSERT ... ON CONFLICT: a row that exists keeps its id; plain data needs its own id and times.
   const now = new Date();
-  await ctx.em.transactional(async (tx) => {
+  return ctx.em.transactional(async (tx) => {
+    const hours = await lockResourceHours(tx, resource.id);
+    const stranded = await strandedBy(ctx, tx, hours, (h) => ({
+      ...h,
+      overrides: new Map(h.overrides).set(date, merged),
+    }));
     await tx.upsert(
       DateOverride,
-      {
-        id: randomUUID(),
-        createdAt: now,
-        updatedAt: now,
-        tenant,
-        resource,
-        date,
-        windows: mergeWindows(minutes),
-      },
+      { id: randomUUID(), createdAt: now, updatedAt: now, tenant, resource, date, windows: merged },
       {
         onConflictFields: ['resource', 'date'],
         onConflictAction: 'merge',
@@ -133,29 +159,43 @@ export async function setDateOverride(
       action: 'hours.date_override_set',
       entityType: 'resource',
       entityId: resource.id,
-      changes: { date, windows: windows.map((w) => `${w.startTime}-${w.endTime}`) },
+      changes: {
+        date,
+        windows: windows.map((w) => `${w.startTime}-${w.endTime}`),
+        ...affectedChanges(stranded, affected),
+      },
     });
+    return ok({ resource, affectedBookings: await settle(ctx, tx, stranded, affected) });
   });
-  return ok(resource);
 }
 
 export async function clearDateOverride(
   ctx: RequestContext,
   resourceId: string | null | undefined,
   date: string,
-): Promise<Result<Resource>> {
+  affected: AffectedArgs,
+): Promise<Result<ResourceChange>> {
   const found = await resourceOrFirst(ctx, resourceId, ['resourceId']);
   if (!found.ok) return found;
-  await ctx.em.transactional(async (tx) => {
-    await tx.nativeDelete(DateOverride, { resource: found.value, date });
+  const errors = await validateInput(affected, []);
+  if (errors.length) return fail(...errors);
+  const resource = found.value;
+  return ctx.em.transactional(async (tx) => {
+    const hours = await lockResourceHours(tx, resource.id);
+    const stranded = await strandedBy(ctx, tx, hours, (h) => {
+      const overrides = new Map(h.overrides);
+      overrides.delete(date);
+      return { ...h, overrides };
+    });
+    await tx.nativeDelete(DateOverride, { resource, date });
     await audit(ctx, tx, {
       action: 'hours.date_override_cleared',
       entityType: 'resource',
-      entityId: found.value.id,
-      changes: { date },
+      entityId: resource.id,
+      changes: { date, ...affectedChanges(stranded, affected) },
     });
+    return ok({ resource, affectedBookings: await settle(ctx, tx, stranded, affected) });
   });
-  return ok(found.value);
 }
 
 export async function dateOverridesOf(
@@ -178,34 +218,47 @@ export async function dateOverridesOf(
 export async function createBlackout(
   ctx: RequestContext,
   input: BlackoutInput,
-): Promise<Result<Blackout>> {
+  affected: AffectedArgs,
+): Promise<Result<{ blackout: Blackout; affectedBookings: BookingView[] }>> {
   const tenant = requireTenant(ctx);
-  const errors = await validateInput(input, ['input']);
+  const errors = [
+    ...(await validateInput(input, ['input'])),
+    ...(await validateInput(affected, [])),
+  ];
   let resource: Resource | null = null;
   if (input.resourceId != null) {
     resource = await findResource(ctx, input.resourceId);
     if (!resource) errors.push(notFound(`resource ${input.resourceId}`, 'input', 'resourceId'));
   }
   if (errors.length) return fail(...errors);
-  const blackout = ctx.em.create(Blackout, {
-    tenant,
-    resource,
-    startsAt: input.startsAt,
-    endsAt: input.endsAt,
-    reason: input.reason ?? null,
-  });
-  await audited(ctx, {
-    action: 'blackout.created',
-    entityType: 'blackout',
-    entityId: blackout.id,
-    changes: {
-      resourceId: input.resourceId ?? null,
-      startsAt: input.startsAt.toISOString(),
-      endsAt: input.endsAt.toISOString(),
+  return ctx.em.transactional(async (tx) => {
+    // The rows bookings lock: none lands in the blackout unseen while it is laid.
+    if (resource) await lockResourceHours(tx, resource.id);
+    else await lockAllResources(tx);
+    const span = { start: input.startsAt, end: input.endsAt };
+    const stranded = await strandedByBlackout(ctx, tx, resource?.id ?? null, span);
+    const blackout = tx.create(Blackout, {
+      tenant,
+      resource,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
       reason: input.reason ?? null,
-    },
+    });
+    await tx.flush();
+    await audit(ctx, tx, {
+      action: 'blackout.created',
+      entityType: 'blackout',
+      entityId: blackout.id,
+      changes: {
+        resourceId: input.resourceId ?? null,
+        startsAt: input.startsAt.toISOString(),
+        endsAt: input.endsAt.toISOString(),
+        reason: input.reason ?? null,
+        ...affectedChanges(stranded, affected),
+      },
+    });
+    return ok({ blackout, affectedBookings: await settle(ctx, tx, stranded, affected) });
   });
-  return ok(blackout);
 }
 
 export async function deleteBlackout(ctx: RequestContext, id: string): Promise<Result<string>> {

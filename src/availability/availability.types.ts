@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Booking, type BookingView } from '../bookings/booking.entity.js';
 import { DateTimeScalar, LocalDateScalar, LocalTimeScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
 import { After, Rule, Trimmed } from '../shared/validation.js';
@@ -50,6 +51,10 @@ export class DateOverrideType {
 
 const END_OF_DAY = '24:00';
 
+/** The description of every `affectedBookings`. */
+export const AFFECTED =
+  'Open bookings the change leaves outside availability: kept, or cancelled with onAffected: CANCEL.';
+
 @InputType()
 export class TimeWindowInput {
   @Field(() => LocalTimeScalar)
@@ -95,4 +100,27 @@ export class BlackoutInput {
 export class BlackoutPayload extends Payload {
   @Field(() => Blackout, { nullable: true })
   blackout: Blackout | null = null;
+
+  @Field(() => [Booking], { description: AFFECTED })
+  affectedBookings: BookingView[] = [];
+}
+
+export enum AffectedBookings {
+  KEEP = 'KEEP',
+  CANCEL = 'CANCEL',
+}
+registerEnumType(AffectedBookings, {
+  name: 'AffectedBookings',
+  description: 'What becomes of open bookings that a change of availability leaves outside it.',
+});
+
+/** What a change of availability does with the bookings it leaves outside availability. */
+@ArgsType()
+export class AffectedArgs {
+  @Field(() => AffectedBookings, { nullable: true, defaultValue: AffectedBookings.KEEP })
+  onAffected?: AffectedBookings | null = AffectedBookings.KEEP;
+
+  @Field(() => String, { nullable: true, description: 'told to each customer cancelled' })
+  @Trimmed(0, 1000)
+  cancellationReason?: string | null;
 }

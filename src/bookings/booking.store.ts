@@ -14,7 +14,7 @@ import type { ResourceHours } from '../scheduling/slot.store.js';
 import { isId } from '../shared/validation.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import type { BookingFilter } from './booking.types.js';
-import { ACTIVE_STATUSES } from './booking-status.js';
+import { BookingStatus } from './booking-status.js';
 
 // Every statement of the booking table but the unit of work's reads, on `em`, for its tenant.
 
@@ -107,21 +107,50 @@ export async function countBookings(
   return Number(found?.count ?? 0);
 }
 
-/** How many bookings name the resource or service; with `after`, active ones ending after it. */
+/** How many bookings, of any status, name the resource or service. */
 export async function bookingsOf(
   em: EntityManager,
   column: 'resource_id' | 'service_id',
   id: string,
-  after?: Date,
 ): Promise<number> {
-  let q = db
+  const q = db
     .selectFrom('booking')
     .select(sql<string>`count(*)`.as('count'))
     .where('tenant_id', '=', tenantOf(em))
     .where(column, '=', id);
-  if (after) q = q.where('status', 'in', ACTIVE_STATUSES).where('ends_at', '>', after);
   const [found] = await rows(em, q);
   return Number(found?.count ?? 0);
+}
+
+/** Bookings still to happen or under way: what a change of availability may leave stranded. */
+const OPEN = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
+
+/**
+ * The open bookings on the resources (every resource: null) that end after `after` and,
+ * when `overlapping` is given, overlap it; in start order.
+ */
+export async function openBookingsOn(
+  em: EntityManager,
+  resourceIds: readonly string[] | null,
+  after: Date,
+  overlapping?: { start: Date; end: Date },
+): Promise<BookingView[]> {
+  let q = db
+    .selectFrom('booking')
+    .select(ALL)
+    .where('tenant_id', '=', tenantOf(em))
+    .where('status', 'in', OPEN)
+    .where('ends_at', '>', after);
+  if (resourceIds?.length === 0) return [];
+  if (resourceIds) q = q.where('resource_id', 'in', [...resourceIds]);
+  if (overlapping)
+    q = q.where('starts_at', '<', overlapping.end).where('ends_at', '>', overlapping.start);
+  const found = await rows(em, q.orderBy('starts_at').orderBy('id'), [
+    ...INSTANTS,
+    'occupiedStart',
+    'occupiedEnd',
+  ]);
+  return found.map((r) => viewOf(r) as BookingView);
 }
 
 const resourceLock = prepare((a: { tenantId: string; resourceId: string }) =>
@@ -144,6 +173,12 @@ export async function lockResourceHours(
   const [found] = await rows(tx, resourceLock({ tenantId: tenantOf(tx), resourceId }));
   if (!found) throw new Error(`resource ${resourceId} missing`);
   return { id: resourceId, ...found };
+}
+
+/** Locks every resource row of the tenant, in id order (one order, so no deadlock). */
+export async function lockAllResources(tx: EntityManager): Promise<void> {
+  const q = db.selectFrom('resource').select('id').where('tenant_id', '=', tenantOf(tx));
+  await rows(tx, q.orderBy('id').forUpdate());
 }
 
 const bookingLock = prepare((a: { tenantId: string; id: string }) =>

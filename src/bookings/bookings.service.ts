@@ -203,54 +203,65 @@ export async function transition(
   action: rules.Transition,
   extra: { reason?: string | null; by: ChangedBy } = { by: 'admin' },
 ): Promise<Result<BookingView>> {
-  const tenant = requireTenant(ctx);
+  requireTenant(ctx);
   if (!isId(id)) return noBooking(id);
-  const rule = rules.TRANSITIONS[action];
-  const reason = extra.reason?.trim() || null;
   return ctx.em.transactional(async (tx) => {
     const booking = await lockBooking(tx, id);
     if (!booking) return noBooking(id);
-    if (!rule.from.includes(booking.status))
-      return fail(rules.invalidTransition(booking, rule.verb));
-    if ((action === 'complete' || action === 'noShow') && ctx.now() < booking.startsAt.getTime()) {
-      return fail(
-        userError(
-          UserErrorCode.INVALID_TRANSITION,
-          `Cannot ${rule.verb} a booking before it starts`,
-          ['id'],
-        ),
-      );
-    }
-    await audit(ctx, tx, {
-      action: `booking.${rule.to.toLowerCase()}`,
-      entityType: 'booking',
-      entityId: booking.id,
-      changes: {
-        from: booking.status,
-        to: rule.to,
-        ...(action === 'cancel' ? { reason } : {}),
-      },
-      customerBookingId: extra.by === 'customer' ? booking.id : undefined,
-    });
-    // Confirming and cancelling tell the customer, with the invite's next SEQUENCE.
-    const notify = action === 'confirm' || action === 'cancel';
-    const changed = await updateBooking(tx, booking, {
-      status: rule.to,
-      ...(action === 'cancel'
-        ? { cancelledAt: new Date(ctx.now()), cancellationReason: reason }
-        : {}),
-      ...(notify ? { sequence: booking.sequence + 1 } : {}),
-    });
-    if (notify) {
-      const event =
-        action === 'confirm'
-          ? ({ type: 'confirmed' } as const)
-          : ({ type: 'cancelled', by: extra.by, reason } as const);
-      const service = await tx.findOneOrFail(Service, { id: changed.service.id });
-      await ctx.notifier.bookingEvent(tx, tenant, changed, service, event);
-    }
-    return ok(changed);
+    return transitionIn(ctx, tx, booking, action, extra);
   });
+}
+
+/** Changes the status of a booking the caller locked in `tx`: audited, the customer told. */
+export async function transitionIn(
+  ctx: RequestContext,
+  tx: EntityManager,
+  booking: BookingView,
+  action: rules.Transition,
+  extra: { reason?: string | null; by: ChangedBy },
+): Promise<Result<BookingView>> {
+  const tenant = requireTenant(ctx);
+  const rule = rules.TRANSITIONS[action];
+  const reason = extra.reason?.trim() || null;
+  if (!rule.from.includes(booking.status)) return fail(rules.invalidTransition(booking, rule.verb));
+  if ((action === 'complete' || action === 'noShow') && ctx.now() < booking.startsAt.getTime()) {
+    return fail(
+      userError(
+        UserErrorCode.INVALID_TRANSITION,
+        `Cannot ${rule.verb} a booking before it starts`,
+        ['id'],
+      ),
+    );
+  }
+  await audit(ctx, tx, {
+    action: `booking.${rule.to.toLowerCase()}`,
+    entityType: 'booking',
+    entityId: booking.id,
+    changes: {
+      from: booking.status,
+      to: rule.to,
+      ...(action === 'cancel' ? { reason } : {}),
+    },
+    customerBookingId: extra.by === 'customer' ? booking.id : undefined,
+  });
+  // Confirming and cancelling tell the customer, with the invite's next SEQUENCE.
+  const notify = action === 'confirm' || action === 'cancel';
+  const changed = await updateBooking(tx, booking, {
+    status: rule.to,
+    ...(action === 'cancel'
+      ? { cancelledAt: new Date(ctx.now()), cancellationReason: reason }
+      : {}),
+    ...(notify ? { sequence: booking.sequence + 1 } : {}),
+  });
+  if (notify) {
+    const event =
+      action === 'confirm'
+        ? ({ type: 'confirmed' } as const)
+        : ({ type: 'cancelled', by: extra.by, reason } as const);
+    const service = await tx.findOneOrFail(Service, { id: changed.service.id });
+    await ctx.notifier.bookingEvent(tx, tenant, changed, service, event);
+  }
+  return ok(changed);
 }
 
 /** Moves a booking under the same lock and checks; its own current span does not count. */

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { DeletePayload } from '../access/access.types.js';
 import { Role } from '../access/role.js';
+import { AffectedArgs } from '../availability/availability.types.js';
 import type { RequestContext } from '../context/request-context.js';
 import { PayloadMutation } from '../graphql/payload.js';
 import * as catalog from './catalog.service.js';
@@ -92,13 +93,14 @@ export class ResourceResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @PayloadMutation(ResourcePayload, 'resource')
+  @PayloadMutation(ResourcePayload)
   async updateResource(
     @Ctx() ctx: RequestContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => ResourceInput) input: ResourceInput,
+    @Args(() => AffectedArgs) affected: AffectedArgs,
   ) {
-    return catalog.updateResource(ctx, id, input);
+    return catalog.updateResource(ctx, id, input, affected);
   }
 
   @Authorized(Role.ADMIN)

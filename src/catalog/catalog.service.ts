@@ -1,7 +1,10 @@
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { Role } from '../access/role.js';
 import { audit, audited } from '../audit/audit.js';
-import { bookingsOf, lockResourceHours } from '../bookings/booking.store.js';
+import { settle } from '../availability/affected.js';
+import { type AffectedArgs, AffectedBookings } from '../availability/availability.types.js';
+import type { BookingView } from '../bookings/booking.entity.js';
+import { bookingsOf, lockResourceHours, openBookingsOn } from '../bookings/booking.store.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiError, fail, notFound, ok, type Result, type UserError } from '../shared/errors.js';
 import { invalid, isId, validateInput } from '../shared/validation.js';
@@ -32,14 +35,21 @@ export async function createResource(
   return ok(resource);
 }
 
-/** Renames a resource, or takes it out of service (refused while future bookings hold it). */
+/**
+ * Renames a resource, or takes it out of service: refused while open bookings to come hold
+ * it, unless the caller asks to cancel them (`onAffected: CANCEL`).
+ */
 export async function updateResource(
   ctx: RequestContext,
   id: string,
   input: ResourceInput,
-): Promise<Result<Resource>> {
+  affected: AffectedArgs,
+): Promise<Result<{ resource: Resource; affectedBookings: BookingView[] }>> {
   requireTenant(ctx);
-  const errors = await validateInput(input, ['input']);
+  const errors = [
+    ...(await validateInput(input, ['input'])),
+    ...(await validateInput(affected, [])),
+  ];
   const resource = await findResource(ctx, id);
   if (!resource) errors.push(notFound(`resource ${id}`, 'id'));
   if (errors.length || !resource) return fail(...errors);
@@ -51,19 +61,23 @@ export async function updateResource(
     // Under the lock createBooking takes: no booking lands between the count and the change.
     await lockResourceHours(tx, resource.id);
     const holding =
-      changes.active === false ? await bookingsOf(tx, 'resource_id', id, new Date(ctx.now())) : 0;
-    if (holding > 0) {
-      const why = `cannot be false while ${holding} future booking(s) hold the resource: cancel or move them first`;
+      changes.active === false && resource.active
+        ? await openBookingsOn(tx, [id], new Date(ctx.now()))
+        : [];
+    if (holding.length && affected.onAffected !== AffectedBookings.CANCEL) {
+      const why = `cannot be false while ${holding.length} future booking(s) hold the resource: cancel or move them first, or pass onAffected: CANCEL`;
       return fail(invalid(['input', 'active'], `active ${why}`));
     }
+    const affectedBookings = await settle(ctx, tx, holding, affected);
     Object.assign(resource, changes);
+    const cancelled = affectedBookings.map((b) => b.id);
     await audit(ctx, tx, {
       action: 'resource.updated',
       entityType: 'resource',
       entityId: id,
-      changes,
+      changes: { ...changes, ...(cancelled.length ? { cancelledBookings: cancelled } : {}) },
     });
-    return ok(resource);
+    return ok({ resource, affectedBookings });
   });
 }
 

@@ -9,6 +9,8 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { AFFECTED } from '../availability/availability.types.js';
+import { Booking, type BookingView } from '../bookings/booking.entity.js';
 import { Payload } from '../shared/errors.js';
 import { NotNull, Printable, Rule, Trimmed, Whole } from '../shared/validation.js';
 import { Resource } from './resource.entity.js';
@@ -127,4 +129,7 @@ export class ServicePayload extends Payload {
 export class ResourcePayload extends Payload {
   @Field(() => Resource, { nullable: true })
   resource: Resource | null = null;
+
+  @Field(() => [Booking], { description: AFFECTED })
+  affectedBookings: BookingView[] = [];
 }

@@ -60,7 +60,10 @@ interface Candidate {
   date: string;
 }
 
-function windowsOf(query: SlotQuery, date: string): readonly MinuteWindow[] {
+/** A resource's opening hours: its weekly pattern and its dates' overrides. */
+export type Hours = Pick<SlotQuery, 'timeZone' | 'weeklyWindows' | 'overrides'>;
+
+function windowsOf(query: Hours, date: string): readonly MinuteWindow[] {
   const override = query.overrides.get(date);
   if (override) return override;
   const weekday = isoWeekday(date);
@@ -179,6 +182,18 @@ export function explainStart(query: SlotQuery, start: number): Verdict {
 /** The verdict for a start booked past the public rules: any minute, notice, horizon or hours. */
 export function explainOverride(query: SlotQuery, start: number): Verdict {
   return judge({ ...query, now: Number.NEGATIVE_INFINITY })(start, true);
+}
+
+/** Whether one window holds `span` whole (a window of its start's date, or of the day before). */
+export function withinHours(hours: Hours, span: Span): boolean {
+  const date = localDateOf(span.start, hours.timeZone);
+  return [addDays(date, -1), date].some((d) =>
+    windowsOf(hours, d).some(
+      (w) =>
+        localInstant(d, w.start, hours.timeZone) <= span.start &&
+        span.end <= localInstant(d, w.end, hours.timeZone),
+    ),
+  );
 }
 
 /** Until when a later `now` gets the same `slots`: the first notice, or the next midnight. */
