@@ -5,6 +5,9 @@ import { named, prepareInsert, write } from '../db/sql.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 
+/** Who makes the change, in which tenant: a request's context, or an operator's command. */
+type Who = Pick<RequestContext, 'actor' | 'tenant'>;
+
 interface AuditEntry {
   action: string;
   entityType: string;
@@ -16,7 +19,7 @@ interface AuditEntry {
   tenant?: Tenant;
 }
 
-function actorOf(ctx: RequestContext, entry: AuditEntry) {
+function actorOf(ctx: Who, entry: AuditEntry) {
   if (entry.customerBookingId)
     return { actorKind: 'CUSTOMER', actorId: entry.customerBookingId, actorLabel: 'customer' };
   const actor = ctx.actor;
@@ -39,7 +42,7 @@ const COLUMNS = named(
 const insert = prepareInsert('audit_event', COLUMNS);
 
 /** Writes an audit row in the change's transaction `tx`: the table's one way in. */
-export async function audit(ctx: RequestContext, tx: EntityManager, entry: AuditEntry) {
+export async function audit(ctx: Who, tx: EntityManager, entry: AuditEntry) {
   if (!tx.isInTransaction()) throw new Error("an audit row is written in its change's transaction");
   const { action, entityType, entityId } = entry;
   const now = new Date();

@@ -3,7 +3,7 @@ import { ApiError } from '../shared/errors.js';
 import type { Tenant } from './tenant.entity.js';
 
 /** The request's tenant, or TENANT_REQUIRED when the request named none. */
-export function requireTenant(ctx: RequestContext): Tenant {
+export function requireTenant(ctx: Pick<RequestContext, 'tenant'>): Tenant {
   if (!ctx.tenant) {
     throw new ApiError(
       'TENANT_REQUIRED',
