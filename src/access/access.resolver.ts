@@ -5,13 +5,16 @@ import { EmailAddressScalar } from '../graphql/scalars.js';
 import * as access from './access.service.js';
 import {
   ActorType,
+  ChangePasswordArgs,
   CreateApiKeyArgs,
   CreateApiKeyPayload,
   DeletePayload,
   LoginPayload,
+  UserPayload,
 } from './access.types.js';
 import { ApiKey } from './api-key.entity.js';
 import { Role } from './role.js';
+import { User } from './user.entity.js';
 
 @Resolver()
 export class AccessResolver {
@@ -33,6 +36,21 @@ export class AccessResolver {
   @Mutation(() => Boolean, { description: 'revokes the calling login session' })
   logout(@Ctx() ctx: RequestContext): Promise<boolean> {
     return access.logout(ctx);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Query(() => [User], { description: "ADMIN: the tenant's users" })
+  users(@Ctx() ctx: RequestContext): Promise<User[]> {
+    return access.listUsers(ctx);
+  }
+
+  @Authorized()
+  @PayloadMutation(UserPayload, 'user', { description: "the caller's; other sessions end" })
+  async changePassword(
+    @Ctx() ctx: RequestContext,
+    @Args(() => ChangePasswordArgs) args: ChangePasswordArgs,
+  ) {
+    return access.changePassword(ctx, args);
   }
 
   @Authorized(Role.ADMIN)

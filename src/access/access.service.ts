@@ -1,11 +1,23 @@
-import { audited } from '../audit/audit.js';
+import { audit, audited } from '../audit/audit.js';
 import type { RequestContext } from '../context/request-context.js';
 import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
-import { isId, validateInput } from '../shared/validation.js';
+import { invalid, isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
-import { ActorType, type CreateApiKeyArgs, SessionToken } from './access.types.js';
+import {
+  ActorType,
+  type ChangePasswordArgs,
+  type CreateApiKeyArgs,
+  SessionToken,
+} from './access.types.js';
 import { ApiKey } from './api-key.entity.js';
-import { dummyPasswordHash, newToken, sha256Hex, TOKEN_PREFIX, verifyPassword } from './secrets.js';
+import {
+  dummyPasswordHash,
+  hashPassword,
+  newToken,
+  sha256Hex,
+  TOKEN_PREFIX,
+  verifyPassword,
+} from './secrets.js';
 import { Session } from './session.entity.js';
 import { User } from './user.entity.js';
 
@@ -30,7 +42,8 @@ export async function login(
   );
   // Verify against a dummy hash for an unknown email so both failures take as long.
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-  if (!user || !valid) {
+  // An inactive user is answered like a wrong password: the account's state is not told.
+  if (!user || !valid || !user.active) {
     await ctx.limits.penalise('loginAccount', account);
     return fail(userError(UserErrorCode.INVALID_INPUT, LOGIN_FAILED));
   }
@@ -38,6 +51,7 @@ export async function login(
   const token = newToken(TOKEN_PREFIX.session);
   const expiresAt = new Date(Date.now() + ctx.config.sessionTtlMinutes * 60_000);
   ctx.em.create(Session, { tenant, user, tokenHash: sha256Hex(token), expiresAt });
+  user.lastSignInAt = new Date(ctx.now());
   await ctx.em.flush();
   return ok(Object.assign(new SessionToken(), { token, expiresAt }));
 }
@@ -51,6 +65,50 @@ export async function logout(ctx: RequestContext): Promise<boolean> {
     { revokedAt: new Date() },
   );
   return revoked > 0;
+}
+
+/** ADMIN: the tenant's users, oldest first. */
+export function listUsers(ctx: RequestContext): Promise<User[]> {
+  requireTenant(ctx);
+  return ctx.em.find(User, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+}
+
+/** A signed-in user's new password: the current one required; every other session ends. */
+export async function changePassword(
+  ctx: RequestContext,
+  args: ChangePasswordArgs,
+): Promise<Result<User>> {
+  const tenant = requireTenant(ctx);
+  const actor = ctx.actor;
+  if (actor?.kind !== 'USER') {
+    return fail(userError(UserErrorCode.NOT_ALLOWED, 'Only a signed-in user has a password'));
+  }
+  const errors = await validateInput(args, []);
+  if (errors.length) return fail(...errors);
+  // The current password is a sign-in: the same lockout counts its failures.
+  const account = `${tenant.id}:${actor.email}`;
+  await ctx.limits.ensureNotBlocked('loginAccount', account, 'failed sign-ins for this account');
+  const user = await ctx.em.findOneOrFail(
+    User,
+    { id: actor.userId },
+    { populate: ['passwordHash'] },
+  );
+  if (!(await verifyPassword(user.passwordHash, args.currentPassword))) {
+    await ctx.limits.penalise('loginAccount', account);
+    return fail(invalid(['currentPassword'], 'currentPassword is not the password of this user'));
+  }
+  await ctx.limits.reset('loginAccount', account);
+  user.passwordHash = await hashPassword(args.newPassword);
+  await ctx.em.transactional(async (tx) => {
+    const others = { user, id: { $ne: actor.sessionId }, revokedAt: null };
+    await tx.nativeUpdate(Session, others, { revokedAt: new Date() });
+    await audit(ctx, tx, {
+      action: 'user.password_changed',
+      entityType: 'user',
+      entityId: user.id,
+    });
+  });
+  return ok(user);
 }
 
 export async function createApiKey(

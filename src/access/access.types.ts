@@ -1,3 +1,4 @@
+import { MaxLength, MinLength } from 'class-validator';
 import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
@@ -5,6 +6,7 @@ import { Trimmed } from '../shared/validation.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Role } from './role.js';
+import { User } from './user.entity.js';
 
 @ObjectType('Session', {
   description: 'A login session: send the token as "Authorization: Bearer <token>".',
@@ -30,6 +32,29 @@ export class CreateApiKeyPayload extends Payload {
 
   @Field(() => String, { nullable: true, description: 'The secret, shown once.' })
   secret: string | null = null;
+}
+
+/** Passwords as the sign-in takes them; a new one at least PASSWORD_MIN_LENGTH long. */
+export const PASSWORD_MIN_LENGTH = 12;
+
+@ArgsType()
+export class ChangePasswordArgs {
+  @Field()
+  @MaxLength(256)
+  currentPassword!: string;
+
+  @Field()
+  @MinLength(PASSWORD_MIN_LENGTH, {
+    message: `must be at least ${PASSWORD_MIN_LENGTH} characters`,
+  })
+  @MaxLength(256)
+  newPassword!: string;
+}
+
+@ObjectType()
+export class UserPayload extends Payload {
+  @Field(() => User, { nullable: true })
+  user: User | null = null;
 }
 
 @ObjectType()

@@ -8,6 +8,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { PASSWORD_MIN_LENGTH } from '../access/access.types.js';
 import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
 import { EachItem, NotNull, Whole } from '../shared/validation.js';
@@ -21,8 +22,6 @@ const SLUG_MESSAGE =
 const RESERVED_MESSAGE = `must not be one of the platform's own host names (${[
   ...RESERVED_LABELS,
 ].join(', ')}): such a subdomain would name no tenant`;
-
-const PASSWORD_MIN_LENGTH = 12;
 
 @InputType()
 export class CreateTenantInput {
