@@ -10,6 +10,7 @@ import {
   CreateApiKeyPayload,
   DeletePayload,
   LoginPayload,
+  UpdateUserInput,
   UserPayload,
 } from './access.types.js';
 import { ApiKey } from './api-key.entity.js';
@@ -42,6 +43,16 @@ export class AccessResolver {
   @Query(() => [User], { description: "ADMIN: the tenant's users" })
   users(@Ctx() ctx: RequestContext): Promise<User[]> {
     return access.listUsers(ctx);
+  }
+
+  @Authorized(Role.ADMIN)
+  @PayloadMutation(UserPayload, 'user', { description: 'the last active ADMIN stays one' })
+  async updateUser(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
+  ) {
+    return access.updateUser(ctx, id, input);
   }
 
   @Authorized()

@@ -1,15 +1,19 @@
+import { LockMode } from '@mikro-orm/core';
 import { audit, audited } from '../audit/audit.js';
 import type { RequestContext } from '../context/request-context.js';
 import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { invalid, isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
 import {
   ActorType,
   type ChangePasswordArgs,
   type CreateApiKeyArgs,
   SessionToken,
+  type UpdateUserInput,
 } from './access.types.js';
 import { ApiKey } from './api-key.entity.js';
+import { Role } from './role.js';
 import {
   dummyPasswordHash,
   hashPassword,
@@ -109,6 +113,42 @@ export async function changePassword(
     });
   });
   return ok(user);
+}
+
+/** ADMIN: a user's name, role or whether active; the last active ADMIN stays one. */
+export async function updateUser(
+  ctx: RequestContext,
+  id: string,
+  input: UpdateUserInput,
+): Promise<Result<User>> {
+  const tenant = requireTenant(ctx);
+  const errors = await validateInput(input, ['input']);
+  const user = isId(id) ? await ctx.em.findOne(User, { id }) : null;
+  if (!user) errors.push(notFound(`user ${id}`, 'id'));
+  if (errors.length || !user) return fail(...errors);
+  const changes = {
+    ...(input.name != null ? { name: input.name.trim() } : {}),
+    ...(input.role != null ? { role: input.role } : {}),
+    ...(input.active != null ? { active: input.active } : {}),
+  };
+  return ctx.em.transactional(async (tx) => {
+    // One change of a tenant's users at a time: two admins demoting each other cannot both win.
+    await tx.findOneOrFail(Tenant, { id: tenant.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const admins = await tx.find(User, { role: Role.ADMIN, active: true }, { fields: ['id'] });
+    const leaves = changes.role === Role.STAFF || changes.active === false;
+    if (leaves && admins.length === 1 && admins[0]?.id === user.id) {
+      const why = `the last active ADMIN cannot be ${changes.active === false ? 'deactivated' : 'made STAFF'}: make another user ADMIN first`;
+      return fail(
+        invalid(['input', changes.active === false ? 'active' : 'role'], `This is ${why}`),
+      );
+    }
+    Object.assign(user, changes);
+    // Every instance forgets the sessions through the change feed (the session cache).
+    if (changes.active === false)
+      await tx.nativeUpdate(Session, { user, revokedAt: null }, { revokedAt: new Date() });
+    await audit(ctx, tx, { action: 'user.updated', entityType: 'user', entityId: id, changes });
+    return ok(user);
+  });
 }
 
 export async function createApiKey(

@@ -1,8 +1,8 @@
 import { MaxLength, MinLength } from 'class-validator';
-import { ArgsType, Field, ID, ObjectType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
-import { Trimmed } from '../shared/validation.js';
+import { NotNull, Printable, Rule, Trimmed } from '../shared/validation.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { ApiKey } from './api-key.entity.js';
 import { Role } from './role.js';
@@ -87,6 +87,25 @@ export class CreateApiKeyArgs {
   @Trimmed(1, 100)
   name!: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'ADMIN or PARTNER' })
+  @Rule((value) => value !== Role.STAFF, 'must be ADMIN or PARTNER: STAFF is a role of users')
   role!: Role;
+}
+
+@InputType({ description: 'Only the fields given change.' })
+export class UpdateUserInput {
+  @Field(() => String, { nullable: true })
+  @Trimmed(1, 200)
+  @Printable()
+  @NotNull()
+  name?: string | null;
+
+  @Field(() => Role, { nullable: true, description: 'ADMIN or STAFF' })
+  @Rule((value) => value !== Role.PARTNER, 'must be ADMIN or STAFF: PARTNER is a role of API keys')
+  @NotNull()
+  role?: Role | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'false ends their sessions at once' })
+  @NotNull()
+  active?: boolean | null;
 }

@@ -1,8 +1,11 @@
 import { registerEnumType } from 'type-graphql';
 
-/** Roles of a tenant's credentials. PARTNER reads bookings only. */
+/** Roles of a tenant's credentials: users are ADMIN or STAFF, API keys ADMIN or PARTNER. */
 export enum Role {
   ADMIN = 'ADMIN',
+  /** A user who works on resources: none of the admin operations. */
+  STAFF = 'STAFF',
+  /** An API key that reads bookings. */
   PARTNER = 'PARTNER',
 }
 registerEnumType(Role, { name: 'Role', description: "A tenant's admin users and API keys" });

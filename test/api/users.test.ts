@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/access/secrets.js';
 import {
   createApiKey,
   createTenant,
@@ -8,6 +9,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
+import { waitFor } from '../helpers/smtp.js';
 
 // Issue 17: the tenant's users, and a signed-in user's own password.
 
@@ -22,6 +24,41 @@ const CHANGE = `mutation ($current: String!, $next: String!) {
     userErrors { code field message }
   }
 }`;
+
+const UPDATE = `mutation ($id: ID!, $input: UpdateUserInput!) {
+  updateUser(id: $id, input: $input) {
+    user { id name role active }
+    userErrors { code field message }
+  }
+}`;
+
+interface Updated {
+  updateUser: {
+    user: { id: string; name: string | null; role: string; active: boolean } | null;
+    userErrors: Array<{ code: string; field: string[] | null; message: string }>;
+  };
+}
+
+/** A second user, written as invitations will write one, signed in. */
+async function addUser(tenant: TenantFixture, email: string, role = 'ADMIN') {
+  const password = `pw-${email}-long-enough`;
+  const [row] = await sql<{ id: string }>(
+    t.database,
+    `insert into app_user (id, created_at, updated_at, tenant_id, email, password_hash, role)
+     values (gen_random_uuid(), now(), now(), $1, $2, $3, $4) returning id`,
+    [tenant.id, email, await hashPassword(password), role],
+  );
+  return { id: row?.id as string, password, token: await login(t, tenant.slug, email, password) };
+}
+
+const idOf = async (tenant: TenantFixture) =>
+  (
+    await sql<{ id: string }>(
+      t.database,
+      'select id from app_user where tenant_id = $1 and email = $2',
+      [tenant.id, tenant.adminEmail],
+    )
+  )[0]?.id as string;
 
 interface Changed {
   changePassword: {
@@ -127,5 +164,127 @@ describe('changePassword', () => {
     );
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(await login(t, b.slug, b.adminEmail, b.adminPassword)).toMatch(/\w/);
+  });
+});
+
+describe('updateUser', () => {
+  it('keeps the last active ADMIN: neither deactivated nor made STAFF', async () => {
+    const c = await createTenant(t, 'users-c');
+    const id = await idOf(c);
+    for (const [input, field] of [
+      [{ active: false }, 'active'],
+      [{ role: 'STAFF' }, 'role'],
+    ] as const) {
+      const res = await t.gql<Updated>(UPDATE, { id, input }, { tenant: c.slug, token: c.token });
+      expect(res.data?.updateUser.user).toBeNull();
+      expect(res.data?.updateUser.userErrors[0]).toMatchObject({
+        field: ['input', field],
+        message: expect.stringContaining('the last active ADMIN cannot be'),
+      });
+    }
+    const [row] = await sql(t.database, 'select role, active from app_user where id = $1', [id]);
+    expect(row).toEqual({ role: 'ADMIN', active: true });
+  });
+
+  it('lets only one of two admins demoting each other at once win', async () => {
+    const d = await createTenant(t, 'users-d');
+    const first = { id: await idOf(d), token: d.token };
+    const second = await addUser(d, 'second@users-d.example');
+    const demote = (by: string, id: string) =>
+      t.gql<Updated>(UPDATE, { id, input: { role: 'STAFF' } }, { tenant: d.slug, token: by });
+    const results = await Promise.all([
+      demote(first.token, second.id),
+      demote(second.token, first.id),
+    ]);
+    const won = results.filter((r) => r.data?.updateUser.user?.role === 'STAFF');
+    expect(won).toHaveLength(1);
+    const admins = await sql(
+      t.database,
+      "select id from app_user where tenant_id = $1 and role = 'ADMIN' and active",
+      [d.id],
+    );
+    expect(admins).toHaveLength(1);
+  });
+
+  it('makes a STAFF user who gets none of the admin operations', async () => {
+    const e = await createTenant(t, 'users-e');
+    const staff = await addUser(e, 'stylist@users-e.example');
+    const res = await t.gql<Updated>(
+      UPDATE,
+      { id: staff.id, input: { role: 'STAFF', name: '  Sam  ' } },
+      { tenant: e.slug, token: e.token },
+    );
+    expect(res.data?.updateUser.user).toEqual({
+      id: staff.id,
+      name: 'Sam',
+      role: 'STAFF',
+      active: true,
+    });
+    const as = { tenant: e.slug, token: staff.token };
+    const me = await t.gql<{ me: { role: string } }>('{ me { role } }', {}, as);
+    expect(me.data?.me.role).toBe('STAFF');
+    for (const query of [
+      USERS,
+      '{ resources { id } }',
+      '{ apiKeys { id } }',
+      'mutation { createResource(name: "Mine") { resource { id } } }',
+      `mutation { updateUser(id: "${staff.id}", input: { role: ADMIN }) { user { role } } }`,
+    ]) {
+      const refused = await t.gql(query, {}, as);
+      expect(refused.errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
+    }
+    const [row] = await sql(t.database, 'select role from app_user where id = $1', [staff.id]);
+    expect(row).toEqual({ role: 'STAFF' });
+  });
+
+  it('refuses PARTNER for a user and STAFF for an API key', async () => {
+    const id = await idOf(b);
+    const user = await t.gql<Updated>(
+      UPDATE,
+      { id, input: { role: 'PARTNER' } },
+      { tenant: b.slug, token: b.token },
+    );
+    expect(user.data?.updateUser.userErrors[0]?.field).toEqual(['input', 'role']);
+    const key = await t.gql<{
+      createApiKey: { apiKey: unknown; userErrors: Array<{ field: string[] }> };
+    }>(
+      'mutation { createApiKey(name: "k", role: STAFF) { apiKey { id } userErrors { field message } } }',
+      {},
+      { tenant: b.slug, token: b.token },
+    );
+    expect(key.data?.createApiKey.apiKey).toBeNull();
+    expect(key.data?.createApiKey.userErrors[0]?.field).toEqual(['role']);
+  });
+
+  it('ends the sessions of a deactivated user on a second instance within a second', async () => {
+    const f = await createTenant(t, 'users-f');
+    const leaver = await addUser(f, 'leaver@users-f.example');
+    const other = await startTestApp({}, { database: t.database });
+    try {
+      const me = () => other.gql('{ me { email } }', {}, { tenant: f.slug, token: leaver.token });
+      expect((await me()).data).toEqual({ me: { email: 'leaver@users-f.example' } });
+      const res = await t.gql<Updated>(
+        UPDATE,
+        { id: leaver.id, input: { active: false } },
+        { tenant: f.slug, token: f.token },
+      );
+      expect(res.data?.updateUser.user?.active).toBe(false);
+      await waitFor(
+        'the second instance to refuse the session',
+        async () => (await me()).errors?.[0]?.extensions?.code === 'UNAUTHENTICATED',
+        1000,
+      );
+      await expect(login(t, f.slug, 'leaver@users-f.example', leaver.password)).rejects.toThrow(
+        /login failed/,
+      );
+      const [audit] = await sql<{ changes: unknown }>(
+        t.database,
+        "select changes from audit_event where action = 'user.updated' and entity_id = $1",
+        [leaver.id],
+      );
+      expect(audit?.changes).toEqual({ active: false });
+    } finally {
+      await other.close();
+    }
   });
 });
