@@ -5,6 +5,7 @@ import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../sh
 import { invalid, isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
+import { endSessions } from './access.store.js';
 import {
   ActorType,
   type ChangePasswordArgs,
@@ -104,8 +105,7 @@ export async function changePassword(
   await ctx.limits.reset('loginAccount', account);
   user.passwordHash = await hashPassword(args.newPassword);
   await ctx.em.transactional(async (tx) => {
-    const others = { user, id: { $ne: actor.sessionId }, revokedAt: null };
-    await tx.nativeUpdate(Session, others, { revokedAt: new Date() });
+    await endSessions(tx, user, actor.sessionId);
     await audit(ctx, tx, {
       action: 'user.password_changed',
       entityType: 'user',
@@ -143,9 +143,7 @@ export async function updateUser(
       );
     }
     Object.assign(user, changes);
-    // Every instance forgets the sessions through the change feed (the session cache).
-    if (changes.active === false)
-      await tx.nativeUpdate(Session, { user, revokedAt: null }, { revokedAt: new Date() });
+    if (changes.active === false) await endSessions(tx, user);
     await audit(ctx, tx, { action: 'user.updated', entityType: 'user', entityId: id, changes });
     return ok(user);
   });

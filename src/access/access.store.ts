@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { db, rows } from '../db/sql.js';
+import { Session } from './session.entity.js';
+import type { User } from './user.entity.js';
 
 /** The session with this token hash and its user, in one statement and across tenants. */
 export async function findSession(em: EntityManager, tokenHash: string) {
@@ -25,3 +27,12 @@ export async function findSession(em: EntityManager, tokenHash: string) {
 
 /** A login session with its user, as `authenticate` reads it: relations by id. */
 export type SessionRow = NonNullable<Awaited<ReturnType<typeof findSession>>>;
+
+/**
+ * Ends the user's live sessions, all but `keep` when given; every instance forgets them
+ * through the change feed (the session cache).
+ */
+export function endSessions(em: EntityManager, user: User, keep?: string): Promise<number> {
+  const which = { user, revokedAt: null, ...(keep ? { id: { $ne: keep } } : {}) };
+  return em.nativeUpdate(Session, which, { revokedAt: new Date() });
+}

@@ -3,8 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { audit } from '../audit/audit.js';
 import { TENANT_FILTER } from '../db/tenant-filter.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
+import { endSessions } from './access.store.js';
 import { hashPassword } from './secrets.js';
-import { Session } from './session.entity.js';
 import { User } from './user.entity.js';
 
 // What the platform operator does from a shell when nobody of a tenant can sign in.
@@ -30,7 +30,7 @@ export async function resetPasswordByOperator(
   const password = randomBytes(18).toString('base64url');
   user.passwordHash = await hashPassword(password);
   await em.transactional(async (tx) => {
-    await tx.nativeUpdate(Session, { user, revokedAt: null }, { revokedAt: new Date() });
+    await endSessions(tx, user);
     const actor = { kind: 'PLATFORM', role: null, tenantId: null } as const;
     await audit({ actor, tenant }, tx, {
       action: 'user.password_reset',
