@@ -50,6 +50,12 @@ export function strandedByBlackout(
   return openBookingsOn(tx, resourceId ? [resourceId] : null, new Date(ctx.now()), span);
 }
 
+/** What the change's audit row says of the bookings it stranded, and what became of them. */
+export const affectedChanges = (stranded: BookingView[], affected: AffectedArgs) =>
+  stranded.length
+    ? { affectedBookings: stranded.map((b) => b.id), onAffected: affected.onAffected }
+    : {};
+
 /** Keeps the stranded bookings, or cancels each in `tx` (audited, the customer told). */
 export async function settle(
   ctx: RequestContext,

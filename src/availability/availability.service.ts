@@ -21,7 +21,7 @@ import {
   validateInput,
 } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
-import { settle, strandedBy, strandedByBlackout } from './affected.js';
+import { affectedChanges, settle, strandedBy, strandedByBlackout } from './affected.js';
 import {
   type AffectedArgs,
   type BlackoutInput,
@@ -117,12 +117,6 @@ export async function setWeeklyWindows(
     return ok({ resource, affectedBookings: await settle(ctx, tx, stranded, affected) });
   });
 }
-
-/** What the audit row says of the stranded bookings. */
-const affectedChanges = (stranded: BookingView[], affected: AffectedArgs) =>
-  stranded.length
-    ? { affectedBookings: stranded.map((b) => b.id), onAffected: affected.onAffected }
-    : {};
 
 export async function setDateOverride(
   ctx: RequestContext,

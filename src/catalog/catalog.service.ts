@@ -1,7 +1,7 @@
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { Role } from '../access/role.js';
 import { audit, audited } from '../audit/audit.js';
-import { settle } from '../availability/affected.js';
+import { affectedChanges, settle } from '../availability/affected.js';
 import { type AffectedArgs, AffectedBookings } from '../availability/availability.types.js';
 import type { BookingView } from '../bookings/booking.entity.js';
 import { bookingsOf, lockResourceHours, openBookingsOn } from '../bookings/booking.store.js';
@@ -68,16 +68,14 @@ export async function updateResource(
       const why = `cannot be false while ${holding.length} future booking(s) hold the resource: cancel or move them first, or pass onAffected: CANCEL`;
       return fail(invalid(['input', 'active'], `active ${why}`));
     }
-    const affectedBookings = await settle(ctx, tx, holding, affected);
     Object.assign(resource, changes);
-    const cancelled = affectedBookings.map((b) => b.id);
     await audit(ctx, tx, {
       action: 'resource.updated',
       entityType: 'resource',
       entityId: id,
-      changes: { ...changes, ...(cancelled.length ? { cancelledBookings: cancelled } : {}) },
+      changes: { ...changes, ...affectedChanges(holding, affected) },
     });
-    return ok({ resource, affectedBookings });
+    return ok({ resource, affectedBookings: await settle(ctx, tx, holding, affected) });
   });
 }
 
