@@ -189,6 +189,11 @@ export const CONFIG_SPEC = {
     }
     return value;
   }, 'The manage link in confirmation email; `{tenant}` becomes the tenant slug and `{token}` the manage token, e.g. `https://{tenant}.example.com/manage/{token}`.'),
+  CONSOLE_URL: v((raw, name) => {
+    const value = raw ?? 'http://localhost:3000/console/';
+    if (!URL.canParse(value)) fail(name, `must be a URL (got "${value}")`);
+    return value;
+  }, 'Where the console is reached: invitation and password-reset email link to it (`?tenant=<slug>#invitation=<token>`).'),
   NOTIFY_RETRY_LIMIT: v(
     integer(6, 0, 50),
     'Retries of a notification that fails to send before it is marked FAILED.',

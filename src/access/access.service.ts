@@ -1,11 +1,20 @@
 import { LockMode } from '@mikro-orm/core';
 import { audit, audited } from '../audit/audit.js';
+import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
-import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
+import {
+  fail,
+  notFound,
+  ok,
+  type Result,
+  type UserError,
+  UserErrorCode,
+  userError,
+} from '../shared/errors.js';
 import { invalid, isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
-import { endSessions } from './access.store.js';
+import { endSessions, setUserResources } from './access.store.js';
 import {
   ActorType,
   type ChangePasswordArgs,
@@ -25,6 +34,7 @@ import {
 } from './secrets.js';
 import { Session } from './session.entity.js';
 import { User } from './user.entity.js';
+import { UserResource } from './user-resource.entity.js';
 
 /** The same answer for an unknown email and a wrong password. */
 const LOGIN_FAILED = 'Email or password is incorrect';
@@ -53,13 +63,42 @@ export async function login(
     return fail(userError(UserErrorCode.INVALID_INPUT, LOGIN_FAILED));
   }
   await ctx.limits.reset('loginAccount', account);
+  return ok(await startSession(ctx, user));
+}
+
+/** A new login session of `user` (signed in now), written with the unit of work's changes. */
+export async function startSession(ctx: RequestContext, user: User): Promise<SessionToken> {
+  const tenant = requireTenant(ctx);
   const token = newToken(TOKEN_PREFIX.session);
   const expiresAt = new Date(Date.now() + ctx.config.sessionTtlMinutes * 60_000);
   ctx.em.create(Session, { tenant, user, tokenHash: sha256Hex(token), expiresAt });
   user.lastSignInAt = new Date(ctx.now());
   await ctx.em.flush();
-  return ok(Object.assign(new SessionToken(), { token, expiresAt }));
+  return Object.assign(new SessionToken(), { token, expiresAt });
 }
+
+/** The resources a user is to work on: each one of the tenant's, duplicates dropped. */
+export async function checkResources(
+  ctx: RequestContext,
+  ids: readonly string[],
+  field: string[],
+): Promise<{ errors: UserError[]; ids: string[] }> {
+  const unique = [...new Set(ids)];
+  const found = await ctx.em.find(
+    Resource,
+    { id: { $in: unique.filter(isId) } },
+    { fields: ['id'] },
+  );
+  const known = new Set(found.map((r) => r.id));
+  const errors = ids.flatMap((id, i) =>
+    known.has(id) ? [] : [notFound(`resource ${id}`, ...field, String(i))],
+  );
+  return { errors, ids: unique };
+}
+
+/** A STAFF user works on at least one resource. */
+export const staffWithoutResources = (field: string[]) =>
+  invalid(field, `${field.at(-1)} must name at least one resource for a STAFF user`);
 
 /** Revokes the calling login session. False when the credential is not a session. */
 export async function logout(ctx: RequestContext): Promise<boolean> {
@@ -115,7 +154,7 @@ export async function changePassword(
   return ok(user);
 }
 
-/** ADMIN: a user's name, role or whether active; the last active ADMIN stays one. */
+/** ADMIN: a user's name, role, resources or whether active; the last active ADMIN stays one. */
 export async function updateUser(
   ctx: RequestContext,
   id: string,
@@ -125,6 +164,10 @@ export async function updateUser(
   const errors = await validateInput(input, ['input']);
   const user = isId(id) ? await ctx.em.findOne(User, { id }) : null;
   if (!user) errors.push(notFound(`user ${id}`, 'id'));
+  const resources = input.resourceIds
+    ? await checkResources(ctx, input.resourceIds, ['input', 'resourceIds'])
+    : null;
+  if (resources) errors.push(...resources.errors);
   if (errors.length || !user) return fail(...errors);
   const changes = {
     ...(input.name != null ? { name: input.name.trim() } : {}),
@@ -142,9 +185,20 @@ export async function updateUser(
         invalid(['input', changes.active === false ? 'active' : 'role'], `This is ${why}`),
       );
     }
+    // A change of role or resources leaves a STAFF user with at least one resource.
+    if ((changes.role ?? user.role) === Role.STAFF && (changes.role || resources)) {
+      const linked = resources?.ids.length ?? (await tx.count(UserResource, { user }));
+      if (linked === 0) return fail(staffWithoutResources(['input', 'resourceIds']));
+    }
     Object.assign(user, changes);
+    if (resources) await setUserResources(tx, user.id, resources.ids);
     if (changes.active === false) await endSessions(tx, user);
-    await audit(ctx, tx, { action: 'user.updated', entityType: 'user', entityId: id, changes });
+    await audit(ctx, tx, {
+      action: 'user.updated',
+      entityType: 'user',
+      entityId: id,
+      changes: { ...changes, ...(resources ? { resourceIds: resources.ids } : {}) },
+    });
     return ok(user);
   });
 }
@@ -203,5 +257,6 @@ export function me(ctx: RequestContext): ActorType | null {
     email: actor.kind === 'USER' ? actor.email : null,
     name: actor.kind === 'API_KEY' ? actor.name : null,
     tenant: ctx.tenant,
+    userId: actor.kind === 'USER' ? actor.userId : null,
   });
 }

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { db, rows } from '../db/sql.js';
+import { sql } from 'kysely';
+import { db, rows, tenantOf, write } from '../db/sql.js';
 import { Session } from './session.entity.js';
 import type { User } from './user.entity.js';
 
-/** The session with this token hash and its user, in one statement and across tenants. */
+/** The session with this token hash, its user and the user's resources, in one statement and across tenants. */
 export async function findSession(em: EntityManager, tokenHash: string) {
   const [found] = await rows(
     em,
@@ -18,6 +20,11 @@ export async function findSession(em: EntityManager, tokenHash: string) {
         's.revoked_at as revokedAt',
         'u.role',
         'u.email',
+        sql<
+          string[]
+        >`array(select ur.resource_id::text from user_resource ur where ur.user_id = u.id order by 1)`.as(
+          'resourceIds',
+        ),
       ])
       .where('s.token_hash', '=', tokenHash),
     ['expiresAt', 'revokedAt'],
@@ -35,4 +42,32 @@ export type SessionRow = NonNullable<Awaited<ReturnType<typeof findSession>>>;
 export function endSessions(em: EntityManager, user: User, keep?: string): Promise<number> {
   const which = { user, revokedAt: null, ...(keep ? { id: { $ne: keep } } : {}) };
   return em.nativeUpdate(Session, which, { revokedAt: new Date() });
+}
+
+/** Replaces the resources a user works on (the caller checked they are the tenant's). */
+export async function setUserResources(
+  tx: EntityManager,
+  userId: string,
+  resourceIds: readonly string[],
+): Promise<void> {
+  const tenantId = tenantOf(tx);
+  await write(
+    tx,
+    db.deleteFrom('user_resource').where('tenant_id', '=', tenantId).where('user_id', '=', userId),
+  );
+  if (!resourceIds.length) return;
+  const now = new Date();
+  await write(
+    tx,
+    db.insertInto('user_resource').values(
+      resourceIds.map((resourceId) => ({
+        id: randomUUID(),
+        created_at: now,
+        updated_at: now,
+        tenant_id: tenantId,
+        user_id: userId,
+        resource_id: resourceId,
+      })),
+    ),
+  );
 }

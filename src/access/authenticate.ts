@@ -69,6 +69,7 @@ export async function authenticate(
         userId: session.user,
         sessionId: session.id,
         email: session.email,
+        resourceIds: session.resourceIds,
       },
       tenant,
     };

@@ -46,4 +46,6 @@ export function constantTimeEquals(a: string, b: string): boolean {
 export const TOKEN_PREFIX = {
   session: 'bks',
   apiKey: 'bka',
+  invitation: 'bki',
+  passwordReset: 'bkr',
 } as const;

@@ -35,7 +35,7 @@ export class ResourceAvailabilityResolver {
     return availability.dateOverridesOf(ctx, resource, from, to);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @PayloadMutation(ResourcePayload, undefined, {
     description: "replaces the resource's whole weekly pattern",
   })
@@ -52,7 +52,7 @@ export class ResourceAvailabilityResolver {
     return availability.setWeeklyWindows(ctx, resourceId, windows, affected);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @PayloadMutation(ResourcePayload, undefined, { description: 'an empty list closes the day' })
   async setDateOverride(
     @Ctx() ctx: RequestContext,
@@ -64,7 +64,7 @@ export class ResourceAvailabilityResolver {
     return availability.setDateOverride(ctx, resourceId, date, windows, affected);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @PayloadMutation(ResourcePayload)
   async clearDateOverride(
     @Ctx() ctx: RequestContext,
@@ -89,7 +89,7 @@ export class BlackoutResolver {
     return blackout.resource ? ctx.loaders.resource.load(blackout.resource.id) : null;
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @Query(() => [Blackout], { description: 'blackouts that overlap [from, to)' })
   blackouts(
     @Ctx() ctx: RequestContext,
@@ -99,7 +99,7 @@ export class BlackoutResolver {
     return availability.listBlackouts(ctx, from, to);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @PayloadMutation(BlackoutPayload, undefined, {
     description: 'tenant-wide when no resource is named',
   })
@@ -111,7 +111,7 @@ export class BlackoutResolver {
     return availability.createBlackout(ctx, input, affected);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @PayloadMutation(DeletePayload, 'deletedId')
   async deleteBlackout(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
     return availability.deleteBlackout(ctx, id);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { resourceCondition, staffScope } from '../access/scope.js';
 import { audit } from '../audit/audit.js';
 import type { BookingView } from '../bookings/booking.entity.js';
 import { lockAllResources, lockResourceHours } from '../bookings/booking.store.js';
@@ -13,7 +14,7 @@ import {
   mergeWindows,
   parseLocalTime,
 } from '../scheduling/local-time.js';
-import { fail, notFound, ok, type Result } from '../shared/errors.js';
+import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import {
   checkInstantRange,
   checkLocalDateRange,
@@ -223,6 +224,14 @@ export async function createBlackout(
   if (input.resourceId != null) {
     resource = await findResource(ctx, input.resourceId);
     if (!resource) errors.push(notFound(`resource ${input.resourceId}`, 'input', 'resourceId'));
+  } else if (staffScope(ctx)) {
+    errors.push(
+      userError(
+        UserErrorCode.NOT_ALLOWED,
+        'input.resourceId is required for STAFF: a blackout of every resource is for an ADMIN',
+        ['input', 'resourceId'],
+      ),
+    );
   }
   if (errors.length) return fail(...errors);
   return ctx.em.transactional(async (tx) => {
@@ -259,7 +268,8 @@ export async function deleteBlackout(ctx: RequestContext, id: string): Promise<R
   requireTenant(ctx);
   if (!isId(id)) return fail(notFound(`blackout ${id}`, 'id'));
   const deleted = await ctx.em.transactional(async (tx) => {
-    const count = await tx.nativeDelete(Blackout, { id });
+    // STAFF delete only their resources' blackouts; others answer like unknown ones.
+    const count = await tx.nativeDelete(Blackout, { id, ...resourceCondition(ctx) });
     if (count)
       await audit(ctx, tx, { action: 'blackout.deleted', entityType: 'blackout', entityId: id });
     return count;
@@ -267,7 +277,7 @@ export async function deleteBlackout(ctx: RequestContext, id: string): Promise<R
   return deleted ? ok(id) : fail(notFound(`blackout ${id}`, 'id'));
 }
 
-/** Blackouts that overlap [from, to), in start order. */
+/** Blackouts that overlap [from, to), in start order; STAFF see their resources' and the tenant-wide. */
 export async function listBlackouts(
   ctx: RequestContext,
   from: Date,
@@ -277,7 +287,11 @@ export async function listBlackouts(
   checkInstantRange(from, to, MAX_LISTING_DAYS);
   return ctx.em.find(
     Blackout,
-    { startsAt: { $lt: to }, endsAt: { $gt: from } },
+    {
+      startsAt: { $lt: to },
+      endsAt: { $gt: from },
+      ...(staffScope(ctx) ? { $or: [resourceCondition(ctx), { resource: null }] } : {}),
+    },
     { orderBy: { startsAt: 'asc', id: 'asc' } },
   );
 }

@@ -2,13 +2,14 @@ import { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pLimit from 'p-limit';
 import Papa from 'papaparse';
+import { staffScope } from '../access/scope.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
 import { checkArgs } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
-import { bookingRows, countBookings, type Keyset } from './booking.store.js';
+import { bookingRows, countBookings, type Keyset, type Selection } from './booking.store.js';
 import type { BookingFilter } from './booking.types.js';
 
 /** The CSV columns, in order, as the header row names them. */
@@ -76,10 +77,10 @@ export interface CsvOptions {
 }
 
 /** The filtered bookings in start order, then id, a batch at a time: memory stays flat. */
-async function* exportRows(em: EntityManager, filter: BookingFilter | null | undefined) {
+async function* exportRows(em: EntityManager, selection: Selection) {
   let after: Keyset | null = null;
   for (;;) {
-    const rows = await bookingRows(em, filter, after, BATCH);
+    const rows = await bookingRows(em, selection, after, BATCH);
     yield* rows;
     const last = rows.at(-1);
     if (!last || rows.length < BATCH) return;
@@ -103,7 +104,7 @@ async function* csvText(
   const cell = options.formulaGuard ? neutralise : (value: string) => value;
   yield csvLines([[...CSV_COLUMNS]]);
   let chunk: string[][] = [];
-  for await (const row of exportRows(ctx.em, filter)) {
+  for await (const row of exportRows(ctx.em, { filter, resourceIds: staffScope(ctx) })) {
     const start = local(row.startsAt);
     chunk.push(
       [
@@ -132,7 +133,7 @@ async function* csvText(
   if (chunk.length) yield csvLines(chunk);
 }
 
-/** ADMIN, PARTNER: the filtered bookings as one CSV text, up to the configured row limit. */
+/** ADMIN, PARTNER, STAFF (their resources): the filtered bookings as one CSV text, up to the configured row limit. */
 export async function bookingsCsv(
   ctx: RequestContext,
   filter: BookingFilter | null | undefined,
@@ -140,7 +141,7 @@ export async function bookingsCsv(
 ): Promise<string> {
   requireTenant(ctx);
   if (filter) await checkArgs(filter, ['filter']);
-  const count = await countBookings(ctx.em, filter);
+  const count = await countBookings(ctx.em, { filter, resourceIds: staffScope(ctx) });
   const limit = ctx.config.exportRowLimit;
   if (count > limit) {
     throw new ApiError(

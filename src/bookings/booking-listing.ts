@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
+import { staffScope } from '../access/scope.js';
 import type { RequestContext } from '../context/request-context.js';
 import { badArgument } from '../shared/errors.js';
 import { checkArgs, isId, pageSize } from '../shared/validation.js';
@@ -59,7 +60,7 @@ function decodeCursor(cursor: string): Keyset | null {
   }
 }
 
-/** ADMIN, PARTNER: a page of bookings in start order (then id) after `after`, and the total. */
+/** ADMIN, PARTNER, STAFF (their resources): a page of bookings in start order (then id) after `after`, and the total. */
 export async function listBookings(
   ctx: RequestContext,
   filter: BookingFilter | null | undefined,
@@ -73,9 +74,10 @@ export async function listBookings(
   if (after && !cursor) {
     throw badArgument(['after'], 'after is not a cursor this listing gave out');
   }
+  const selection = { filter, resourceIds: staffScope(ctx) };
   const [rows, totalCount] = await Promise.all([
-    bookingRows(ctx.em, filter, cursor, first + 1),
-    countBookings(ctx.em, filter),
+    bookingRows(ctx.em, selection, cursor, first + 1),
+    countBookings(ctx.em, selection),
   ]);
   const edges = rows
     .slice(0, first)

@@ -208,12 +208,16 @@ export const TRANSITIONS: Record<
 /** Statuses a booking can be moved from. */
 export const MOVABLE: readonly BookingStatus[] = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
 
-/** Who may book past the public rules: an admin (a user or an API key with that role). */
-export function bypassRefused(role: Role | null | undefined, field: string[]): UserError | null {
-  if (role === Role.ADMIN) return null;
+/** Who may book past the public rules: an admin (a user or a key), or STAFF on their own resource. */
+export function bypassRefused(
+  role: Role | null | undefined,
+  onOwnResource: boolean,
+  field: string[],
+): UserError | null {
+  if (role === Role.ADMIN || (role === Role.STAFF && onOwnResource)) return null;
   return userError(
     UserErrorCode.NOT_ALLOWED,
-    'bypassPolicy may be set only by an admin (booking past the notice, horizon and hours)',
+    'bypassPolicy may be set only by an admin, or by staff on their own resources (booking past the notice, horizon and hours)',
     field,
   );
 }

@@ -56,13 +56,13 @@ export class BookingResolver {
     );
   }
 
-  @Authorized(Role.ADMIN, Role.PARTNER)
+  @Authorized(Role.ADMIN, Role.STAFF, Role.PARTNER)
   @Query(() => Booking, { nullable: true })
   booking(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Booking | null> {
     return bookings.findBooking(ctx, id);
   }
 
-  @Authorized(Role.ADMIN, Role.PARTNER)
+  @Authorized(Role.ADMIN, Role.STAFF, Role.PARTNER)
   @KeepAnswer()
   @Query(() => BookingConnection, { description: 'in start order, then id' })
   async bookings(
@@ -74,7 +74,7 @@ export class BookingResolver {
     return listBookings(ctx, filter, first ?? 50, after);
   }
 
-  @Authorized(Role.ADMIN, Role.PARTNER)
+  @Authorized(Role.ADMIN, Role.STAFF, Role.PARTNER)
   @Query(() => String, {
     description: `RFC 4180 CSV with a header row, the same filter as bookings; at most EXPORT_ROW_LIMIT rows (GET /exports/bookings.csv streams any number)`,
   })
@@ -114,14 +114,14 @@ export class BookingResolver {
     return result;
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @Writes('booking')
   @PayloadMutation(BookingPayload, 'booking')
   async confirmBooking(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
     return bookings.transition(ctx, id, 'confirm');
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @Writes('booking')
   @PayloadMutation(BookingPayload, 'booking')
   async cancelBooking(
@@ -132,7 +132,7 @@ export class BookingResolver {
     return bookings.cancel(ctx, id, args, 'admin');
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @Writes('booking')
   @PayloadMutation(BookingPayload, 'booking')
   async rescheduleBooking(
@@ -149,7 +149,7 @@ export class BookingResolver {
     return bookings.rescheduleBooking(ctx, id, startsAt, bypassPolicy ?? false);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @Writes('booking')
   @PayloadMutation(BookingPayload, 'booking', { description: 'audited' })
   async updateBookingDetails(
@@ -160,14 +160,14 @@ export class BookingResolver {
     return bookings.updateBookingDetails(ctx, id, input);
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @Writes('booking')
   @PayloadMutation(BookingPayload, 'booking')
   async completeBooking(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {
     return bookings.transition(ctx, id, 'complete');
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.ADMIN, Role.STAFF)
   @Writes('booking')
   @PayloadMutation(BookingPayload, 'booking')
   async markNoShow(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string) {

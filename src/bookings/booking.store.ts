@@ -54,15 +54,26 @@ function viewOf<R extends { serviceId: string; resourceId: string; tenantId?: st
 type Bookings = SelectQueryBuilder<Database, 'booking', object>;
 
 /** `column in values`, and no row for an empty list. */
-const within = <C extends 'status' | 'service_id'>(q: Bookings, column: C, values: string[]) =>
-  values.length ? q.where(column, 'in', values as never[]) : q.where(sql<boolean>`false`);
+const within = <C extends 'status' | 'service_id' | 'resource_id'>(
+  q: Bookings,
+  column: C,
+  values: readonly string[],
+) => (values.length ? q.where(column, 'in', values as never[]) : q.where(sql<boolean>`false`));
 
 /** Escapes LIKE wildcards so that a search for "50%" means those characters. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** The tenant's bookings that the (checked) filter of `bookings` and `bookingsCsv` selects. */
-function filtered(em: EntityManager, filter: BookingFilter | null | undefined): Bookings {
+/** Which bookings a listing shows: the (checked) filter, within a STAFF caller's resources. */
+export interface Selection {
+  filter: BookingFilter | null | undefined;
+  /** null: every resource of the tenant. */
+  resourceIds: readonly string[] | null;
+}
+
+/** The tenant's bookings that the selection of `bookings` and `bookingsCsv` takes. */
+function filtered(em: EntityManager, { filter, resourceIds }: Selection): Bookings {
   let q: Bookings = db.selectFrom('booking').where('tenant_id', '=', tenantOf(em));
+  if (resourceIds) q = within(q, 'resource_id', resourceIds);
   if (filter?.from) q = q.where('starts_at', '>=', filter.from);
   if (filter?.to) q = q.where('starts_at', '<', filter.to);
   if (filter?.statuses) q = within(q, 'status', filter.statuses);
@@ -81,14 +92,14 @@ function filtered(em: EntityManager, filter: BookingFilter | null | undefined): 
   return q;
 }
 
-/** Up to `limit` filtered bookings after `after`, in start order then id, as plain rows. */
+/** Up to `limit` selected bookings after `after`, in start order then id, as plain rows. */
 export async function bookingRows(
   em: EntityManager,
-  filter: BookingFilter | null | undefined,
+  selection: Selection,
   after: Keyset | null,
   limit: number,
 ) {
-  let q = filtered(em, filter).select(LISTED);
+  let q = filtered(em, selection).select(LISTED);
   // A row comparison: the (tenant, starts_at, id) index answers it by a range scan.
   if (after) q = q.where(sql<boolean>`(starts_at, id) > (${after.startsAt}, ${after.id}::uuid)`);
   const found = await rows(em, q.orderBy('starts_at').orderBy('id').limit(limit), INSTANTS);
@@ -98,12 +109,9 @@ export async function bookingRows(
 /** A booking as the listing reads it: what the API shows, the service and resource by id. */
 export type ListedBooking = Awaited<ReturnType<typeof bookingRows>>[number];
 
-/** How many bookings the filter selects. */
-export async function countBookings(
-  em: EntityManager,
-  filter: BookingFilter | null | undefined,
-): Promise<number> {
-  const [found] = await rows(em, filtered(em, filter).select(sql<string>`count(*)`.as('count')));
+/** How many bookings the selection takes. */
+export async function countBookings(em: EntityManager, selection: Selection): Promise<number> {
+  const [found] = await rows(em, filtered(em, selection).select(sql<string>`count(*)`.as('count')));
   return Number(found?.count ?? 0);
 }
 

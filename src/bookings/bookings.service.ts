@@ -5,6 +5,8 @@ import {
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Role } from '../access/role.js';
+import { inScope, resourceCondition } from '../access/scope.js';
 import { newToken, sha256Hex } from '../access/secrets.js';
 import { audit } from '../audit/audit.js';
 import { Service } from '../catalog/service.entity.js';
@@ -112,7 +114,8 @@ export async function createBooking(
     const problem = rules.seatsProblem(request, bookable.service);
     if (problem) errors.push(problem);
   }
-  const refused = request.bypassPolicy && rules.bypassRefused(ctx.actor?.role, BYPASS_FIELD);
+  const own = !!bookable && inScope(ctx, bookable.resource.id);
+  const refused = request.bypassPolicy && rules.bypassRefused(ctx.actor?.role, own, BYPASS_FIELD);
   if (refused) errors.push(refused);
   if (errors.length || !bookable) return fail(...errors);
   // Only a request with an idempotency key is compared with an earlier one.
@@ -197,6 +200,13 @@ type ChangedBy = 'admin' | 'customer';
 
 const noBooking = (id: string) => fail<BookingView>(notFound(`booking ${id}`, 'id'));
 
+/** The booking locked in `tx` when the caller may change it: STAFF only on their resources. */
+async function lockForChange(ctx: RequestContext, tx: EntityManager, id: string, by: ChangedBy) {
+  const booking = await lockBooking(tx, id);
+  // A customer's token names its booking, whoever else the caller is.
+  return booking && (by === 'customer' || inScope(ctx, booking.resource.id)) ? booking : null;
+}
+
 export async function transition(
   ctx: RequestContext,
   id: string,
@@ -206,7 +216,7 @@ export async function transition(
   requireTenant(ctx);
   if (!isId(id)) return noBooking(id);
   return ctx.em.transactional(async (tx) => {
-    const booking = await lockBooking(tx, id);
+    const booking = await lockForChange(ctx, tx, id, extra.by);
     if (!booking) return noBooking(id);
     return transitionIn(ctx, tx, booking, action, extra);
   });
@@ -274,12 +284,14 @@ async function moveBooking(
 ): Promise<Result<BookingView>> {
   const tenant = requireTenant(ctx);
   const current = await ctx.em.findOne(Booking, { id: bookingId }, { populate: ['service'] });
-  if (!current) return noBooking(bookingId);
+  if (!current || (by === 'admin' && !inScope(ctx, current.resource.id))) {
+    return noBooking(bookingId);
+  }
   const service = current.service.getEntity();
   try {
     return await ctx.em.transactional(async (tx) => {
       const hours = await lockResourceHours(tx, current.resource.id);
-      const booking = await lockBooking(tx, bookingId);
+      const booking = await lockForChange(ctx, tx, bookingId, by);
       if (!booking) return noBooking(bookingId);
       if (!rules.MOVABLE.includes(booking.status))
         return fail(rules.invalidTransition(booking, 'reschedule'));
@@ -330,13 +342,15 @@ export async function rescheduleBooking(
   bypassPolicy = false,
 ): Promise<Result<BookingView>> {
   requireTenant(ctx);
-  const refused = bypassPolicy && rules.bypassRefused(ctx.actor?.role, ['bypassPolicy']);
+  // Whose booking it is, STAFF or not, the move's lookup decides (another's answers NOT_FOUND).
+  const own = ctx.actor?.role === Role.STAFF;
+  const refused = bypassPolicy && rules.bypassRefused(ctx.actor?.role, own, ['bypassPolicy']);
   if (refused) return fail(refused);
   if (!isId(id)) return noBooking(id);
   return moveBooking(ctx, id, startsAt, 'admin', bypassPolicy);
 }
 
-/** ADMIN: the customer's name, email, phone and the notes; audited without their values. */
+/** ADMIN, STAFF on their resources: the customer's name, email, phone and notes; audited without their values. */
 export async function updateBookingDetails(
   ctx: RequestContext,
   id: string,
@@ -354,7 +368,7 @@ export async function updateBookingDetails(
     ...(notes !== undefined ? { notes: notes?.trim() || null } : {}),
   };
   return ctx.em.transactional(async (tx) => {
-    const booking = await lockBooking(tx, id);
+    const booking = await lockForChange(ctx, tx, id, 'admin');
     if (!booking) return noBooking(id);
     const changed = Object.fromEntries(Object.keys(changes).map((k) => [k, '(changed)']));
     await audit(ctx, tx, {
@@ -427,5 +441,5 @@ export async function rescheduleBookingByToken(
 
 export async function findBooking(ctx: RequestContext, id: string): Promise<Booking | null> {
   requireTenant(ctx);
-  return isId(id) ? ctx.em.findOne(Booking, { id }) : null;
+  return isId(id) ? ctx.em.findOne(Booking, { id, ...resourceCondition(ctx) }) : null;
 }

@@ -77,8 +77,8 @@ export class ServiceResolver {
 
 @Resolver(() => Resource)
 export class ResourceResolver {
-  @Authorized(Role.ADMIN)
-  @Query(() => [Resource])
+  @Authorized(Role.ADMIN, Role.STAFF)
+  @Query(() => [Resource], { description: 'STAFF: their own' })
   resources(@Ctx() ctx: RequestContext): Promise<Resource[]> {
     return catalog.listResources(ctx);
   }

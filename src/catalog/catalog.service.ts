@@ -1,5 +1,7 @@
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { Role } from '../access/role.js';
+import { inScope, staffScope } from '../access/scope.js';
+import { UserResource } from '../access/user-resource.entity.js';
 import { audit, audited } from '../audit/audit.js';
 import { affectedChanges, settle } from '../availability/affected.js';
 import { type AffectedArgs, AffectedBookings } from '../availability/availability.types.js';
@@ -87,8 +89,11 @@ export async function deleteResource(ctx: RequestContext, id: string): Promise<R
   const services = await ctx.em.find(Service, { resource }, { fields: ['name'] });
   const booked = await bookingsOf(ctx.em, 'resource_id', id);
   const others = await ctx.em.count(Resource, { id: { $ne: id } });
+  const links = await ctx.em.find(UserResource, { resource }, { populate: ['user'] });
+  const users = links.map((l) => l.user.getEntity().email);
   const why = [
     services.length ? `the service(s) ${services.map((s) => `"${s.name}"`).join(', ')} use it` : '',
+    users.length ? `the user(s) ${users.join(', ')} work on it (updateUser resourceIds)` : '',
     booked ? `${booked} booking(s) name it (deactivate it instead: active false)` : '',
     others ? '' : 'it is the last resource of the business',
   ].filter(Boolean);
@@ -124,26 +129,39 @@ async function deleted(
     return ok(id);
   } catch (err) {
     if (!(err instanceof ForeignKeyConstraintViolationException)) throw err;
-    return fail(invalid(['id'], `This ${what} cannot be deleted: a booking named it meanwhile`));
+    return fail(
+      invalid(['id'], `This ${what} cannot be deleted: a booking or user named it meanwhile`),
+    );
   }
 }
 
+/** The resources the caller works on: the tenant's, a STAFF user's own. */
+const callersResources = (ctx: RequestContext) => {
+  const scope = staffScope(ctx);
+  return scope === null ? {} : { id: { $in: [...scope] } };
+};
+
 export function listResources(ctx: RequestContext): Promise<Resource[]> {
   requireTenant(ctx);
-  return ctx.em.find(Resource, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return ctx.em.find(Resource, callersResources(ctx), { orderBy: { createdAt: 'asc', id: 'asc' } });
 }
 
-/** The tenant's first resource: the default for services and availability without a resourceId. */
+/** The caller's first resource: the default for services and availability without a resourceId. */
 export async function firstResource(ctx: RequestContext): Promise<Resource> {
   requireTenant(ctx);
-  const resource = await ctx.em.findOne(Resource, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  if (!resource) throw new Error('tenant has no resource');
+  const resource = await ctx.em.findOne(Resource, callersResources(ctx), {
+    orderBy: { createdAt: 'asc', id: 'asc' },
+  });
+  if (!resource) throw new Error('the caller has no resource');
   return resource;
 }
 
-/** A resource of this tenant by id (ids of other tenants answer exactly like unknown ones). */
+/**
+ * A resource of this tenant by id that the caller works on: ids of other tenants, and for STAFF
+ * of other resources, answer exactly like unknown ones.
+ */
 export async function findResource(ctx: RequestContext, id: string): Promise<Resource | null> {
-  return isId(id) ? ctx.em.findOne(Resource, { id }) : null;
+  return isId(id) && inScope(ctx, id) ? ctx.em.findOne(Resource, { id }) : null;
 }
 
 async function checkServiceInput(

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { UserResource } from '../access/user-resource.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
@@ -16,12 +17,27 @@ function byId<T extends { id: string }>(
   });
 }
 
+/** Each user's resources (in creation order), for all the users a tick asks about at once. */
+function resourcesOfUsers(em: EntityManager): DataLoader<string, Resource[]> {
+  return new DataLoader<string, Resource[]>(async (userIds) => {
+    const links = await em.find(
+      UserResource,
+      { user: { $in: [...userIds] } },
+      { populate: ['resource'], orderBy: { resource: { createdAt: 'asc', id: 'asc' } } },
+    );
+    return userIds.map((id) =>
+      links.filter((l) => l.user.id === id).map((l) => l.resource.getEntity()),
+    );
+  });
+}
+
 /** The request's DataLoaders: one set per request, reading through its tenant-filtered fork. */
 export function createLoaders(em: EntityManager) {
   return {
     resource: byId(em, Resource),
     service: byId(em, Service),
     booking: byId(em, Booking),
+    resourcesOfUser: resourcesOfUsers(em),
   };
 }
 

@@ -2,8 +2,11 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { ApiKey } from '../access/api-key.entity.js';
+import { Invitation } from '../access/invitation.entity.js';
+import { PasswordReset } from '../access/password-reset.entity.js';
 import { Session } from '../access/session.entity.js';
 import { User } from '../access/user.entity.js';
+import { UserResource } from '../access/user-resource.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { Blackout } from '../availability/blackout.entity.js';
 import { DateOverride } from '../availability/date-override.entity.js';
@@ -20,6 +23,9 @@ export const ENTITIES = [
   Resource,
   Service,
   User,
+  UserResource,
+  Invitation,
+  PasswordReset,
   Session,
   ApiKey,
   DateOverride,

@@ -17,7 +17,7 @@ function rootFieldCount(operation: OperationDefinitionNode): number | null {
 function actorKey(ctx: RequestContext): string {
   const actor = ctx.actor;
   if (!actor) return 'anonymous';
-  if (actor.kind === 'USER') return `user:${actor.userId}:${actor.role}`;
+  if (actor.kind === 'USER') return `user:${actor.userId}:${actor.role}:${actor.resourceIds}`;
   if (actor.kind === 'API_KEY') return `key:${actor.apiKeyId}:${actor.role}`;
   return 'platform';
 }

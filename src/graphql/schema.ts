@@ -1,6 +1,11 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { AccessResolver } from '../access/access.resolver.js';
+import {
+  AccessResolver,
+  ActorResolver,
+  InvitationResolver,
+  UserResolver,
+} from '../access/access.resolver.js';
 import { AuditResolver } from '../audit/audit.resolver.js';
 import {
   BlackoutResolver,
@@ -17,6 +22,9 @@ import { DateTimeScalar } from './scalars.js';
 const RESOLVERS = [
   TenantResolver,
   AccessResolver,
+  UserResolver,
+  InvitationResolver,
+  ActorResolver,
   ServiceResolver,
   ResourceResolver,
   ResourceAvailabilityResolver,

@@ -93,7 +93,10 @@ async function exportRequestFromQuery(query: Query): Promise<{
   return { filter, options: { formulaGuard: guard !== 'false' } };
 }
 
-/** GET /exports/bookings.csv: bookingsCsv's CSV streamed with no row limit (ADMIN, PARTNER). */
+/** Who may download: as bookingsCsv (STAFF get their resources' bookings only). */
+const EXPORT_ROLES: readonly Role[] = [Role.ADMIN, Role.STAFF, Role.PARTNER];
+
+/** GET /exports/bookings.csv: bookingsCsv's CSV streamed with no row limit. */
 export function registerExportRoutes(fastify: FastifyInstance, services: AppServices): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const ctx = await buildRequestContext(services, request);
@@ -102,8 +105,8 @@ export function registerExportRoutes(fastify: FastifyInstance, services: AppServ
         'UNAUTHENTICATED',
         'This download needs a credential (Authorization: Bearer <token>)',
       );
-    if (ctx.actor.role !== Role.ADMIN && ctx.actor.role !== Role.PARTNER) {
-      throw new ApiError('FORBIDDEN', 'This download needs the role ADMIN or PARTNER');
+    if (ctx.actor.role === null || !EXPORT_ROLES.includes(ctx.actor.role)) {
+      throw new ApiError('FORBIDDEN', `This download needs the role ${EXPORT_ROLES.join(' or ')}`);
     }
     if (!ctx.tenant)
       throw new ApiError(

@@ -12,7 +12,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
-  ics: { method: 'REQUEST' | 'CANCEL'; content: string };
+  /** The calendar invite of a booking's email; null for an account's. */
+  ics: { method: 'REQUEST' | 'CANCEL'; content: string } | null;
 }
 
 export interface Mailer {
@@ -29,13 +30,15 @@ function message(config: Config, mail: OutgoingMail): SendMailOptions {
     messageId: mail.messageId,
     text: mail.text,
     html: mail.html,
-    attachments: [
-      {
-        filename: 'invite.ics',
-        content: mail.ics.content,
-        contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}`,
-      },
-    ],
+    attachments: mail.ics
+      ? [
+          {
+            filename: 'invite.ics',
+            content: mail.ics.content,
+            contentType: `text/calendar; charset=utf-8; method=${mail.ics.method}`,
+          },
+        ]
+      : [],
   };
 }
 

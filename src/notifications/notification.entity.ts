@@ -6,8 +6,8 @@ import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { NotificationStatus } from './notification-status.js';
 
-/** What a notification says, frozen when the event happens so that every retry sends the same. */
-export interface NotificationPayload {
+/** What a booking email says, frozen when the event happens so that every retry sends the same. */
+export interface BookingMailPayload {
   /** METHOD of the calendar invite. */
   method: 'REQUEST' | 'CANCEL';
   /** SEQUENCE of the calendar invite. */
@@ -23,7 +23,17 @@ export interface NotificationPayload {
   sealedManageToken?: string;
 }
 
-/** One email about a booking event, and the record of its delivery. */
+/** An invitation or a password reset: its link's token waits encrypted until the email is sent. */
+export interface AccountMailPayload {
+  account: 'invitation' | 'password_reset';
+  sealedToken?: string;
+  expiresAt: string;
+  role?: string;
+}
+
+export type NotificationPayload = BookingMailPayload | AccountMailPayload;
+
+/** One email (about a booking event, or an account's link), and the record of its delivery. */
 @ObjectType()
 @TenantScoped()
 @Entity({ tableName: 'notification' })

@@ -11,6 +11,7 @@ import {
   Root,
 } from 'type-graphql';
 import { Role } from '../access/role.js';
+import { staffScope } from '../access/scope.js';
 import { Booking } from '../bookings/booking.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import { isId, pageSize } from '../shared/validation.js';
@@ -30,8 +31,10 @@ export class NotificationResolver {
     return notification.booking ? ctx.loaders.booking.load(notification.booking.id) : null;
   }
 
-  @Authorized(Role.ADMIN)
-  @Query(() => [Notification], { description: 'ADMIN: newest first' })
+  @Authorized(Role.ADMIN, Role.STAFF)
+  @Query(() => [Notification], {
+    description: "newest first; STAFF: their resources' bookings' only",
+  })
   notifications(
     @Ctx() ctx: RequestContext,
     @Arg('bookingId', () => ID, { nullable: true }) bookingId: string | null,
@@ -41,9 +44,17 @@ export class NotificationResolver {
     requireTenant(ctx);
     const limit = pageSize(first, MAX_NOTIFICATIONS);
     if (bookingId != null && !isId(bookingId)) return Promise.resolve([]);
+    const scope = staffScope(ctx);
     return ctx.em.find(
       Notification,
-      { ...(bookingId ? { booking: bookingId } : {}), ...(status ? { status } : {}) },
+      {
+        ...(bookingId ? { booking: bookingId } : {}),
+        ...(status ? { status } : {}),
+        // An account's email (booking null) is an admin's business.
+        ...(scope
+          ? { booking: { ...(bookingId ? { id: bookingId } : {}), resource: { $in: [...scope] } } }
+          : {}),
+      },
       { orderBy: { createdAt: 'desc', id: 'desc' }, limit },
     );
   }

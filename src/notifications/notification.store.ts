@@ -12,11 +12,11 @@ interface NewNotification {
   payload: NotificationPayload;
 }
 
-/** The rows of one booking event, in one statement. */
+/** The rows of one event (of a booking, or of an account when `bookingId` is null), in one statement. */
 export async function insertNotifications(
   tx: EntityManager,
   tenantId: string,
-  bookingId: string,
+  bookingId: string | null,
   status: NotificationStatus,
   rows: readonly NewNotification[],
 ): Promise<void> {

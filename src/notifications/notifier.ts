@@ -9,12 +9,16 @@ import { forkForTenant } from '../db/tenant-filter.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { inviteIcs } from './calendar.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
-import { Notification, type NotificationPayload } from './notification.entity.js';
+import {
+  type AccountMailPayload,
+  type BookingMailPayload,
+  Notification,
+} from './notification.entity.js';
 import { insertNotifications, updateNotification } from './notification.store.js';
 import { NotificationStatus } from './notification-status.js';
 import type { NotificationQueue, SendJob } from './queue.js';
 import type { SealedBox } from './sealed-box.js';
-import { type EmailContent, formatWhen, renderEmail } from './templates.js';
+import { type EmailContent, formatInstant, formatWhen, renderEmail } from './templates.js';
 
 /** What happened to a booking, as far as the people involved need to hear. */
 type BookingEvent =
@@ -84,6 +88,22 @@ const WORDING: Record<string, [subject: string, heading: string, intro: string]>
   ],
 };
 
+/** An account email's wording: subject, heading, opening, button; `{business}`, `{role}`, `{expires}`. */
+const ACCOUNT_WORDING: Record<AccountMailPayload['account'], [string, string, string, string]> = {
+  invitation: [
+    'You are invited to {business}',
+    'Join {business}',
+    '{business} invites you to sign in to its bookings as {role}. Choose your name and password with the link below; it works once, until {expires}.',
+    'Accept the invitation',
+  ],
+  password_reset: [
+    'Reset your password for {business}',
+    'Reset your password',
+    'Someone asked to reset the password of this account at {business}. The link below works once, until {expires}, and signs out every other session. If it was not you, ignore this email: the password stays as it is.',
+    'Choose a new password',
+  ],
+};
+
 const FOOTER = 'You receive this email because of a booking made with this business.';
 
 export class Notifier {
@@ -112,7 +132,7 @@ export class Notifier {
     event: BookingEvent,
   ): Promise<void> {
     const enabled = this.config.emailEnabled && tenant.emailEnabled;
-    const base: Omit<NotificationPayload, 'sealedManageToken'> = {
+    const base: Omit<BookingMailPayload, 'sealedManageToken'> = {
       method: event.type === 'cancelled' ? 'CANCEL' : 'REQUEST',
       sequence: booking.sequence,
       serviceName: service.name,
@@ -144,6 +164,30 @@ export class Notifier {
     }
   }
 
+  /** Records an account's email (an invitation, a password reset) and its job in `tx`. */
+  async accountEvent(
+    tx: EntityManager,
+    tenant: Tenant,
+    mail: { account: AccountMailPayload['account']; recipient: string; token: string } & Omit<
+      AccountMailPayload,
+      'account' | 'sealedToken'
+    >,
+  ): Promise<void> {
+    const { account, recipient, token, ...rest } = mail;
+    const id = randomUUID();
+    // Not the tenant's switch: without this email nobody can join or get back in.
+    const status = this.config.emailEnabled
+      ? NotificationStatus.QUEUED
+      : NotificationStatus.SKIPPED;
+    const payload: AccountMailPayload = { account, sealedToken: this.box.seal(token), ...rest };
+    await insertNotifications(tx, tenant.id, null, status, [
+      { id, kind: `account.${account}`, recipient, payload },
+    ]);
+    if (status === NotificationStatus.QUEUED) {
+      await this.queue.enqueue(tx, { tenantId: tenant.id, notificationId: id });
+    }
+  }
+
   /** Puts a FAILED notification back in the queue, in one transaction. False when it is not FAILED. */
   async retry(em: EntityManager, tenantId: string, id: string): Promise<boolean> {
     return em.transactional(async (tx) => {
@@ -171,7 +215,9 @@ export class Notifier {
     if (!notification || done.includes(notification.status)) return;
     const tenant = await em.findOneOrFail(Tenant, { id: job.data.tenantId });
     const id = notification.id;
-    if (!this.config.emailEnabled || !tenant.emailEnabled) {
+    const payload = notification.payload;
+    const isAccount = 'account' in payload;
+    if (!this.config.emailEnabled || (!tenant.emailEnabled && !isAccount)) {
       await updateNotification(em, id, { status: NotificationStatus.SKIPPED });
       return;
     }
@@ -179,9 +225,13 @@ export class Notifier {
     // The attempt is recorded before the message goes out.
     await updateNotification(em, id, { attempts, status: NotificationStatus.QUEUED });
     try {
-      const booking = notification.booking?.getEntity();
-      if (!booking) throw new Error('the booking no longer exists');
-      await this.mailer.send(this.compose(notification, booking, tenant));
+      if (isAccount) {
+        await this.mailer.send(this.composeAccount(notification, payload, tenant));
+      } else {
+        const booking = notification.booking?.getEntity();
+        if (!booking) throw new Error('the booking no longer exists');
+        await this.mailer.send(this.compose(notification, payload, booking, tenant));
+      }
     } catch (err) {
       const last = job.retryCount >= this.queue.retryLimit;
       const lastError = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
@@ -197,13 +247,17 @@ export class Notifier {
       );
       throw err;
     }
-    // The manage token has reached its only reader: drop the sealed copy.
-    const { sealedManageToken: _sent, ...payload } = notification.payload;
+    // The token has reached its only reader: drop the sealed copy.
+    const {
+      sealedManageToken: _manage,
+      sealedToken: _link,
+      ...kept
+    } = payload as Partial<BookingMailPayload & AccountMailPayload>;
     await updateNotification(em, id, {
       status: NotificationStatus.SENT,
       sentAt: new Date(),
       lastError: null,
-      payload,
+      payload: kept as typeof payload,
     });
   }
 
@@ -226,9 +280,54 @@ export class Notifier {
     }
   }
 
+  /** The message of an account's email: the one-time link into the console, no password. */
+  composeAccount(notification: Notification, p: AccountMailPayload, tenant: Tenant): OutgoingMail {
+    const token = p.sealedToken ? this.box.open(p.sealedToken) : null;
+    if (!token) throw new Error('the link of this email can no longer be read');
+    const url = new URL(this.config.consoleUrl);
+    url.searchParams.set('tenant', tenant.slug);
+    url.hash = `${p.account === 'invitation' ? 'invitation' : 'reset'}=${encodeURIComponent(token)}`;
+    const values: Record<string, string> = {
+      business: tenant.name,
+      role: p.role === 'ADMIN' ? 'an administrator' : 'a member of staff',
+      expires: formatInstant(new Date(p.expiresAt), tenant.timeZone),
+    };
+    const fill = (text: string) =>
+      text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
+    const [subject, heading, intro, label] = ACCOUNT_WORDING[p.account].map(fill) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const { html, text } = renderEmail({
+      subject,
+      heading,
+      intro,
+      details: [],
+      notes: [],
+      action: { url: url.toString(), label },
+      businessName: tenant.name,
+      footer: 'You receive this email because of an account with this business.',
+    });
+    return {
+      messageId: `<notification-${notification.id}@${this.mailDomain}>`,
+      to: notification.recipient,
+      replyTo: tenant.email,
+      subject,
+      html,
+      text,
+      ics: null,
+    };
+  }
+
   /** The message for a notification: its text, HTML and calendar invite. */
-  compose(notification: Notification, booking: Booking, tenant: Tenant): OutgoingMail {
-    const p = notification.payload;
+  compose(
+    notification: Notification,
+    p: BookingMailPayload,
+    booking: Booking,
+    tenant: Tenant,
+  ): OutgoingMail {
     const start = new Date(p.startsAt);
     const end = new Date(p.endsAt);
     const when = formatWhen(start, end, tenant.timeZone);
@@ -276,7 +375,7 @@ export class Notifier {
       intro,
       details,
       notes: [previous, reason].filter((x): x is string => x !== null),
-      manageUrl,
+      action: manageUrl ? { url: manageUrl, label: 'View, change or cancel your booking' } : null,
       businessName: tenant.name,
       footer: forBusiness ? 'Sent by your booking system.' : FOOTER,
     };

@@ -10,7 +10,8 @@ export interface EmailContent {
   details: Array<{ label: string; value: string }>;
   /** Extra paragraphs (a cancellation reason, the old time, ...). */
   notes: string[];
-  manageUrl: string | null;
+  /** The email's one button: the manage link, or an account's one-time link. */
+  action: { url: string; label: string } | null;
   businessName: string;
   footer: string;
 }
@@ -29,7 +30,7 @@ const HTML = Handlebars.compile<EmailContent>(
     {{/each}}
   </table>
   {{#each notes}}<p>{{this}}</p>{{/each}}
-  {{#if manageUrl}}<p><a href="{{manageUrl}}" style="display: inline-block; background: #2563eb; color: #fff; padding: 10px 16px; border-radius: 6px; text-decoration: none;">View, change or cancel your booking</a></p>{{/if}}
+  {{#if action}}<p><a href="{{action.url}}" style="display: inline-block; background: #2563eb; color: #fff; padding: 10px 16px; border-radius: 6px; text-decoration: none;">{{action.label}}</a></p>{{/if}}
   <p style="color: #7b8794; font-size: 13px; margin-top: 32px;">{{footer}}</p>
 </body>
 </html>
@@ -49,7 +50,7 @@ const TEXT = Handlebars.compile<EmailContent>(
 
 {{#each notes}}{{this}}
 
-{{/each}}{{#if manageUrl}}View, change or cancel your booking: {{manageUrl}}
+{{/each}}{{#if action}}{{action.label}}: {{action.url}}
 
 {{/if}}--
 {{footer}}
@@ -81,4 +82,20 @@ export function formatWhen(start: Date, end: Date, timeZone: string): string {
     hourCycle: 'h23',
   });
   return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}, ${time.format(start)}–${time.format(end)} ${part('timeZoneName')} (${timeZone})`;
+}
+
+/** "Friday 11 December 2026, 14:05 GMT (Europe/London)": an instant in the business's zone. */
+export function formatInstant(at: Date, timeZone: string): string {
+  const text = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).format(at);
+  return `${text} (${timeZone})`;
 }

@@ -16,6 +16,8 @@ export const LIMITS = {
   loginIp: { points: 20, duration: 900 },
   /** Failed sign-ins to one account; the account is then locked for `blockDuration`. */
   loginAccount: { points: 10, duration: 900, blockDuration: 900 },
+  /** Password-reset emails to one address (known or not), so nobody's inbox can be flooded. */
+  resetAccount: { points: 5, duration: 3600 },
 } as const;
 
 type LimitName = keyof typeof LIMITS;

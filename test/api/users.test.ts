@@ -51,6 +51,15 @@ async function addUser(tenant: TenantFixture, email: string, role = 'ADMIN') {
   return { id: row?.id as string, password, token: await login(t, tenant.slug, email, password) };
 }
 
+const resourceOf = async (tenant: TenantFixture) =>
+  (
+    await sql<{ id: string }>(
+      t.database,
+      'select id from resource where tenant_id = $1 order by created_at limit 1',
+      [tenant.id],
+    )
+  )[0]?.id as string;
+
 const idOf = async (tenant: TenantFixture) =>
   (
     await sql<{ id: string }>(
@@ -190,8 +199,13 @@ describe('updateUser', () => {
     const d = await createTenant(t, 'users-d');
     const first = { id: await idOf(d), token: d.token };
     const second = await addUser(d, 'second@users-d.example');
+    const resourceIds = [await resourceOf(d)];
     const demote = (by: string, id: string) =>
-      t.gql<Updated>(UPDATE, { id, input: { role: 'STAFF' } }, { tenant: d.slug, token: by });
+      t.gql<Updated>(
+        UPDATE,
+        { id, input: { role: 'STAFF', resourceIds } },
+        { tenant: d.slug, token: by },
+      );
     const results = await Promise.all([
       demote(first.token, second.id),
       demote(second.token, first.id),
@@ -209,9 +223,24 @@ describe('updateUser', () => {
   it('makes a STAFF user who gets none of the admin operations', async () => {
     const e = await createTenant(t, 'users-e');
     const staff = await addUser(e, 'stylist@users-e.example');
+    const without = await t.gql<Updated>(
+      UPDATE,
+      { id: staff.id, input: { role: 'STAFF' } },
+      { tenant: e.slug, token: e.token },
+    );
+    expect(without.data?.updateUser.userErrors).toEqual([
+      {
+        code: 'INVALID_INPUT',
+        field: ['input', 'resourceIds'],
+        message: 'resourceIds must name at least one resource for a STAFF user',
+      },
+    ]);
     const res = await t.gql<Updated>(
       UPDATE,
-      { id: staff.id, input: { role: 'STAFF', name: '  Sam  ' } },
+      {
+        id: staff.id,
+        input: { role: 'STAFF', name: '  Sam  ', resourceIds: [await resourceOf(e)] },
+      },
       { tenant: e.slug, token: e.token },
     );
     expect(res.data?.updateUser.user).toEqual({
@@ -225,7 +254,6 @@ describe('updateUser', () => {
     expect(me.data?.me.role).toBe('STAFF');
     for (const query of [
       USERS,
-      '{ resources { id } }',
       '{ apiKeys { id } }',
       'mutation { createResource(name: "Mine") { resource { id } } }',
       `mutation { updateUser(id: "${staff.id}", input: { role: ADMIN }) { user { role } } }`,
