@@ -48,7 +48,7 @@ async function linkMailTo(address: string, subject: RegExp, count = 1) {
     mail,
     text,
     html: String(mail?.parsed.html),
-    url: link[1],
+    url: link[1] ?? '',
     token: decodeURIComponent(link[3]),
   };
 }
