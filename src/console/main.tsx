@@ -23,6 +23,26 @@ interface Me {
 }
 
 const STORAGE_KEY = 'booking-console:credential';
+
+/** An invitation or reset link (`?tenant=<slug>#invitation=<token>`), read once and then cleared. */
+interface Link {
+  kind: 'invitation' | 'reset';
+  tenant: string;
+  token: string;
+}
+
+function takeLink(): Link | null {
+  const match = /^#(invitation|reset)=(.+)$/.exec(window.location.hash);
+  const tenant = new URLSearchParams(window.location.search).get('tenant');
+  if (!match?.[1] || !match[2] || !tenant) return null;
+  // The token leaves the address bar (and the history) at once.
+  window.history.replaceState(null, '', window.location.pathname);
+  return {
+    kind: match[1] as Link['kind'],
+    tenant,
+    token: decodeURIComponent(match[2]),
+  };
+}
 const ENDPOINT = `${window.location.origin}/graphql`;
 
 function loadCredential(): Credential | null {
@@ -55,12 +75,141 @@ const authHeaders = (c: Credential) => ({
 
 const ME = '{ me { kind role email name tenant { name slug timeZone } } }';
 
+/** Keeps a credential that works, with who it is; else the reason it does not. */
+async function signedIn(
+  credential: Credential,
+): Promise<{ credential: Credential; me: Me } | string> {
+  const me = await post<{ me: Me | null }>({ query: ME }, authHeaders(credential));
+  if (!me.data?.me) return me.errors?.[0]?.message ?? 'This credential does not work here';
+  sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credential));
+  return { credential, me: me.data.me };
+}
+
+const ERRORS = 'userErrors { field message }';
+type Signed = { session: { token: string } | null; userErrors: Array<{ message: string }> };
+
+/** The page a link opens: a new user's name and password, or a new password. */
+function FollowLink({
+  link,
+  onSignedIn,
+}: {
+  link: Link;
+  onSignedIn: (c: Credential, me: Me) => void;
+}) {
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const invitation = link.kind === 'invitation';
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = invitation
+        ? await post<{ acceptInvitation: Signed }>(
+            {
+              query: `mutation AcceptInvitation($token: String!, $name: String!, $password: String!) { acceptInvitation(token: $token, name: $name, password: $password) { session { token } ${ERRORS} } }`,
+              variables: { token: link.token, name, password },
+            },
+            { 'x-tenant': link.tenant },
+          )
+        : await post<{ resetPassword: Signed }>(
+            {
+              query: `mutation ResetPassword($token: String!, $password: String!) { resetPassword(token: $token, newPassword: $password) { session { token } ${ERRORS} } }`,
+              variables: { token: link.token, password },
+            },
+            { 'x-tenant': link.tenant },
+          );
+      const answer = res.data ? Object.values(res.data)[0] : null;
+      const token = answer?.session?.token;
+      if (!token) {
+        setError(answer?.userErrors[0]?.message ?? res.errors?.[0]?.message ?? 'That did not work');
+        return;
+      }
+      const done = await signedIn({ tenant: link.tenant, token, kind: 'session' });
+      if (typeof done === 'string') setError(done);
+      else onSignedIn(done.credential, done.me);
+    } catch {
+      setError('The server could not be reached');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="signin">
+      <form
+        onSubmit={submit}
+        aria-label={invitation ? 'Accept the invitation' : 'Choose a new password'}
+      >
+        <h1>{invitation ? 'Join the team' : 'Choose a new password'}</h1>
+        {invitation ? (
+          <label>
+            Your name
+            <input
+              name="name"
+              autoComplete="name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              required
+            />
+          </label>
+        ) : null}
+        <label>
+          {invitation
+            ? 'Password (at least 12 characters)'
+            : 'New password (at least 12 characters)'}
+          <input
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </label>
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" disabled={busy}>
+          {invitation ? 'Join and sign in' : 'Save and sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
+
 function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void }) {
   const [mode, setMode] = useState<'password' | 'apiKey'>('password');
   const [form, setForm] = useState({ tenant: '', email: '', password: '', apiKey: '' });
   const { tenant, email, password, apiKey } = form;
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  async function forgot() {
+    setError(null);
+    if (!tenant.trim() || !email.trim()) {
+      setError('Enter the business and your email first');
+      return;
+    }
+    await post(
+      {
+        query:
+          'mutation RequestReset($email: EmailAddress!) { requestPasswordReset(email: $email) }',
+        variables: { email: email.trim() },
+      },
+      { 'x-tenant': tenant.trim().toLowerCase() },
+    ).catch(() => {});
+    setNotice(
+      'If that email belongs to an account here, a link to choose a new password is on its way.',
+    );
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -91,13 +240,9 @@ function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void })
       } else {
         credential = { tenant: slug, token: apiKey.trim(), kind: 'apiKey' };
       }
-      const me = await post<{ me: Me | null }>({ query: ME }, authHeaders(credential));
-      if (!me.data?.me) {
-        setError(me.errors?.[0]?.message ?? 'This credential does not work here');
-        return;
-      }
-      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(credential));
-      onSignedIn(credential, me.data.me);
+      const done = await signedIn(credential);
+      if (typeof done === 'string') setError(done);
+      else onSignedIn(done.credential, done.me);
     } catch {
       setError('The server could not be reached');
     } finally {
@@ -148,9 +293,15 @@ function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void })
             {error}
           </p>
         ) : null}
+        {notice ? <p role="status">{notice}</p> : null}
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {mode === 'password' ? (
+          <button type="button" className="link" onClick={() => void forgot()}>
+            Forgot your password?
+          </button>
+        ) : null}
       </form>
     </main>
   );
@@ -170,13 +321,13 @@ function Console({
     [credential],
   );
   const tabs = useMemo(() => {
-    const ready = readyTabs();
+    const ready = readyTabs(new Date(), me.role);
     // GraphiQL seeds the variables editor from storage only: fill it on this tab's first visit.
     if (!sessionStorage.getItem('graphiql:tabState')) {
       sessionStorage.setItem('graphiql:variables', ready[0]?.variables ?? '');
     }
     return ready;
-  }, []);
+  }, [me.role]);
   const who = me.email ?? me.name ?? me.kind;
   return (
     <div className="console">
@@ -202,6 +353,7 @@ function Console({
 }
 
 function App() {
+  const [link, setLink] = useState<Link | null>(takeLink);
   const [credential, setCredential] = useState<Credential | null>(loadCredential);
   const [me, setMe] = useState<Me | null>(null);
   const [checked, setChecked] = useState(false);
@@ -228,6 +380,17 @@ function App() {
     setChecked(false);
   }
 
+  if (link)
+    return (
+      <FollowLink
+        link={link}
+        onSignedIn={(c, m) => {
+          setLink(null);
+          setCredential(c);
+          setMe(m);
+        }}
+      />
+    );
   if (credential && me)
     return <Console credential={credential} me={me} onSignOut={() => void signOut()} />;
   if (credential && !me) return <main className="signin">Checking your sign-in…</main>;

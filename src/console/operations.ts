@@ -12,7 +12,13 @@ function isoDate(d: Date): string {
 
 const vars = (value: object) => JSON.stringify(value, null, 2);
 
-export function readyTabs(now = new Date()): ReadyTab[] {
+/** The tabs for the signed-in role: STAFF get those of their own resources' work only. */
+export function readyTabs(now = new Date(), role: string | null = 'ADMIN'): ReadyTab[] {
+  const all = allTabs(now);
+  return role === 'STAFF' ? all.filter((tab) => !tab.adminOnly) : all;
+}
+
+function allTabs(now: Date): Array<ReadyTab & { adminOnly?: boolean }> {
   /** Local midnight `offset` days from today. */
   const day = (offset: number) =>
     new Date(now.getFullYear(), now.getMonth(), now.getDate() + offset);
@@ -138,6 +144,92 @@ query CheckSlots($serviceId: ID!, $from: LocalDate!, $to: LocalDate!) {
         serviceId: 'paste a service id here',
         from: isoDate(today),
         to: isoDate(inAWeek),
+      }),
+    },
+    {
+      query: `# A walk-in, or a phone call for a few minutes from now: bypassPolicy books past the
+# notice, the horizon and the opening hours (never over another booking). Admins, and staff
+# on their own resources. Run Services for the ids.
+mutation WalkIn($input: CreateBookingInput!) {
+  createBooking(input: $input) {
+    booking { id reference startsAt endsAt status resource { name } }
+    userErrors { code field message }
+  }
+}
+
+query Services {
+  services { id name durationMinutes resource { id name } }
+}
+`,
+      variables: vars({
+        input: {
+          serviceId: 'paste a service id here',
+          startsAt: new Date(
+            Math.ceil((now.getTime() + 10 * 60_000) / 300_000) * 300_000,
+          ).toISOString(),
+          bypassPolicy: true,
+          customer: { name: 'Walk-in customer', email: 'walk-in@example.com' },
+        },
+      }),
+    },
+    {
+      adminOnly: true,
+      query: `# The team: who signs in, their role and the resources a STAFF member works on.
+query Team {
+  users { id email name role active lastSignInAt resources { id name } }
+  invitations { id email role expiresAt resources { name } }
+}
+
+# The invitation email carries a one-time link (7 days) to choose a name and password.
+mutation InviteUser($input: InviteUserInput!) {
+  inviteUser(input: $input) {
+    invitation { id email role expiresAt }
+    userErrors { code field message }
+  }
+}
+
+# Role, resources, or active: false (their sessions end at once).
+mutation UpdateUser($id: ID!, $change: UpdateUserInput!) {
+  updateUser(id: $id, input: $change) {
+    user { id email role active resources { name } }
+    userErrors { code field message }
+  }
+}
+`,
+      variables: vars({
+        input: {
+          email: 'new.stylist@example.com',
+          role: 'STAFF',
+          resourceIds: ['paste a resource id'],
+        },
+        id: 'paste a user id here',
+        change: { active: false },
+      }),
+    },
+    {
+      adminOnly: true,
+      query: `# Resources: people, rooms, chairs. Deactivating one lists the future bookings it holds
+# (onAffected: CANCEL cancels them and tells each customer).
+query AllResources {
+  resources { id name active }
+}
+
+mutation AddResource($name: String!) {
+  createResource(name: $name) { resource { id name } userErrors { code field message } }
+}
+
+mutation UpdateResource($id: ID!, $input: ResourceInput!) {
+  updateResource(id: $id, input: $input) {
+    resource { id name active }
+    affectedBookings { reference startsAt customerName }
+    userErrors { code field message }
+  }
+}
+`,
+      variables: vars({
+        name: 'Chair 2',
+        id: 'paste a resource id here',
+        input: { name: 'Chair 2' },
       }),
     },
     {

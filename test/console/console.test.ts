@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -148,6 +149,9 @@ describe('the admin console in a browser', () => {
       'SetOpeningHours',
       'AddBlackout',
       'Services',
+      'WalkIn',
+      'Team',
+      'AllResources',
       'ExportCsv',
     ]) {
       expect(tabs.join(' ')).toContain(name);
@@ -180,6 +184,63 @@ describe('the admin console in a browser', () => {
       .locator('.graphiql-doc-explorer')
       .filter({ hasText: 'Query' })
       .waitFor({ timeout: 15_000 });
+    await page.context().close();
+  });
+
+  it('opens an invitation link: the stylist chooses a password, is signed in as STAFF and gets the staff tabs', async () => {
+    // The link as the invitation email carries it (test/api/team.test.ts follows a real email).
+    const token = `bki_console-test-${Date.now()}`;
+    await sql(
+      t.database,
+      `insert into invitation (id, created_at, updated_at, tenant_id, email, role, resource_ids, token_hash, expires_at)
+       values (gen_random_uuid(), now(), now(), $1, 'stylist@bella.example', 'STAFF', $2, $3, now() + interval '7 days')`,
+      [
+        s.tenant.id,
+        JSON.stringify([s.resourceId]),
+        createHash('sha256').update(token).digest('hex'),
+      ],
+    );
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(`${t.url}/console/?tenant=bella#invitation=${encodeURIComponent(token)}`);
+    const form = page.getByRole('form', { name: 'Accept the invitation' });
+    await form.waitFor();
+    // The token left the address bar at once.
+    expect(page.url()).toBe(`${t.url}/console/`);
+    await page.getByLabel('Your name').fill('Sam Stylist');
+    await page.getByLabel(/Password/).fill('a-long-stylist-password');
+    await page.getByRole('button', { name: 'Join and sign in' }).click();
+    await page.getByTestId('who').waitFor();
+    expect(await page.getByTestId('who').textContent()).toContain('stylist@bella.example · STAFF');
+    await page.locator('.graphiql-container').waitFor();
+    const tabs = (await page.locator('.graphiql-tab').allTextContents()).join(' ');
+    expect(tabs).toContain('TodaysBookings');
+    expect(tabs).toContain('WalkIn');
+    expect(tabs).not.toContain('Team');
+    expect(tabs).not.toContain('AllResources');
+    // The same link a second time is refused, saying why.
+    const again = await context.newPage();
+    await again.goto(`${t.url}/console/?tenant=bella#invitation=${encodeURIComponent(token)}`);
+    await again.getByLabel('Your name').fill('Mallory');
+    await again.getByLabel(/Password/).fill('another-long-password');
+    await again.getByRole('button', { name: 'Join and sign in' }).click();
+    await again.getByRole('alert').waitFor();
+    expect(await again.getByRole('alert').textContent()).toContain('not a valid link');
+    await context.close();
+  });
+
+  it('asks for a reset link with the same words whether or not the email is known', async () => {
+    const { page } = await openConsole();
+    await page.getByLabel('Business (tenant slug)').fill('bella');
+    await page.getByLabel('Email').fill('nobody@bella.example');
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByRole('status').waitFor();
+    const unknown = await page.getByRole('status').textContent();
+    await page.getByLabel('Email').fill(s.tenant.adminEmail);
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await page.getByRole('status').waitFor();
+    expect(await page.getByRole('status').textContent()).toBe(unknown);
+    expect(unknown).toContain('If that email belongs to an account here');
     await page.context().close();
   });
 });
