@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { login, startTestApp, type TestApp } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
 import { type Scenario, scenario, weekdays } from '../helpers/scenario.js';
@@ -320,5 +323,48 @@ describe('password reset', () => {
       as(),
     );
     expect(ok.data?.resetPassword.userErrors).toEqual([]);
+  });
+});
+
+describe('docs/API.md, "Your team"', () => {
+  /** A graphql block of the doc: its document, and its variables from the comment lines. */
+  async function example(name: string) {
+    const doc = await readFile(path.join(PROJECT_ROOT, 'docs', 'API.md'), 'utf8');
+    const block = new RegExp(`\`\`\`graphql\n(mutation ${name}[\\s\\S]*?)\`\`\``).exec(doc)?.[1];
+    if (!block) throw new Error(`no example ${name} in docs/API.md`);
+    const lines = block.split('\n');
+    return {
+      query: lines.filter((l) => !l.startsWith('#')).join('\n'),
+      variables: lines
+        .filter((l) => l.startsWith('#'))
+        .map((l) => l.slice(1))
+        .join(''),
+    };
+  }
+
+  it('invites a stylist who accepts and signs in, as the walkthrough shows', async () => {
+    const invite = await example('InviteStylist');
+    const res = await t.gql<{ inviteUser: { invitation: { role: string } } & Session }>(
+      invite.query,
+      JSON.parse(invite.variables.replace('"…"', JSON.stringify(s.resourceId))),
+      as(s.tenant.token),
+    );
+    expect(res.data?.inviteUser.userErrors).toEqual([]);
+    expect(res.data?.inviteUser.invitation.role).toBe('STAFF');
+    const { token } = await linkMailTo('sam@bella.example', /invited/);
+    const accept = await example('AcceptInvitation');
+    const accepted = await t.gql<{ acceptInvitation: Session }>(
+      accept.query,
+      JSON.parse(accept.variables.replace('"bki_…"', JSON.stringify(token))),
+      as(),
+    );
+    expect(accepted.data?.acceptInvitation.userErrors).toEqual([]);
+    const me = await t.gql<{ me: { role: string; resources: Array<{ id: string }> } }>(
+      '{ me { role resources { id } } }',
+      {},
+      as(accepted.data?.acceptInvitation.session?.token),
+    );
+    expect(me.data?.me).toEqual({ role: 'STAFF', resources: [{ id: s.resourceId }] });
+    await login(t, 'team', 'sam@bella.example', 'at least twelve characters');
   });
 });
