@@ -840,6 +840,40 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       unit: 'ms',
     });
 
+    // requestPasswordReset must not tell by its time whether an email is a user's: a known
+    // and an unknown email in alternating pairs, after a warm-up pair.
+    const resetMs = async (email: string) => {
+      const t0 = performance.now();
+      await gql(
+        url,
+        'mutation ($email: EmailAddress!) { requestPasswordReset(email: $email) }',
+        { email },
+        { 'x-tenant': 'main' },
+      );
+      return performance.now() - t0;
+    };
+    const [knownEmail, unknownEmail] = ['admin@main.example', 'nobody@main.example'];
+    await resetMs(knownEmail);
+    await resetMs(unknownEmail);
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let r = 0; r < 9; r++) {
+      known.push(await resetMs(knownEmail));
+      unknown.push(await resetMs(unknownEmail));
+    }
+    const resetRatios = known.map((k, i) => k / Math.max(unknown[i] ?? k, 0.01));
+    const resetRatio = median(resetRatios);
+    figure({
+      name: 'requestPasswordReset, a known email',
+      value: median(known),
+      unit: 'ms',
+      baseline: 'an unknown email, median of 9 alternating pairs',
+      ratio: resetRatio,
+      spread: [Math.min(...resetRatios), Math.max(...resetRatios)],
+      budget: '0.9x-1.1x',
+      ok: resetRatio >= 0.9 && resetRatio <= 1.1,
+    });
+
     figure({ name: 'server RSS at idle (after seeding)', value: idleRss, unit: 'MB' });
     const endRss = await rssMb(pid);
     figure({

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { audit, audited } from '../audit/audit.js';
 import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
@@ -134,12 +134,24 @@ export async function acceptInvitation(
   ctx: RequestContext,
   args: AcceptInvitationArgs,
 ): Promise<Result<SessionToken>> {
-  const tenant = requireTenant(ctx);
+  requireTenant(ctx);
   // A guessed token is a sign-in attempt: the same limit per address.
   if (ctx.ip) await ctx.limits.consume('loginIp', ctx.ip, 'sign-in attempts from this address');
   const errors = await validateInput(args, []);
   if (errors.length) return fail(...errors);
-  const accepted = await ctx.em.transactional(async (tx) => {
+  const accepted = await acceptIn(ctx, args).catch((err: unknown) => {
+    // Two invitations of one email accepted at once: the second finds the email taken.
+    if (err instanceof UniqueConstraintViolationException) return null;
+    throw err;
+  });
+  if (!accepted) return fail(linkRefused('token'));
+  return ok(await startSession(ctx, ctx.em.merge(accepted)));
+}
+
+/** The user an open, unexpired invitation becomes, in one transaction; null for any other token. */
+function acceptIn(ctx: RequestContext, args: AcceptInvitationArgs): Promise<User | null> {
+  const tenant = requireTenant(ctx);
+  return ctx.em.transactional(async (tx) => {
     const invitation = await tx.findOne(
       Invitation,
       { tokenHash: sha256Hex(args.token), acceptedAt: null, revokedAt: null },
@@ -176,8 +188,6 @@ export async function acceptInvitation(
     });
     return user;
   });
-  if (!accepted) return fail(linkRefused('token'));
-  return ok(await startSession(ctx, ctx.em.merge(accepted)));
 }
 
 /**

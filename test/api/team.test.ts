@@ -150,6 +150,26 @@ describe('invitations', () => {
     ]);
   });
 
+  it('make one user of one link used twice at once', async () => {
+    await invite('twice@team.example', 'ADMIN', []);
+    const { token } = await linkMailTo('twice@team.example', /invited/);
+    const results = await Promise.all(
+      [1, 2].map((n) =>
+        t.gql<{ acceptInvitation: Session }>(
+          ACCEPT,
+          { token, name: `Twice ${n}`, password: 'a-long-twice-password' },
+          as(),
+        ),
+      ),
+    );
+    expect(results.map((r) => r.errors)).toEqual([undefined, undefined]);
+    expect(results.filter((r) => r.data?.acceptInvitation.session)).toHaveLength(1);
+    const rows = await sql(t.database, 'select id from app_user where email = $1', [
+      'twice@team.example',
+    ]);
+    expect(rows).toHaveLength(1);
+  });
+
   it('expire after 7 days, and a newer one replaces the open one', async () => {
     await invite('late@team.example', 'ADMIN', []);
     const first = await linkMailTo('late@team.example', /invited/);
