@@ -148,6 +148,53 @@ describe('login', () => {
   });
 });
 
+describe('invitations and password resets', () => {
+  const request = (email: string, ip: string) =>
+    t.gql(
+      'mutation ($email: EmailAddress!) { requestPasswordReset(email: $email) }',
+      { email },
+      { tenant: 'busy', headers: { 'x-forwarded-for': ip } },
+    );
+
+  it(`mail at most ${LIMITS.resetAccount.points} reset links an hour to one email, known or not, from any address`, async () => {
+    for (const email of [s.tenant.adminEmail, 'nobody-here@busy.example']) {
+      for (let i = 0; i < LIMITS.resetAccount.points; i++) {
+        expect((await request(email, freshIp())).data).toEqual({ requestPasswordReset: true });
+      }
+      expectLimited(await request(email, freshIp()));
+    }
+    const [row] = await sql<{ n: number }>(
+      t.database,
+      'select count(*)::int as n from password_reset',
+    );
+    expect(row?.n).toBe(LIMITS.resetAccount.points);
+  });
+
+  it(`count a guessed invitation or reset token as a sign-in attempt of the address`, async () => {
+    const ip = freshIp();
+    for (let i = 0; i < LIMITS.loginIp.points; i++) {
+      const res = await t.gql(
+        i % 2
+          ? 'mutation { acceptInvitation(token: "bki_guess", name: "G", password: "long-enough-password") { userErrors { field } } }'
+          : 'mutation { resetPassword(token: "bkr_guess", newPassword: "long-enough-password") { userErrors { field } } }',
+        {},
+        { tenant: 'busy', headers: { 'x-forwarded-for': ip } },
+      );
+      expect(res.status).toBe(200);
+    }
+    expectLimited(
+      await t.gql(
+        'mutation { resetPassword(token: "bkr_guess", newPassword: "long-enough-password") { userErrors { field } } }',
+        {},
+        { tenant: 'busy', headers: { 'x-forwarded-for': ip } },
+      ),
+    );
+    expect(await sql(t.database, 'select id from app_user where email like $1', ['g%'])).toEqual(
+      [],
+    );
+  });
+});
+
 describe('every request, per client address', () => {
   it(`lets ${LIMITS.general.points} a minute through, then answers 429 with Retry-After`, async () => {
     const ip = freshIp();

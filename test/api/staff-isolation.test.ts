@@ -661,3 +661,47 @@ describe('STAFF isolation matrix', () => {
     });
   });
 });
+
+describe("a STAFF user's resources", () => {
+  const resourcesOf = async (caller: Caller) =>
+    (
+      await t.gql<{ resources: Array<{ id: string }> }>(
+        '{ resources { id } }',
+        {},
+        { tenant: 'staff', token: tokens[caller] },
+      )
+    ).data?.resources.map((r) => r.id);
+  const link = (resourceIds: string[]) =>
+    admin(
+      'mutation ($id: ID!, $r: [ID!]!) { updateUser(id: $id, input: { resourceIds: $r }) { user { id } } }',
+      { id: staffIds.STAFF_OTHER, r: resourceIds },
+    );
+
+  it('change from the next request on, in the same session', async () => {
+    expect(await resourcesOf('STAFF_OTHER')).toEqual([r2]);
+    await link([r1, r2]);
+    try {
+      expect(await resourcesOf('STAFF_OTHER')).toEqual([r1, r2]);
+      const booking = await book(s1);
+      const seen = await t.gql('query ($id: ID!) { booking(id: $id) { id } }', booking, {
+        tenant: 'staff',
+        token: tokens.STAFF_OTHER,
+      });
+      expect(seen.data).toEqual({ booking: { id: booking.id } });
+    } finally {
+      await link([r2]);
+    }
+    expect(await resourcesOf('STAFF_OTHER')).toEqual([r2]);
+  });
+
+  it('keep the resource from being deleted, saying who works on it', async () => {
+    const res = await t.gql<{ deleteResource: { userErrors: Array<{ message: string }> } }>(
+      `mutation ($id: ID!) { deleteResource(id: $id) { ${ERRORS} } }`,
+      { id: r2 },
+      { tenant: 'staff', token: tokens.ADMIN },
+    );
+    expect(res.data?.deleteResource.userErrors[0]?.message).toContain(
+      'the user(s) other@staff.example work on it',
+    );
+  });
+});
