@@ -88,6 +88,37 @@ async function signedIn(
 const ERRORS = 'userErrors { field message }';
 type Signed = { session: { token: string } | null; userErrors: Array<{ message: string }> };
 
+/** The session token of a login-like answer (login, acceptInvitation, resetPassword), or why not. */
+function sessionOf(res: GraphQLResponse<Record<string, Signed>>, fallback: string): string | Error {
+  const answer = res.data ? Object.values(res.data)[0] : null;
+  const token = answer?.session?.token;
+  if (token) return token;
+  return new Error(answer?.userErrors[0]?.message ?? res.errors?.[0]?.message ?? fallback);
+}
+
+/** A sign-in form's submit: busy while it runs, its error shown, the credential kept. */
+function useSignInForm(onSignedIn: (c: Credential, me: Me) => void) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = (credentialOf: () => Promise<Credential | Error>) => async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const credential = await credentialOf();
+      if (credential instanceof Error) return setError(credential.message);
+      const done = await signedIn(credential);
+      if (typeof done === 'string') setError(done);
+      else onSignedIn(done.credential, done.me);
+    } catch {
+      setError('The server could not be reached');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, setError, busy, submit };
+}
+
 /** The page a link opens: a new user's name and password, or a new password. */
 function FollowLink({
   link,
@@ -98,50 +129,33 @@ function FollowLink({
 }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submit } = useSignInForm(onSignedIn);
   const invitation = link.kind === 'invitation';
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const res = invitation
-        ? await post<{ acceptInvitation: Signed }>(
-            {
-              query: `mutation AcceptInvitation($token: String!, $name: String!, $password: String!) { acceptInvitation(token: $token, name: $name, password: $password) { session { token } ${ERRORS} } }`,
-              variables: { token: link.token, name, password },
-            },
-            { 'x-tenant': link.tenant },
-          )
-        : await post<{ resetPassword: Signed }>(
-            {
-              query: `mutation ResetPassword($token: String!, $password: String!) { resetPassword(token: $token, newPassword: $password) { session { token } ${ERRORS} } }`,
-              variables: { token: link.token, password },
-            },
-            { 'x-tenant': link.tenant },
-          );
-      const answer = res.data ? Object.values(res.data)[0] : null;
-      const token = answer?.session?.token;
-      if (!token) {
-        setError(answer?.userErrors[0]?.message ?? res.errors?.[0]?.message ?? 'That did not work');
-        return;
-      }
-      const done = await signedIn({ tenant: link.tenant, token, kind: 'session' });
-      if (typeof done === 'string') setError(done);
-      else onSignedIn(done.credential, done.me);
-    } catch {
-      setError('The server could not be reached');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const follow = submit(async () => {
+    const res = invitation
+      ? await post<{ acceptInvitation: Signed }>(
+          {
+            query: `mutation AcceptInvitation($token: String!, $name: String!, $password: String!) { acceptInvitation(token: $token, name: $name, password: $password) { session { token } ${ERRORS} } }`,
+            variables: { token: link.token, name, password },
+          },
+          { 'x-tenant': link.tenant },
+        )
+      : await post<{ resetPassword: Signed }>(
+          {
+            query: `mutation ResetPassword($token: String!, $password: String!) { resetPassword(token: $token, newPassword: $password) { session { token } ${ERRORS} } }`,
+            variables: { token: link.token, password },
+          },
+          { 'x-tenant': link.tenant },
+        );
+    const token = sessionOf(res, 'That did not work');
+    return token instanceof Error ? token : { tenant: link.tenant, token, kind: 'session' };
+  });
 
   return (
     <main className="signin">
       <form
-        onSubmit={submit}
+        onSubmit={follow}
         aria-label={invitation ? 'Accept the invitation' : 'Choose a new password'}
       >
         <h1>{invitation ? 'Join the team' : 'Choose a new password'}</h1>
@@ -188,9 +202,8 @@ function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void })
   const [mode, setMode] = useState<'password' | 'apiKey'>('password');
   const [form, setForm] = useState({ tenant: '', email: '', password: '', apiKey: '' });
   const { tenant, email, password, apiKey } = form;
-  const [error, setError] = useState<string | null>(null);
+  const { error, setError, busy, submit } = useSignInForm(onSignedIn);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function forgot() {
     setError(null);
@@ -211,44 +224,19 @@ function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void })
     );
   }
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const slug = tenant.trim().toLowerCase();
-      let credential: Credential;
-      if (mode === 'password') {
-        const res = await post<{
-          login: { session: { token: string } | null; userErrors: Array<{ message: string }> };
-        }>(
-          {
-            query:
-              'mutation Login($email: EmailAddress!, $password: String!) { login(email: $email, password: $password) { session { token } userErrors { message } } }',
-            variables: { email: email.trim(), password },
-          },
-          { 'x-tenant': slug },
-        );
-        const token = res.data?.login.session?.token;
-        if (!token) {
-          setError(
-            res.data?.login.userErrors[0]?.message ?? res.errors?.[0]?.message ?? 'Sign-in failed',
-          );
-          return;
-        }
-        credential = { tenant: slug, token, kind: 'session' };
-      } else {
-        credential = { tenant: slug, token: apiKey.trim(), kind: 'apiKey' };
-      }
-      const done = await signedIn(credential);
-      if (typeof done === 'string') setError(done);
-      else onSignedIn(done.credential, done.me);
-    } catch {
-      setError('The server could not be reached');
-    } finally {
-      setBusy(false);
-    }
-  }
+  const signIn = submit(async () => {
+    const slug = tenant.trim().toLowerCase();
+    if (mode === 'apiKey') return { tenant: slug, token: apiKey.trim(), kind: 'apiKey' };
+    const res = await post<{ login: Signed }>(
+      {
+        query: `mutation Login($email: EmailAddress!, $password: String!) { login(email: $email, password: $password) { session { token } ${ERRORS} } }`,
+        variables: { email: email.trim(), password },
+      },
+      { 'x-tenant': slug },
+    );
+    const token = sessionOf(res, 'Sign-in failed');
+    return token instanceof Error ? token : { tenant: slug, token, kind: 'session' };
+  });
 
   const field = (name: keyof typeof form, label: string, type: string, autoComplete: string) => (
     <label>
@@ -264,7 +252,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void })
 
   return (
     <main className="signin">
-      <form onSubmit={submit} aria-label="Sign in">
+      <form onSubmit={signIn} aria-label="Sign in">
         <h1>Booking console</h1>
         <div className="modes" role="tablist">
           {(['password', 'apiKey'] as const).map((m) => (

@@ -182,11 +182,14 @@ describe('the tenant filter', () => {
       'Blackout',
       'Booking',
       'DateOverride',
+      'Invitation',
       'Notification',
+      'PasswordReset',
       'Resource',
       'Service',
       'Session',
       'User',
+      'UserResource',
     ]);
     for (const meta of owned) {
       expect(meta.filters.tenant, `${meta.className} has no tenant filter`).toMatchObject({
