@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TriggerDef } from '@mikro-orm/core';
 import pg from 'pg';
-import { watchClient, watchPool } from '../db/connections.js';
+import { endPool, watchClient, watchPool } from '../db/connections.js';
 
 /** The channel the change triggers notify on (payload: `<table>:<tenant id>`). */
 const CHANGE_CHANNEL = 'tenant_data_changed';
@@ -78,7 +78,8 @@ export class ChangeFeed {
         max: 1,
         application_name: 'booking-api change feed probe',
       }),
-      log,
+      // Stopped, the server's own shutdown may still reach a probe connection: not news.
+      { warn: (obj, msg) => (this.#stopped ? undefined : log.warn(obj, msg)) },
       'change feed probe',
     );
   }
@@ -140,7 +141,7 @@ export class ChangeFeed {
     const client = this.#client;
     this.#client = null;
     await client?.end().catch(() => {});
-    await this.#probes.end().catch(() => {});
+    await endPool(this.#probes).catch(() => {});
   }
 
   #resetAll(): void {

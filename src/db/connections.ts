@@ -42,6 +42,24 @@ export function watchPool(pool: pg.Pool, log: ConnectionLog, name: string): pg.P
   return pool;
 }
 
+/**
+ * Ends the pool and waits until its connections are closed: pg-pool's `end` resolves when it
+ * has let go of them, before they are closed, and one still open when the embedded server
+ * stops is reported lost (at most `waitMs`).
+ */
+export async function endPool(pool: pg.Pool, waitMs = 5000): Promise<void> {
+  let open = pool.totalCount;
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => {
+      if (--open <= 0) resolve();
+    });
+    setTimeout(resolve, waitMs).unref();
+  });
+  await pool.end();
+  await closed;
+}
+
 /** The same for a single client (`onError` decides what a lost connection means to its owner). */
 export function watchClient(
   client: pg.Client | pg.PoolClient,

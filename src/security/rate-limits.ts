@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
-import { type ConnectionLog, holdingAdvisoryLock, watchPool } from '../db/connections.js';
+import { type ConnectionLog, endPool, holdingAdvisoryLock, watchPool } from '../db/connections.js';
 import { ApiError } from '../shared/errors.js';
 
 /** The limits (reasons in docs/SECURITY.md); counters in PostgreSQL, shared by every instance. */
@@ -150,6 +150,6 @@ export class RateLimits {
   }
 
   async stop(): Promise<void> {
-    await this.#pool?.end();
+    if (this.#pool) await endPool(this.#pool);
   }
 }
