@@ -673,7 +673,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             done++;
           } catch (err) {
             await c.query('rollback').catch(() => {});
-            if (!(err instanceof Error && /booking_no_overlap/.test(err.message))) throw err;
+            if (!(err instanceof Error && /booking_resource_no_overlap/.test(err.message)))
+              throw err;
           } finally {
             c.release();
           }

@@ -17,15 +17,30 @@ import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
 import { EmailAddressScalar } from '../graphql/scalars.js';
 import { BookingStatus } from './booking-status.js';
 
-const BOOKING_NO_OVERLAP = 'booking_no_overlap';
-// Active bookings' spans on a resource never overlap but in one session; as PostgreSQL prints it.
-const NO_OVERLAP_EXPRESSION =
-  "EXCLUDE USING gist (resource_id WITH =, tstzrange(occupied_start, occupied_end) WITH &&, session_key WITH <>) WHERE ((status = ANY (ARRAY['PENDING'::booking_status, 'CONFIRMED'::booking_status, 'COMPLETED'::booking_status, 'NO_SHOW'::booking_status])))";
+/** Keeps the booking's occupancy of its resource (booking_resource) with its row, in every write. */
+const OCCUPY_TRIGGER = {
+  name: 'occupy',
+  timing: 'after' as const,
+  events: ['insert' as const, 'update' as const],
+  forEach: 'row' as const,
+  // The body of a plpgsql function; statuses that occupy time: ACTIVE_STATUSES.
+  body: `if tg_op = 'INSERT' then
+    insert into booking_resource (id, created_at, updated_at, tenant_id, booking_id, resource_id, occupied_start, occupied_end, session_key, active)
+    values (gen_random_uuid(), now(), now(), new.tenant_id, new.id, new.resource_id, new.occupied_start, new.occupied_end, new.session_key, new.status <> 'CANCELLED');
+  elsif (new.resource_id, new.occupied_start, new.occupied_end, new.session_key, new.status)
+      is distinct from (old.resource_id, old.occupied_start, old.occupied_end, old.session_key, old.status) then
+    update booking_resource set resource_id = new.resource_id, updated_at = now()
+      where booking_id = new.id and resource_id = old.resource_id and new.resource_id <> old.resource_id;
+    update booking_resource set occupied_start = new.occupied_start, occupied_end = new.occupied_end,
+      session_key = new.session_key, active = new.status <> 'CANCELLED', updated_at = now()
+      where booking_id = new.id;
+  end if;
+  return null;`,
+};
 
 @ObjectType()
 @TenantScoped()
-@Entity({ tableName: 'booking', triggers: changeTriggers('tenant_id') })
-@Check({ name: BOOKING_NO_OVERLAP, expression: NO_OVERLAP_EXPRESSION })
+@Entity({ tableName: 'booking', triggers: [...changeTriggers('tenant_id'), OCCUPY_TRIGGER] })
 @Check({ name: 'booking_ends_after_start', expression: 'ends_at > starts_at' })
 @Check({ name: 'booking_seats_positive', expression: 'seats >= 1' })
 @Unique({ properties: ['tenant', 'reference'] })

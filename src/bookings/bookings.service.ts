@@ -30,7 +30,7 @@ import * as rules from './booking-rules.js';
 // Booking, changing and cancelling in one transaction each: lock, check, write, audit, notify.
 
 const MANAGE_TOKEN_PREFIX = 'bkm';
-/** PostgreSQL's exclusion_violation: the booking_no_overlap constraint refused a row. */
+/** PostgreSQL's exclusion_violation: booking_resource_no_overlap refused an occupancy. */
 const EXCLUSION_VIOLATION = '23P01';
 const BYPASS_FIELD = ['input', 'bypassPolicy'];
 

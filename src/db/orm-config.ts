@@ -11,6 +11,7 @@ import { AuditEvent } from '../audit/audit-event.entity.js';
 import { Blackout } from '../availability/blackout.entity.js';
 import { DateOverride } from '../availability/date-override.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
+import { BookingResource } from '../bookings/booking-resource.entity.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
@@ -31,6 +32,7 @@ export const ENTITIES = [
   DateOverride,
   Blackout,
   Booking,
+  BookingResource,
   Notification,
   AuditEvent,
 ];

@@ -84,7 +84,9 @@ describe('backup and restore', () => {
     ).rows;
     // The double-booking guard comes back too.
     const constraint = (
-      await client.query("select 1 from pg_constraint where conname = 'booking_no_overlap'")
+      await client.query(
+        "select 1 from pg_constraint where conname = 'booking_resource_no_overlap'",
+      )
     ).rowCount;
     await client.end();
     expect(original).toHaveLength(3);

@@ -240,7 +240,7 @@ describe('the exclusion constraint on its own', () => {
         insert(client, crypto.randomUUID(), '2026-03-09T10:30:00Z', '2026-03-09T11:30:00Z'),
       ).rejects.toMatchObject({
         code: '23P01',
-        constraint: 'booking_no_overlap',
+        constraint: 'booking_resource_no_overlap',
       });
       // Touching spans are fine, and a cancelled booking holds nothing.
       await insert(client, crypto.randomUUID(), '2026-03-09T11:00:00Z', '2026-03-09T12:00:00Z');
@@ -248,6 +248,24 @@ describe('the exclusion constraint on its own', () => {
         "update booking set status = 'CANCELLED' where starts_at = '2026-03-09T10:00:00Z'",
       );
       await insert(client, crypto.randomUUID(), '2026-03-09T10:00:00Z', '2026-03-09T11:00:00Z');
+      // A move written directly is checked too: onto the 11:00 booking is refused.
+      await expect(
+        client.query(
+          `update booking set occupied_start = '2026-03-09T11:30:00Z', occupied_end = '2026-03-09T12:30:00Z'
+           where starts_at = '2026-03-09T10:00:00Z' and status = 'CONFIRMED'`,
+        ),
+      ).rejects.toMatchObject({ code: '23P01', constraint: 'booking_resource_no_overlap' });
+      // Every booking has its occupancy, as active as its status says.
+      const { rows } = await client.query(
+        `select b.status, o.active, o.occupied_start = b.occupied_start as same_span
+         from booking b left join booking_resource o on o.booking_id = b.id and o.resource_id = b.resource_id
+         where b.starts_at >= '2026-03-09' and b.starts_at < '2026-03-10' order by b.starts_at, b.status`,
+      );
+      expect(rows).toEqual([
+        { status: 'CONFIRMED', active: true, same_span: true },
+        { status: 'CANCELLED', active: false, same_span: true },
+        { status: 'CONFIRMED', active: true, same_span: true },
+      ]);
     } finally {
       await client.end();
     }

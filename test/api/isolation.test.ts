@@ -181,6 +181,7 @@ describe('the tenant filter', () => {
       'AuditEvent',
       'Blackout',
       'Booking',
+      'BookingResource',
       'DateOverride',
       'Invitation',
       'Notification',
