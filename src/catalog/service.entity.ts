@@ -1,12 +1,13 @@
 import { EntityName, type Ref } from '@mikro-orm/core';
-import { Entity, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { changeTriggers } from '../cache/change-feed.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
+import { AssignmentPolicy } from './assignment.js';
 import { Resource } from './resource.entity.js';
 
-/** Something a business sells time for, delivered by one resource. */
+/** Something a business sells time for, delivered by one resource of its pool (and of each requirement). */
 @ObjectType()
 @TenantScoped()
 @Entity({ tableName: 'service', triggers: changeTriggers('tenant_id') })
@@ -23,6 +24,7 @@ export class Service extends TenantOwnedEntity<
   | 'minimumNoticeMinutes'
   | 'maxAdvanceDays'
   | 'active'
+  | 'assignment'
 > {
   declare [EntityName]?: 'Service'; // its table, for the stores' types (db/sql.ts)
   @Field()
@@ -82,6 +84,11 @@ export class Service extends TenantOwnedEntity<
   @Property({ default: true })
   active: boolean = true;
 
+  /** The first of the pool, kept with it: clients of one resource per service read it. */
   @ManyToOne(() => Resource, { ref: true, index: true })
   resource!: Ref<Resource>;
+
+  @Field(() => AssignmentPolicy, { description: 'who of the pool takes a booking' })
+  @Enum({ items: () => AssignmentPolicy, nativeEnumName: 'assignment_policy' })
+  assignment: AssignmentPolicy = AssignmentPolicy.LEAST_BOOKED_DAY;
 }

@@ -14,6 +14,7 @@ import { Booking } from '../bookings/booking.entity.js';
 import { BookingResource } from '../bookings/booking-resource.entity.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
+import { ServiceResource } from '../catalog/service-resource.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   Tenant,
   Resource,
   Service,
+  ServiceResource,
   User,
   UserResource,
   Invitation,
