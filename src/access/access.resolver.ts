@@ -11,6 +11,7 @@ import {
   Root,
 } from 'type-graphql';
 import { Resource } from '../catalog/resource.entity.js';
+import { present } from '../context/loaders.js';
 import type { RequestContext } from '../context/request-context.js';
 import { PayloadMutation } from '../graphql/payload.js';
 import { EmailAddressScalar } from '../graphql/scalars.js';
@@ -34,9 +35,6 @@ import { ApiKey } from './api-key.entity.js';
 import { Invitation } from './invitation.entity.js';
 import { Role } from './role.js';
 import { User } from './user.entity.js';
-
-const present = <T>(rows: readonly (T | null | Error)[]): T[] =>
-  rows.filter((r): r is T => r !== null && !(r instanceof Error));
 
 @Resolver(() => User)
 export class UserResolver {

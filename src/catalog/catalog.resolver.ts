@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } 
 import { DeletePayload } from '../access/access.types.js';
 import { Role } from '../access/role.js';
 import { AffectedArgs } from '../availability/availability.types.js';
+import { present } from '../context/loaders.js';
 import type { RequestContext } from '../context/request-context.js';
 import { PayloadMutation } from '../graphql/payload.js';
 import * as catalog from './catalog.service.js';
@@ -11,6 +12,7 @@ import {
   ResourcePayload,
   ServiceInput,
   ServicePayload,
+  ServiceRequirement,
 } from './catalog.types.js';
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
@@ -31,7 +33,31 @@ export class ServiceResolver {
     return catalog.findService(ctx, id);
   }
 
-  @FieldResolver(() => Resource)
+  @FieldResolver(() => [Resource], {
+    description: 'who can deliver it, in priority order (public: a customer may choose)',
+  })
+  async pool(@Root() service: Service, @Ctx() ctx: RequestContext): Promise<Resource[]> {
+    const { pool } = await ctx.loaders.pool.load(service.id);
+    return present(await ctx.loaders.resource.loadMany(pool));
+  }
+
+  @FieldResolver(() => [ServiceRequirement])
+  async requirements(
+    @Root() service: Service,
+    @Ctx() ctx: RequestContext,
+  ): Promise<ServiceRequirement[]> {
+    const { requirements } = await ctx.loaders.pool.load(service.id);
+    return Promise.all(
+      requirements.map(async (r) =>
+        Object.assign(new ServiceRequirement(), {
+          label: r.label,
+          resources: present(await ctx.loaders.resource.loadMany(r.resourceIds)),
+        }),
+      ),
+    );
+  }
+
+  @FieldResolver(() => Resource, { description: 'the first of the pool' })
   async resource(@Root() service: Service, @Ctx() ctx: RequestContext): Promise<Resource> {
     const resource = await ctx.loaders.resource.load(service.resource.id);
     if (!resource)

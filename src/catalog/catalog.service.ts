@@ -14,6 +14,7 @@ import { requireTenant } from '../tenancy/require-tenant.js';
 import type { ResourceInput, ResourceNameArgs, ServiceInput } from './catalog.types.js';
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
+import { type PoolSpec, poolRows, setServicePool, specOf } from './service-pool.store.js';
 
 function isAdmin(ctx: RequestContext): boolean {
   return ctx.actor?.role === Role.ADMIN;
@@ -164,19 +165,55 @@ export async function findResource(ctx: RequestContext, id: string): Promise<Res
   return isId(id) && inScope(ctx, id) ? ctx.em.findOne(Resource, { id }) : null;
 }
 
+/** The resources a service input names: its pool (null: as it was) and requirements. */
 async function checkServiceInput(
   ctx: RequestContext,
   input: ServiceInput,
-): Promise<{ errors: UserError[]; resource: Resource | null }> {
+): Promise<{
+  errors: UserError[];
+  pool: string[] | null;
+  requirements: PoolSpec['requirements'] | null;
+}> {
   const errors = await validateInput(input, ['input']);
-  let resource: Resource | null = null;
-  if (input.resourceId != null) {
-    resource = await findResource(ctx, input.resourceId);
-    if (!resource) {
-      errors.push(notFound(`resource ${input.resourceId}`, 'input', 'resourceId'));
-    }
+  const { resourceId, resourceIds } = input;
+  if (resourceId != null && resourceIds != null && resourceIds[0] !== resourceId) {
+    errors.push(
+      invalid(['input', 'resourceId'], 'resourceId must be the first of resourceIds, or left out'),
+    );
   }
-  return { errors, resource };
+  const pool = resourceIds ?? (resourceId != null ? [resourceId] : null);
+  const named: Array<[string, string[]]> = [
+    ...(pool ?? []).map((id, i): [string, string[]] => [
+      id,
+      resourceIds ? ['input', 'resourceIds', String(i)] : ['input', 'resourceId'],
+    ]),
+    ...(input.requirements ?? []).flatMap((r, n) =>
+      r.resourceIds.map((id, i): [string, string[]] => [
+        id,
+        ['input', 'requirements', String(n), 'resourceIds', String(i)],
+      ]),
+    ),
+  ];
+  const found = await ctx.em.find(
+    Resource,
+    { id: { $in: named.map(([id]) => id).filter(isId) } },
+    { fields: ['id'] },
+  );
+  const known = new Set(found.map((r) => r.id));
+  const seen = new Set<string>();
+  for (const [id, field] of named) {
+    if (!known.has(id)) errors.push(notFound(`resource ${id}`, ...field));
+    else if (seen.has(id) && field[1] === 'requirements') {
+      // Within one list the input's own rule says so; across lists a booking would need it twice.
+      errors.push(
+        invalid(field, `${field.join('.')} is already in the pool or another requirement`),
+      );
+    }
+    seen.add(id);
+  }
+  const requirements =
+    input.requirements?.map((r) => ({ label: r.label.trim(), resourceIds: r.resourceIds })) ?? null;
+  return { errors, pool, requirements };
 }
 
 function applyServiceInput(service: Service, input: ServiceInput): void {
@@ -192,6 +229,7 @@ function applyServiceInput(service: Service, input: ServiceInput): void {
   service.requiresConfirmation = input.requiresConfirmation ?? false;
   service.minimumNoticeMinutes = input.minimumNoticeMinutes ?? null;
   service.maxAdvanceDays = input.maxAdvanceDays ?? null;
+  if (input.assignment) service.assignment = input.assignment;
 }
 
 export async function createService(
@@ -199,20 +237,25 @@ export async function createService(
   input: ServiceInput,
 ): Promise<Result<Service>> {
   const tenant = requireTenant(ctx);
-  const { errors, resource } = await checkServiceInput(ctx, input);
+  const { errors, pool, requirements } = await checkServiceInput(ctx, input);
   if (errors.length) return fail(...errors);
+  const spec = { pool: pool ?? [(await firstResource(ctx)).id], requirements: requirements ?? [] };
   const service = ctx.em.create(Service, {
     tenant,
-    resource: resource ?? (await firstResource(ctx)),
+    resource: ctx.em.getReference(Resource, spec.pool[0] as string, { wrapped: true }),
     name: input.name,
     durationMinutes: input.durationMinutes,
   });
   applyServiceInput(service, input);
-  await audited(ctx, {
-    action: 'service.created',
-    entityType: 'service',
-    entityId: service.id,
-    changes: { ...input },
+  await ctx.em.transactional(async (tx) => {
+    await tx.flush();
+    await setServicePool(tx, service.id, spec);
+    await audit(ctx, tx, {
+      action: 'service.created',
+      entityType: 'service',
+      entityId: service.id,
+      changes: { ...input },
+    });
   });
   return ok(service);
 }
@@ -232,15 +275,26 @@ export async function updateService(
   const found = await serviceToChange(ctx, id);
   if (!found.ok) return found;
   const service = found.value;
-  const { errors, resource } = await checkServiceInput(ctx, input);
+  const { errors, pool, requirements } = await checkServiceInput(ctx, input);
   if (errors.length) return fail(...errors);
   applyServiceInput(service, input);
-  if (resource) service.resource = ctx.em.getReference(Resource, resource.id, { wrapped: true });
-  await audited(ctx, {
-    action: 'service.updated',
-    entityType: 'service',
-    entityId: service.id,
-    changes: { ...input },
+  await ctx.em.transactional(async (tx) => {
+    if (pool || requirements) {
+      const current = specOf(await poolRows(tx, [service.id]));
+      const spec = {
+        pool: pool ?? current.pool,
+        requirements: requirements ?? current.requirements,
+      };
+      service.resource = tx.getReference(Resource, spec.pool[0] as string, { wrapped: true });
+      await setServicePool(tx, service.id, spec);
+    }
+    await tx.flush();
+    await audit(ctx, tx, {
+      action: 'service.updated',
+      entityType: 'service',
+      entityId: service.id,
+      changes: { ...input },
+    });
   });
   return ok(service);
 }

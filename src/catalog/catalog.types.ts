@@ -5,6 +5,7 @@ import {
   MaxLength,
   Validate,
   ValidateIf,
+  ValidateNested,
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
@@ -13,6 +14,7 @@ import { AFFECTED } from '../availability/availability.types.js';
 import { Booking, type BookingView } from '../bookings/booking.entity.js';
 import { Payload } from '../shared/errors.js';
 import { NotNull, Printable, Rule, Trimmed, Whole } from '../shared/validation.js';
+import { AssignmentPolicy } from './assignment.js';
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
 
@@ -27,6 +29,26 @@ class IsIso4217 implements ValidatorConstraintInterface {
   defaultMessage(): string {
     return 'currency must be an ISO 4217 code such as GBP, EUR or USD';
   }
+}
+
+/** Most members of a pool or of a requirement, and most requirements of a service. */
+export const MAX_POOL = 20;
+export const MAX_REQUIREMENTS = 5;
+
+@InputType()
+export class RequirementInput {
+  @Field({ description: 'e.g. "Room"' })
+  @Trimmed(1, 100)
+  @Printable()
+  label!: string;
+
+  @Field(() => [ID], { description: 'in priority order' })
+  @Rule(
+    (v) => Array.isArray(v) && v.length >= 1 && v.length <= MAX_POOL,
+    `must name 1 to ${MAX_POOL} resources`,
+  )
+  @Rule((v) => Array.isArray(v) && new Set(v).size === v.length, 'must not repeat a resource')
+  resourceIds!: string[];
 }
 
 @InputType()
@@ -90,10 +112,48 @@ export class ServiceInput {
   @Field(() => ID, {
     nullable: true,
     description:
-      "createService: null = the tenant's first resource; updateService: null keeps the current one",
+      "a pool of one (resourceIds says more); createService: null = the tenant's first resource; updateService: null keeps the current pool",
   })
   @IsOptional()
   resourceId?: string | null;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: 'the pool, in priority order; null: as resourceId says',
+  })
+  @Rule(
+    (v) => v == null || (Array.isArray(v) && v.length >= 1 && v.length <= MAX_POOL),
+    `must name 1 to ${MAX_POOL} resources`,
+  )
+  @Rule(
+    (v) => v == null || (Array.isArray(v) && new Set(v).size === v.length),
+    'must not repeat a resource',
+  )
+  resourceIds?: string[] | null;
+
+  @Field(() => [RequirementInput], {
+    nullable: true,
+    description:
+      'further pools of which one resource each must be free too; null keeps them on update',
+  })
+  @Rule(
+    (v) => v == null || (Array.isArray(v) && v.length <= MAX_REQUIREMENTS),
+    `must have at most ${MAX_REQUIREMENTS} requirements`,
+  )
+  @ValidateNested({ each: true })
+  requirements?: RequirementInput[] | null;
+
+  @Field(() => AssignmentPolicy, { nullable: true, description: 'default LEAST_BOOKED_DAY' })
+  assignment?: AssignmentPolicy | null;
+}
+
+@ObjectType({ description: 'A further pool a booking of the service needs one resource of.' })
+export class ServiceRequirement {
+  @Field()
+  label!: string;
+
+  @Field(() => [Resource], { description: 'in priority order' })
+  resources!: Resource[];
 }
 
 @ArgsType()

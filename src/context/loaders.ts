@@ -4,6 +4,11 @@ import { UserResource } from '../access/user-resource.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
+import { type PoolSpec, poolRows, specOf } from '../catalog/service-pool.store.js';
+
+/** The rows a `loadMany` found, in order (the ids that matched nothing left out). */
+export const present = <T>(rows: readonly (T | null | Error)[]): T[] =>
+  rows.filter((r): r is T => r !== null && !(r instanceof Error));
 
 /** Batches loads of one entity type by id into one `WHERE id IN (...)` per tick. */
 function byId<T extends { id: string }>(
@@ -31,6 +36,14 @@ function resourcesOfUsers(em: EntityManager): DataLoader<string, Resource[]> {
   });
 }
 
+/** Each service's pool and requirements (resource ids), for all the services of a tick. */
+function poolsOf(em: EntityManager): DataLoader<string, PoolSpec> {
+  return new DataLoader<string, PoolSpec>(async (serviceIds) => {
+    const found = await poolRows(em, serviceIds);
+    return serviceIds.map((id) => specOf(found.filter((r) => r.serviceId === id)));
+  });
+}
+
 /** The request's DataLoaders: one set per request, reading through its tenant-filtered fork. */
 export function createLoaders(em: EntityManager) {
   return {
@@ -38,6 +51,7 @@ export function createLoaders(em: EntityManager) {
     service: byId(em, Service),
     booking: byId(em, Booking),
     resourcesOfUser: resourcesOfUsers(em),
+    pool: poolsOf(em),
   };
 }
 
