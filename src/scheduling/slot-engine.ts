@@ -205,3 +205,45 @@ export function unchangedUntil(query: SlotQuery, slots: readonly Slot[]): number
   for (const slot of slots) until = Math.min(until, slot.startsAt - notice);
   return until;
 }
+
+/** A slot of a pooled service: the members of its pool that could take it, in policy order. */
+export interface PoolSlot extends Slot {
+  resourceIds: string[];
+}
+
+/** A resource's query: its own hours, blackouts and occupancies, the service's rules. */
+export interface MemberQuery {
+  id: string;
+  query: SlotQuery;
+}
+
+/**
+ * The starts of a service with a pool and requirements (domain.md, "Pools"): a start is
+ * offered when a member of the pool offers it by the one-resource rules, and so does a
+ * member of every requirement. `order` puts a start's members in the policy's order.
+ */
+export function computePoolSlots(
+  pool: readonly MemberQuery[],
+  requirements: ReadonlyArray<readonly MemberQuery[]>,
+  order: (memberIds: string[], start: number, date: string) => string[],
+): PoolSlot[] {
+  const met = requirements.map(
+    (members) => new Set(members.flatMap((m) => computeSlots(m.query).map((s) => s.startsAt))),
+  );
+  const byStart = new Map<number, { slot: Slot; ids: string[] }>();
+  for (const member of pool) {
+    for (const slot of computeSlots(member.query)) {
+      if (!met.every((starts) => starts.has(slot.startsAt))) continue;
+      const seen = byStart.get(slot.startsAt);
+      if (!seen) byStart.set(slot.startsAt, { slot, ids: [member.id] });
+      else {
+        seen.ids.push(member.id);
+        // The most seats one booking could take.
+        if (slot.remainingCapacity > seen.slot.remainingCapacity) seen.slot = slot;
+      }
+    }
+  }
+  return [...byStart.values()]
+    .sort((a, b) => a.slot.startsAt - b.slot.startsAt)
+    .map(({ slot, ids }) => ({ ...slot, resourceIds: order(ids, slot.startsAt, slot.date) }));
+}

@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import type { DateOverride } from '../availability/date-override.entity.js';
-import { ACTIVE_STATUSES } from '../bookings/booking-status.js';
 import type { Resource } from '../catalog/resource.entity.js';
 import { db, prepare, rows, tenantOf } from '../db/sql.js';
 import type { BusySpan, Span } from './slot-engine.js';
@@ -18,7 +17,8 @@ const epochMs = (column: string) =>
 const bookableService = prepare((a: { tenantId: string; serviceId: string }) =>
   db
     .selectFrom('service as s')
-    .innerJoin('resource as r', 'r.id', 's.resource_id')
+    .innerJoin('service_resource as sr', 'sr.service_id', 's.id')
+    .innerJoin('resource as r', 'r.id', 'sr.resource_id')
     .select([
       's.id',
       's.name',
@@ -30,23 +30,58 @@ const bookableService = prepare((a: { tenantId: string; serviceId: string }) =>
       's.requires_confirmation as requiresConfirmation',
       's.minimum_notice_minutes as minimumNoticeMinutes',
       's.max_advance_days as maxAdvanceDays',
-      's.resource_id as resource',
+      's.assignment',
+      // Requirements whatever their resources' state: one with none in service blocks booking.
+      sql<number>`(select coalesce(max(x.requirement), 0) from service_resource x where x.service_id = s.id)::int`.as(
+        'requirementCount',
+      ),
+      'sr.requirement',
+      'r.id as resourceId',
       'r.weekly_pattern as weeklyPattern',
     ])
     .where('s.tenant_id', '=', a.tenantId)
     .where('s.id', '=', a.serviceId)
     .where('s.active', '=', true)
-    .where('r.active', '=', true),
+    .where('r.active', '=', true)
+    .orderBy('sr.requirement')
+    .orderBy('sr.position'),
 );
 
-/** An active service of a resource in service, with its weekly pattern; null when none. */
+/**
+ * An active service whose pool, and each requirement, has a resource in service: the service,
+ * and those resources with their weekly patterns, in priority order; null when none.
+ */
 export async function findBookableService(em: EntityManager, serviceId: string) {
-  const [found] = await rows(em, bookableService({ tenantId: tenantOf(em), serviceId }));
-  if (!found) return null;
-  const { slotIntervalMinutes, resource, weeklyPattern, ...service } = found;
+  const found = await rows(em, bookableService({ tenantId: tenantOf(em), serviceId }));
+  const [first] = found;
+  if (!first) return null;
+  const {
+    slotIntervalMinutes,
+    requirementCount,
+    requirement: _r,
+    resourceId: _id,
+    weeklyPattern: _w,
+    ...service
+  } = first;
+  const lists: ResourceHours[][] = [];
+  for (const row of found) {
+    lists[row.requirement] ??= [];
+    lists[row.requirement]?.push({ id: row.resourceId, weeklyPattern: row.weeklyPattern });
+  }
+  const [pool = [], ...requirements] = lists;
+  // A requirement with no resource in service, like an empty pool, leaves nothing bookable.
+  if (
+    pool.length === 0 ||
+    requirements.length !== requirementCount ||
+    requirements.some((r) => !r)
+  ) {
+    return null;
+  }
   return {
     service: { ...service, slotIntervalMinutes: slotIntervalMinutes ?? service.durationMinutes },
-    resource: { id: resource, weeklyPattern } satisfies ResourceHours,
+    resource: pool[0] as ResourceHours,
+    pool,
+    requirements,
   };
 }
 
@@ -102,27 +137,29 @@ export function blackoutSpans(
   return rows(em, blackouts({ tenantId: tenantOf(em), resourceId, start, end }));
 }
 
+/** The resource's occupancies (its own bookings', and those that need it besides). */
 const busyQuery = (a: Range) =>
   db
-    .selectFrom('booking')
+    .selectFrom('booking_resource as o')
+    .innerJoin('booking as b', 'b.id', 'o.booking_id')
     .select([
-      epochMs('occupied_start').as('start'),
-      epochMs('occupied_end').as('end'),
-      epochMs('starts_at').as('startsAt'),
-      'seats',
-      'service_id as serviceId',
+      epochMs('o.occupied_start').as('start'),
+      epochMs('o.occupied_end').as('end'),
+      epochMs('b.starts_at').as('startsAt'),
+      'b.seats',
+      'b.service_id as serviceId',
     ])
-    .where('tenant_id', '=', a.tenantId)
-    .where('resource_id', '=', a.resourceId)
-    .where('status', 'in', ACTIVE_STATUSES)
-    .where('occupied_start', '<', a.end)
-    .where('occupied_end', '>', a.start);
+    .where('o.tenant_id', '=', a.tenantId)
+    .where('o.resource_id', '=', a.resourceId)
+    .where('o.active', '=', true)
+    .where('o.occupied_start', '<', a.end)
+    .where('o.occupied_end', '>', a.start);
 const busy = prepare(busyQuery);
 const busyBut = prepare((a: Range & { bookingId: string }) =>
-  busyQuery(a).where('id', '!=', a.bookingId),
+  busyQuery(a).where('o.booking_id', '!=', a.bookingId),
 );
 
-/** Active bookings on the resource whose occupied spans overlap [start, end). */
+/** Active occupancies of the resource whose spans overlap [start, end). */
 export function busySpans(
   em: EntityManager,
   resourceId: string,
@@ -135,4 +172,24 @@ export function busySpans(
     em,
     excludeBookingId ? busyBut({ ...range, bookingId: excludeBookingId }) : busy(range),
   );
+}
+
+/** When each resource last took a booking of the service (its creation, epoch ms). */
+export async function lastAssignments(
+  em: EntityManager,
+  serviceId: string,
+): Promise<Map<string, number>> {
+  const found = await rows(
+    em,
+    db
+      .selectFrom('booking')
+      .select([
+        'resource_id as resourceId',
+        sql<number>`(extract(epoch from max(created_at)) * 1000)::float8`.as('at'),
+      ])
+      .where('tenant_id', '=', tenantOf(em))
+      .where('service_id', '=', serviceId)
+      .groupBy('resource_id'),
+  );
+  return new Map(found.map((r) => [r.resourceId, r.at]));
 }

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../graphql/scalars.js';
 
 @ObjectType('Slot')
@@ -11,4 +11,9 @@ export class SlotType {
 
   @Field(() => Int)
   remainingCapacity!: number;
+
+  @Field(() => [ID], {
+    description: 'the members of the pool that could take it, in the order the policy picks them',
+  })
+  resourceIds!: string[];
 }

@@ -17,13 +17,19 @@ export class SlotsResolver {
     @Arg('serviceId', () => ID) serviceId: string,
     @Arg('from', () => LocalDateScalar) from: string,
     @Arg('to', () => LocalDateScalar) to: string,
+    @Arg('resourceId', () => ID, {
+      nullable: true,
+      description: "one member of the service's pool: the customer's choice",
+    })
+    resourceId: string | null,
   ): Promise<SlotType[]> {
-    const slots = await slotService.slots(ctx, serviceId, from, to);
+    const slots = await slotService.slots(ctx, serviceId, from, to, resourceId);
     return slots.map((s) =>
       Object.assign(new SlotType(), {
         startsAt: new Date(s.startsAt),
         endsAt: new Date(s.endsAt),
         remainingCapacity: s.remainingCapacity,
+        resourceIds: s.resourceIds,
       }),
     );
   }

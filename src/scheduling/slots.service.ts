@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AssignmentPolicy } from '../catalog/assignment.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiError } from '../shared/errors.js';
 import { checkLocalDateRange, isId } from '../shared/validation.js';
@@ -9,17 +10,19 @@ import {
   blackoutSpans,
   busySpans,
   findBookableService,
+  lastAssignments,
   overridesOf,
   type ResourceHours,
 } from './slot.store.js';
 import {
-  computeSlots,
+  computePoolSlots,
   type EngineService,
-  type Slot,
+  type MemberQuery,
+  type PoolSlot,
   type SlotQuery,
   unchangedUntil,
 } from './slot-engine.js';
-import { addDays, startOfLocalDay } from './zone-time.js';
+import { addDays, localDateOf, startOfLocalDay } from './zone-time.js';
 
 /** Longest range of local dates one `slots` request may ask for. */
 const MAX_SLOT_RANGE_DAYS = 62;
@@ -73,26 +76,75 @@ export async function loadSlotQuery(
   };
 }
 
+/**
+ * Orders a start's pool members by the service's policy (domain.md, "Pools"): the same data
+ * and clock give the same order. `lastAssigned`: when each member last took a booking of the
+ * service (ROUND_ROBIN).
+ */
+export function policyOrder(
+  policy: AssignmentPolicy,
+  members: readonly MemberQuery[],
+  timeZone: string,
+  lastAssigned: ReadonlyMap<string, number>,
+) {
+  const position = new Map(members.map((m, i) => [m.id, i]));
+  // Occupancies per member and local date, counted once from the data loaded for the engine.
+  const perDay = new Map<string, number>();
+  for (const m of members) {
+    for (const busy of m.query.busy) {
+      const key = `${m.id} ${localDateOf(busy.startsAt, timeZone)}`;
+      perDay.set(key, (perDay.get(key) ?? 0) + 1);
+    }
+  }
+  const byPosition = (a: string, b: string) => (position.get(a) ?? 0) - (position.get(b) ?? 0);
+  return (ids: string[], _start: number, date: string): string[] => {
+    const sorted = [...ids];
+    if (policy === AssignmentPolicy.PRIORITY) return sorted.sort(byPosition);
+    if (policy === AssignmentPolicy.ROUND_ROBIN) {
+      const last = (id: string) => lastAssigned.get(id) ?? Number.NEGATIVE_INFINITY;
+      return sorted.sort((a, b) => last(a) - last(b) || (a < b ? -1 : a > b ? 1 : 0));
+    }
+    const count = (id: string) => perDay.get(`${id} ${date}`) ?? 0;
+    return sorted.sort((a, b) => count(a) - count(b) || byPosition(a, b));
+  };
+}
+
 /** Public: the free slots of an active service over local dates from..to (inclusive). */
 export async function slots(
   ctx: RequestContext,
   serviceId: string,
   from: string,
   to: string,
-): Promise<Slot[]> {
+  resourceId: string | null = null,
+): Promise<PoolSlot[]> {
   checkLocalDateRange(from, to, MAX_SLOT_RANGE_DAYS);
   const tenant = requireTenant(ctx);
   const bookable = isId(serviceId) ? await findBookableService(ctx.em, serviceId) : null;
   if (!bookable) {
     throw new ApiError('NOT_FOUND', `No active service ${serviceId}`, { field: ['serviceId'] });
   }
-  const query = await loadSlotQuery(ctx.em, tenant, bookable.service, bookable.resource, {
-    from,
-    to,
-    now: ctx.now(),
+  const pool = resourceId ? bookable.pool.filter((r) => r.id === resourceId) : bookable.pool;
+  if (pool.length === 0) {
+    throw new ApiError('NOT_FOUND', `No resource ${resourceId} in the pool of this service`, {
+      field: ['resourceId'],
+    });
+  }
+  const range = { from, to, now: ctx.now() };
+  const load = async (r: ResourceHours): Promise<MemberQuery> => ({
+    id: r.id,
+    query: await loadSlotQuery(ctx.em, tenant, bookable.service, r, range),
   });
-  const result = computeSlots(query);
+  const [members, requirements, lastAssigned] = await Promise.all([
+    Promise.all(pool.map(load)),
+    Promise.all(bookable.requirements.map((list) => Promise.all(list.map(load)))),
+    bookable.service.assignment === AssignmentPolicy.ROUND_ROBIN && pool.length > 1
+      ? lastAssignments(ctx.em, serviceId)
+      : new Map<string, number>(),
+  ]);
+  const order = policyOrder(bookable.service.assignment, members, tenant.timeZone, lastAssigned);
+  const result = computePoolSlots(members, requirements, order);
   // Time changes the answer too.
-  ctx.cache.holds(query.now, unchangedUntil(query, result));
+  const first = members[0]?.query as SlotQuery;
+  ctx.cache.holds(first.now, unchangedUntil(first, result));
   return result;
 }
