@@ -614,9 +614,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             await c.query(
               `select s.id, s.name, s.duration_minutes, coalesce(s.slot_interval_minutes, s.duration_minutes),
                     s.buffer_before_minutes, s.buffer_after_minutes, s.capacity, s.requires_confirmation,
-                    s.minimum_notice_minutes, s.max_advance_days, s.resource_id, r.weekly_pattern
-               from service s join resource r on r.id = s.resource_id and r.tenant_id = s.tenant_id
-              where s.tenant_id = $1 and s.id = $2 and s.active and r.active`,
+                    s.minimum_notice_minutes, s.max_advance_days, s.assignment,
+                    (select coalesce(max(x.requirement), 0) from service_resource x where x.service_id = s.id),
+                    sr.requirement, sr.label, r.id, r.weekly_pattern
+               from service s join service_resource sr on sr.service_id = s.id
+               join resource r on r.id = sr.resource_id
+              where s.tenant_id = $1 and s.id = $2 and s.active and r.active
+              order by sr.requirement, sr.position`,
               [t.id, slot.serviceId],
             );
             await c.query('begin');
@@ -639,7 +643,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
               [t.id, t.resourceId, spanEnd, dayBefore],
             );
             await c.query(
-              "select id, occupied_start, occupied_end, starts_at, seats, service_id from booking where tenant_id = $1 and resource_id = $2 and status in ('PENDING','CONFIRMED','COMPLETED','NO_SHOW') and occupied_start < $3 and occupied_end > $4",
+              'select o.occupied_start, o.occupied_end, b.starts_at, b.seats, b.service_id from booking_resource o join booking b on b.id = o.booking_id where o.tenant_id = $1 and o.resource_id = $2 and o.active and o.occupied_start < $3 and o.occupied_end > $4',
               [t.id, t.resourceId, spanEnd, dayBefore],
             );
             const id = randomUUID();

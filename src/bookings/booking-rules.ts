@@ -99,6 +99,8 @@ export interface BookingRequest {
   idempotencyKey: string | null;
   /** Booked past the notice, the horizon and the opening hours (an admin's walk-in). */
   bypassPolicy: boolean;
+  /** The customer's choice of the service's pool; null: the policy picks. */
+  resourceId: string | null;
 }
 
 /** The request as booked: text trimmed, the email lower-case (the input is already valid). */
@@ -113,6 +115,7 @@ export function normalise(input: CreateBookingInput): BookingRequest {
     notes: input.notes?.trim() || null,
     idempotencyKey: input.idempotencyKey ?? null,
     bypassPolicy: input.bypassPolicy ?? false,
+    resourceId: input.resourceId ?? null,
   };
 }
 
@@ -127,8 +130,9 @@ export function fingerprint(r: BookingRequest): string {
       r.email,
       r.phone,
       r.notes,
-      // Only when set, so that fingerprints of requests from before the flag still match.
+      // Only when set, so that fingerprints of requests from before these fields still match.
       ...(r.bypassPolicy ? [true] : []),
+      ...(r.resourceId ? [r.resourceId] : []),
     ]),
   );
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type SelectQueryBuilder, sql } from 'kysely';
 import {
@@ -14,7 +15,7 @@ import type { ResourceHours } from '../scheduling/slot.store.js';
 import { isId } from '../shared/validation.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import type { BookingFilter } from './booking.types.js';
-import { BookingStatus } from './booking-status.js';
+import { ACTIVE_STATUSES, BookingStatus } from './booking-status.js';
 
 // Every statement of the booking table but the unit of work's reads, on `em`, for its tenant.
 
@@ -183,6 +184,81 @@ export async function lockResourceHours(
   return { id: resourceId, ...found };
 }
 
+/**
+ * Locks the resources' rows in id order (one order everywhere, so no deadlock) and returns
+ * their hours and state as committed now.
+ */
+export async function lockResources(
+  tx: EntityManager,
+  ids: readonly string[],
+): Promise<Map<string, ResourceHours & { active: boolean }>> {
+  if (ids.length === 1) {
+    const [id] = ids as [string];
+    return new Map([[id, await lockResourceHours(tx, id)]]);
+  }
+  const q = db
+    .selectFrom('resource')
+    .select(['id', 'weekly_pattern as weeklyPattern', 'active'])
+    .where('tenant_id', '=', tenantOf(tx))
+    .where('id', 'in', [...ids])
+    .orderBy('id')
+    .forUpdate();
+  return new Map((await rows(tx, q)).map((r) => [r.id, r]));
+}
+
+/** Writes the occupancies of a booking's further resources (its own is the trigger's). */
+export async function occupyAlso(
+  tx: EntityManager,
+  b: Pick<BookingView, 'id' | 'tenant' | 'occupiedStart' | 'occupiedEnd' | 'sessionKey' | 'status'>,
+  resourceIds: readonly string[],
+): Promise<void> {
+  if (!resourceIds.length) return;
+  const now = new Date();
+  await write(
+    tx,
+    db.insertInto('booking_resource').values(
+      resourceIds.map((resourceId) => ({
+        id: randomUUID(),
+        created_at: now,
+        updated_at: now,
+        tenant_id: b.tenant.id,
+        booking_id: b.id,
+        resource_id: resourceId,
+        occupied_start: b.occupiedStart,
+        occupied_end: b.occupiedEnd,
+        session_key: b.sessionKey,
+        active: ACTIVE_STATUSES.includes(b.status),
+      })),
+    ),
+  );
+}
+
+/** Drops the occupancies of a booking's further resources (a move picks them again). */
+export async function releaseAlso(tx: EntityManager, b: Pick<BookingView, 'id' | 'resource'>) {
+  await write(
+    tx,
+    db
+      .deleteFrom('booking_resource')
+      .where('tenant_id', '=', tenantOf(tx))
+      .where('booking_id', '=', b.id)
+      .where('resource_id', '!=', b.resource.id),
+  );
+}
+
+/** The further resources a booking occupies (besides its own). */
+export async function occupiedAlso(tx: EntityManager, b: Pick<BookingView, 'id' | 'resource'>) {
+  const found = await rows(
+    tx,
+    db
+      .selectFrom('booking_resource')
+      .select('resource_id as resourceId')
+      .where('tenant_id', '=', tenantOf(tx))
+      .where('booking_id', '=', b.id)
+      .where('resource_id', '!=', b.resource.id),
+  );
+  return found.map((r) => r.resourceId);
+}
+
 /** Locks every resource row of the tenant, in id order (one order, so no deadlock). */
 export async function lockAllResources(tx: EntityManager): Promise<void> {
   const q = db.selectFrom('resource').select('id').where('tenant_id', '=', tenantOf(tx));
@@ -220,9 +296,16 @@ export async function insertBooking(tx: EntityManager, b: BookingView): Promise<
 export async function updateBooking(
   tx: EntityManager,
   booking: BookingView,
-  changes: Partial<Omit<BookingView, 'id' | 'tenant' | 'service' | 'resource'>>,
+  changes: Partial<Omit<BookingView, 'id' | 'tenant' | 'service' | 'resource'>> & {
+    resource?: { id: string };
+  },
 ): Promise<BookingView> {
   const updatedAt = new Date();
-  await tx.nativeUpdate(Booking, { id: booking.id }, { ...changes, updatedAt });
-  return { ...booking, ...changes, updatedAt };
+  const { resource, ...rest } = changes;
+  await tx.nativeUpdate(
+    Booking,
+    { id: booking.id },
+    { ...rest, ...(resource ? { resource: resource.id } : {}), updatedAt },
+  );
+  return { ...booking, ...changes, updatedAt } as BookingView;
 }

@@ -67,6 +67,12 @@ export class CreateBookingInput {
   @Min(1, { message: 'must be at least 1' })
   seats?: number | null = 1;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: "one member of the service's pool (the customer's choice); null: the policy picks",
+  })
+  resourceId?: string | null;
+
   @Field(() => CustomerInput)
   @ValidateNested()
   customer!: CustomerInput;

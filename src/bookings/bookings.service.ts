@@ -9,21 +9,41 @@ import { Role } from '../access/role.js';
 import { inScope, resourceCondition } from '../access/scope.js';
 import { newToken, sha256Hex } from '../access/secrets.js';
 import { audit } from '../audit/audit.js';
+import { AssignmentPolicy } from '../catalog/assignment.js';
 import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import {
+  type Bookable,
   type BookableService,
   findBookableService,
+  lastAssignments,
   type ResourceHours,
 } from '../scheduling/slot.store.js';
-import { loadSlotQuery } from '../scheduling/slots.service.js';
-import { windowDatesOf } from '../scheduling/zone-time.js';
-import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
+import type { MemberQuery } from '../scheduling/slot-engine.js';
+import { loadSlotQuery, policyOrder } from '../scheduling/slots.service.js';
+import { localDateOf, windowDatesOf } from '../scheduling/zone-time.js';
+import {
+  fail,
+  notFound,
+  ok,
+  type Result,
+  type UserError,
+  UserErrorCode,
+  userError,
+} from '../shared/errors.js';
 import { isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
 import { Booking, type BookingView } from './booking.entity.js';
-import { insertBooking, lockBooking, lockResourceHours, updateBooking } from './booking.store.js';
+import {
+  insertBooking,
+  lockBooking,
+  lockResources,
+  occupiedAlso,
+  occupyAlso,
+  releaseAlso,
+  updateBooking,
+} from './booking.store.js';
 import type { BookingDetailsInput, CancelArgs, CreateBookingInput } from './booking.types.js';
 import * as rules from './booking-rules.js';
 
@@ -45,30 +65,125 @@ interface CheckOf {
   bypassPolicy: boolean;
 }
 
-/** Null when `startsAt` is bookable as committed now (under the caller's lock); else why not. */
-async function checkStart(
+/** The engine's view of one resource around `startsAt`, as committed now (under the lock). */
+async function memberQuery(
   tx: EntityManager,
   ctx: RequestContext,
   service: BookableService,
-  hours: ResourceHours & { active: boolean },
+  hours: ResourceHours,
+  startsAt: Date,
+  excludeBookingId?: string,
+): Promise<MemberQuery> {
+  const tenant = requireTenant(ctx);
+  const range = { ...windowDatesOf(startsAt.getTime(), tenant.timeZone), now: ctx.now() };
+  const query = await loadSlotQuery(tx, tenant, service, hours, range, excludeBookingId);
+  return { id: hours.id, query };
+}
+
+/** Null when `startsAt` is bookable on the resource as committed now; else why not. */
+function checkMember(
+  member: MemberQuery,
+  active: boolean,
   start: { startsAt: Date; seats: number },
   check: CheckOf,
 ) {
-  const tenant = requireTenant(ctx);
-  if (!hours.active) {
+  if (!active) {
     const why = 'This resource is out of service: it takes no bookings';
     return userError(UserErrorCode.SLOT_UNAVAILABLE, why, check.fields.startsAt);
   }
-  const query = await loadSlotQuery(
-    tx,
-    tenant,
-    service,
-    hours,
-    { ...windowDatesOf(start.startsAt.getTime(), tenant.timeZone), now: ctx.now() },
-    check.excludeBookingId,
-  );
   const { startsAt, seats } = start;
-  return rules.whyNotBookable(query, startsAt, seats, check.fields, check.bypassPolicy);
+  return rules.whyNotBookable(member.query, startsAt, seats, check.fields, check.bypassPolicy);
+}
+
+/** What a booking of a pooled service takes: a member of the pool and one of each requirement. */
+interface Assigned {
+  resourceId: string;
+  /** One per requirement, in the service's order. */
+  requirementIds: string[];
+}
+
+/**
+ * Picks, under the locks of every candidate, the pool member the policy puts first among
+ * those the rules allow at the start (`keep` first when it is free: a move keeps its
+ * resources), and the first free member of each requirement in priority order.
+ */
+async function assign(
+  tx: EntityManager,
+  ctx: RequestContext,
+  bookable: Bookable,
+  candidates: readonly ResourceHours[],
+  start: { startsAt: Date; seats: number },
+  check: CheckOf,
+  keep?: Assigned,
+): Promise<Result<Assigned>> {
+  const tenant = requireTenant(ctx);
+  const { service, requirements } = bookable;
+  const every = [...candidates, ...requirements.flat()];
+  const locked = await lockResources(tx, [...new Set(every.map((r) => r.id))]);
+  const load = (r: ResourceHours) => {
+    const hours = locked.get(r.id);
+    if (!hours) throw new Error(`resource ${r.id} missing`);
+    return memberQuery(tx, ctx, service, hours, start.startsAt, check.excludeBookingId);
+  };
+  const members = await Promise.all(candidates.map(load));
+  const lastAssigned =
+    service.assignment === AssignmentPolicy.ROUND_ROBIN && members.length > 1
+      ? await lastAssignments(tx, service.id)
+      : new Map<string, number>();
+  const date = localDateOf(start.startsAt.getTime(), tenant.timeZone);
+  const ordered = policyOrder(
+    service.assignment,
+    members,
+    tenant.timeZone,
+    lastAssigned,
+  )(
+    members.map((m) => m.id),
+    start.startsAt.getTime(),
+    date,
+  );
+  if (keep && ordered.includes(keep.resourceId)) {
+    ordered.splice(ordered.indexOf(keep.resourceId), 1);
+    ordered.unshift(keep.resourceId);
+  }
+  let firstProblem: UserError | null = null;
+  let resourceId: string | null = null;
+  for (const id of ordered) {
+    const member = members.find((m) => m.id === id) as MemberQuery;
+    const problem = checkMember(member, locked.get(id)?.active ?? false, start, check);
+    if (!problem) {
+      resourceId = id;
+      break;
+    }
+    firstProblem ??= problem;
+  }
+  if (!resourceId) return fail(firstProblem ?? rules.conflict(check.fields));
+  const requirementIds: string[] = [];
+  for (const [n, list] of requirements.entries()) {
+    const mine = keep?.requirementIds[n];
+    const tried = mine
+      ? [...list.filter((r) => r.id === mine), ...list.filter((r) => r.id !== mine)]
+      : list;
+    let picked: string | null = null;
+    for (const r of tried) {
+      const problem = checkMember(await load(r), locked.get(r.id)?.active ?? false, start, check);
+      if (!problem) {
+        picked = r.id;
+        break;
+      }
+    }
+    if (!picked) {
+      const label = bookable.labels[n] ?? 'resource';
+      return fail(
+        userError(
+          UserErrorCode.BOOKING_CONFLICT,
+          `No ${label} is free for this time (the service needs one)`,
+          check.fields.startsAt,
+        ),
+      );
+    }
+    requirementIds.push(picked);
+  }
+  return ok({ resourceId, requirementIds });
 }
 
 interface CreatedBooking {
@@ -114,7 +229,20 @@ export async function createBooking(
     const problem = rules.seatsProblem(request, bookable.service);
     if (problem) errors.push(problem);
   }
-  const own = !!bookable && inScope(ctx, bookable.resource.id);
+  // The customer's choice of the pool, or all of it; STAFF past the rules: their own only.
+  let candidates = bookable?.pool ?? [];
+  if (bookable && request.resourceId) {
+    candidates = candidates.filter((r) => r.id === request.resourceId);
+    if (!candidates.length) {
+      errors.push(
+        notFound(`resource ${request.resourceId} in the service's pool`, 'input', 'resourceId'),
+      );
+    }
+  }
+  if (request.bypassPolicy && ctx.actor?.role === Role.STAFF) {
+    candidates = candidates.filter((r) => inScope(ctx, r.id));
+  }
+  const own = candidates.length > 0;
   const refused = request.bypassPolicy && rules.bypassRefused(ctx.actor?.role, own, BYPASS_FIELD);
   if (refused) errors.push(refused);
   if (errors.length || !bookable) return fail(...errors);
@@ -128,8 +256,7 @@ export async function createBooking(
     try {
       // Plain statements only: a fork with nothing of the request's unit of work to flush.
       return await ctx.em.transactional(
-        (tx) =>
-          insertChecked(ctx, tx, tenant, bookable.service, bookable.resource.id, request, print),
+        (tx) => insertChecked(ctx, tx, tenant, bookable, candidates, request, print),
         { clear: true },
       );
     } catch (err) {
@@ -155,22 +282,23 @@ async function insertChecked(
   ctx: RequestContext,
   tx: EntityManager,
   tenant: Tenant,
-  service: BookableService,
-  resourceId: string,
+  bookable: Bookable,
+  candidates: readonly ResourceHours[],
   request: rules.BookingRequest,
   print: string | null,
 ): Promise<Result<CreatedBooking>> {
-  const hours = await lockResourceHours(tx, resourceId);
-  // A repeat that waited for the lock behind the request it repeats finds that booking now.
+  const service = bookable.service;
+  const assigned = await assign(tx, ctx, bookable, candidates, request, {
+    fields: rules.CREATE_FIELDS,
+    bypassPolicy: request.bypassPolicy,
+  });
+  // A repeat that waited for the locks behind the request it repeats finds that booking now.
   if (request.idempotencyKey && print) {
     const repeated = await replay(tx, request.idempotencyKey, print);
     if (repeated) return repeated;
   }
-  const problem = await checkStart(tx, ctx, service, hours, request, {
-    fields: rules.CREATE_FIELDS,
-    bypassPolicy: request.bypassPolicy,
-  });
-  if (problem) return fail(problem);
+  if (!assigned.ok) return assigned;
+  const resourceId = assigned.value.resourceId;
   const manageToken = newToken(MANAGE_TOKEN_PREFIX);
   const booking = rules.newBooking(tenant.id, service, resourceId, request, {
     id: randomUUID(),
@@ -179,6 +307,7 @@ async function insertChecked(
     fingerprint: print,
   });
   await insertBooking(tx, booking);
+  await occupyAlso(tx, booking, assigned.value.requirementIds);
   await audit(ctx, tx, {
     action: 'booking.created',
     entityType: 'booking',
@@ -283,28 +412,39 @@ async function moveBooking(
   bypassPolicy = false,
 ): Promise<Result<BookingView>> {
   const tenant = requireTenant(ctx);
-  const current = await ctx.em.findOne(Booking, { id: bookingId }, { populate: ['service'] });
+  const current = await ctx.em.findOne(Booking, { id: bookingId });
   if (!current || (by === 'admin' && !inScope(ctx, current.resource.id))) {
     return noBooking(bookingId);
   }
-  const service = current.service.getEntity();
+  const bookable = await findBookableService(ctx.em, current.service.id, false);
+  if (!bookable) throw new Error(`the pool of service ${current.service.id} is missing`);
+  const service = bookable.service;
+  // STAFF keep a booking on their own resources.
+  const candidates = bookable.pool.filter((r) => by === 'customer' || inScope(ctx, r.id));
   try {
     return await ctx.em.transactional(async (tx) => {
-      const hours = await lockResourceHours(tx, current.resource.id);
       const booking = await lockForChange(ctx, tx, bookingId, by);
       if (!booking) return noBooking(bookingId);
       if (!rules.MOVABLE.includes(booking.status))
         return fail(rules.invalidTransition(booking, 'reschedule'));
       if (booking.startsAt.getTime() === startsAt.getTime()) return ok(booking);
-      const problem = await checkStart(
+      const also = await occupiedAlso(tx, booking);
+      const keep = {
+        resourceId: booking.resource.id,
+        requirementIds: bookable.requirements.map(
+          (list) => list.find((r) => also.includes(r.id))?.id ?? '',
+        ),
+      };
+      const assigned = await assign(
         tx,
         ctx,
-        service,
-        hours,
+        bookable,
+        candidates,
         { startsAt, seats: booking.seats },
         { fields: rules.MOVE_FIELDS, excludeBookingId: booking.id, bypassPolicy },
+        keep,
       );
-      if (problem) return fail(problem);
+      if (!assigned.ok) return assigned;
       await audit(ctx, tx, {
         action: 'booking.rescheduled',
         entityType: 'booking',
@@ -316,11 +456,15 @@ async function moveBooking(
         },
         customerBookingId: by === 'customer' ? booking.id : undefined,
       });
+      // The further resources are picked again: dropped first, written again after the move.
+      await releaseAlso(tx, booking);
       const moved = await updateBooking(tx, booking, {
         ...rules.spanOf(service, startsAt),
         sessionKey: rules.sessionKeyOf(service, startsAt, booking.id),
         sequence: booking.sequence + 1,
+        resource: { id: assigned.value.resourceId },
       });
+      await occupyAlso(tx, moved, assigned.value.requirementIds);
       await ctx.notifier.bookingEvent(tx, tenant, moved, service, {
         type: 'rescheduled',
         by,

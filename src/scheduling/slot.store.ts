@@ -14,57 +14,66 @@ export type ResourceHours = Pick<Resource, 'id' | 'weeklyPattern'>;
 const epochMs = (column: string) =>
   sql<number>`(extract(epoch from ${sql.ref(column)}) * 1000)::float8`;
 
-const bookableService = prepare((a: { tenantId: string; serviceId: string }) =>
-  db
-    .selectFrom('service as s')
-    .innerJoin('service_resource as sr', 'sr.service_id', 's.id')
-    .innerJoin('resource as r', 'r.id', 'sr.resource_id')
-    .select([
-      's.id',
-      's.name',
-      's.duration_minutes as durationMinutes',
-      's.slot_interval_minutes as slotIntervalMinutes',
-      's.buffer_before_minutes as bufferBeforeMinutes',
-      's.buffer_after_minutes as bufferAfterMinutes',
-      's.capacity',
-      's.requires_confirmation as requiresConfirmation',
-      's.minimum_notice_minutes as minimumNoticeMinutes',
-      's.max_advance_days as maxAdvanceDays',
-      's.assignment',
-      // Requirements whatever their resources' state: one with none in service blocks booking.
-      sql<number>`(select coalesce(max(x.requirement), 0) from service_resource x where x.service_id = s.id)::int`.as(
-        'requirementCount',
-      ),
-      'sr.requirement',
-      'r.id as resourceId',
-      'r.weekly_pattern as weeklyPattern',
-    ])
-    .where('s.tenant_id', '=', a.tenantId)
-    .where('s.id', '=', a.serviceId)
-    .where('s.active', '=', true)
-    .where('r.active', '=', true)
-    .orderBy('sr.requirement')
-    .orderBy('sr.position'),
-);
+/** A service with its pool and requirements, in priority order; `activeOnly`: what can be booked. */
+const servicePool = (activeOnly: boolean) =>
+  prepare((a: { tenantId: string; serviceId: string }) => {
+    const q = db
+      .selectFrom('service as s')
+      .innerJoin('service_resource as sr', 'sr.service_id', 's.id')
+      .innerJoin('resource as r', 'r.id', 'sr.resource_id')
+      .select([
+        's.id',
+        's.name',
+        's.duration_minutes as durationMinutes',
+        's.slot_interval_minutes as slotIntervalMinutes',
+        's.buffer_before_minutes as bufferBeforeMinutes',
+        's.buffer_after_minutes as bufferAfterMinutes',
+        's.capacity',
+        's.requires_confirmation as requiresConfirmation',
+        's.minimum_notice_minutes as minimumNoticeMinutes',
+        's.max_advance_days as maxAdvanceDays',
+        's.assignment',
+        // Requirements whatever their resources' state: one with none in service blocks booking.
+        sql<number>`(select coalesce(max(x.requirement), 0) from service_resource x where x.service_id = s.id)::int`.as(
+          'requirementCount',
+        ),
+        'sr.requirement',
+        'sr.label',
+        'r.id as resourceId',
+        'r.weekly_pattern as weeklyPattern',
+      ])
+      .where('s.tenant_id', '=', a.tenantId)
+      .where('s.id', '=', a.serviceId)
+      .orderBy('sr.requirement')
+      .orderBy('sr.position');
+    return activeOnly ? q.where('s.active', '=', true).where('r.active', '=', true) : q;
+  });
+const bookableService = servicePool(true);
+const anyServicePool = servicePool(false);
 
 /**
  * An active service whose pool, and each requirement, has a resource in service: the service,
- * and those resources with their weekly patterns, in priority order; null when none.
+ * and those resources with their weekly patterns, in priority order; null when none. With
+ * `activeOnly` false, the service and every resource whatever their state (a booking's move).
  */
-export async function findBookableService(em: EntityManager, serviceId: string) {
-  const found = await rows(em, bookableService({ tenantId: tenantOf(em), serviceId }));
+export async function findBookableService(em: EntityManager, serviceId: string, activeOnly = true) {
+  const statement = activeOnly ? bookableService : anyServicePool;
+  const found = await rows(em, statement({ tenantId: tenantOf(em), serviceId }));
   const [first] = found;
   if (!first) return null;
   const {
     slotIntervalMinutes,
     requirementCount,
     requirement: _r,
+    label: _l,
     resourceId: _id,
     weeklyPattern: _w,
     ...service
   } = first;
   const lists: ResourceHours[][] = [];
+  const labels: string[] = [];
   for (const row of found) {
+    if (row.requirement > 0) labels[row.requirement - 1] = row.label ?? '';
     lists[row.requirement] ??= [];
     lists[row.requirement]?.push({ id: row.resourceId, weeklyPattern: row.weeklyPattern });
   }
@@ -82,8 +91,12 @@ export async function findBookableService(em: EntityManager, serviceId: string) 
     resource: pool[0] as ResourceHours,
     pool,
     requirements,
+    labels,
   };
 }
+
+/** A bookable service with its pool and requirements. */
+export type Bookable = NonNullable<Awaited<ReturnType<typeof findBookableService>>>;
 
 /** What booking and slot computing need of a service, with its interval resolved. */
 export type BookableService = NonNullable<

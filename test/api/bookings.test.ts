@@ -122,12 +122,12 @@ describe('createBooking', () => {
       expect(res.data?.createBooking.booking?.id).toBeTruthy();
     });
     const expected = [
-      /^select "s"\."id", .* from "service" as "s" inner join "resource" as "r" /,
+      /^select "s"\."id", .* from "service" as "s" inner join "service_resource" as "sr" /,
       /^begin$/,
       /^select "weekly_pattern" as "weeklyPattern", "active" from "resource" where .* for update$/,
       /from "date_override" where/,
       /from "blackout" where/,
-      /from "booking" where/,
+      /from "booking_resource" as "o" inner join "booking" as "b"/,
       /^insert into "booking" /,
       /^insert into "audit_event" /,
       /^insert into "notification" .* values \(.*\), \(.*\)$/,

@@ -289,16 +289,16 @@ describe('slots: SQL statements', () => {
     }
     const full = await t.statementsDuring(() => slots(f, '2026-03-01', '2026-05-01'));
     expect(full.length).toBe(oneDay.length);
-    // One to resolve the tenant from X-Tenant, then the service with its resource, the
-    // overrides, the blackouts and the bookings.
+    // One to resolve the tenant from X-Tenant, then the service with its pool, the
+    // overrides, the blackouts and the occupancies.
     expect(full).toHaveLength(5);
     expect(full[0]).toMatch(/from "tenant"/);
     expect(
       full
         .slice(1)
-        .map((q) => /from "(\w+)"(?!\))/.exec(q)?.[1])
+        .map((q) => /from "(\w+)"(?![.)])/.exec(q)?.[1])
         .sort(),
-    ).toEqual(['blackout', 'booking', 'date_override', 'service']);
+    ).toEqual(['blackout', 'booking_resource', 'date_override', 'service']);
   });
 });
 
