@@ -14,6 +14,7 @@ import { Role } from '../access/role.js';
 import { KeepAnswer, Writes } from '../cache/declare.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
+import { present } from '../context/loaders.js';
 import type { RequestContext } from '../context/request-context.js';
 import { PayloadMutation } from '../graphql/payload.js';
 import { DateTimeScalar } from '../graphql/scalars.js';
@@ -54,6 +55,15 @@ export class BookingResolver {
       ctx.loaders.resource.load(booking.resource.id),
       `resource of booking ${booking.id}`,
     );
+  }
+
+  @FieldResolver(() => [Resource], {
+    description:
+      'everything the booking occupies: its resource first, then one of each requirement',
+  })
+  async resources(@Root() booking: BookingRefs, @Ctx() ctx: RequestContext): Promise<Resource[]> {
+    const ids = await ctx.loaders.occupied.load(booking.id);
+    return present(await ctx.loaders.resource.loadMany(ids));
   }
 
   @Authorized(Role.ADMIN, Role.STAFF, Role.PARTNER)

@@ -245,6 +245,21 @@ export async function releaseAlso(tx: EntityManager, b: Pick<BookingView, 'id' |
   );
 }
 
+/** What the bookings occupy: (booking, resource) pairs, each booking's own resource first. */
+export function occupancies(em: EntityManager, bookingIds: readonly string[]) {
+  return rows(
+    em,
+    db
+      .selectFrom('booking_resource as o')
+      .innerJoin('booking as b', 'b.id', 'o.booking_id')
+      .select(['o.booking_id as bookingId', 'o.resource_id as resourceId'])
+      .where('o.tenant_id', '=', tenantOf(em))
+      .where('o.booking_id', 'in', [...bookingIds])
+      .orderBy(sql`o.resource_id = b.resource_id`, 'desc')
+      .orderBy('o.created_at'),
+  );
+}
+
 /** The further resources a booking occupies (besides its own). */
 export async function occupiedAlso(tx: EntityManager, b: Pick<BookingView, 'id' | 'resource'>) {
   const found = await rows(

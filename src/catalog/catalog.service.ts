@@ -7,6 +7,7 @@ import { affectedChanges, settle } from '../availability/affected.js';
 import { type AffectedArgs, AffectedBookings } from '../availability/availability.types.js';
 import type { BookingView } from '../bookings/booking.entity.js';
 import { bookingsOf, lockResourceHours, openBookingsOn } from '../bookings/booking.store.js';
+import { present } from '../context/loaders.js';
 import type { RequestContext } from '../context/request-context.js';
 import { ApiError, fail, notFound, ok, type Result, type UserError } from '../shared/errors.js';
 import { invalid, isId, validateInput } from '../shared/validation.js';
@@ -15,6 +16,7 @@ import type { ResourceInput, ResourceNameArgs, ServiceInput } from './catalog.ty
 import { Resource } from './resource.entity.js';
 import { Service } from './service.entity.js';
 import { type PoolSpec, poolRows, setServicePool, specOf } from './service-pool.store.js';
+import { ServiceResource } from './service-resource.entity.js';
 
 function isAdmin(ctx: RequestContext): boolean {
   return ctx.actor?.role === Role.ADMIN;
@@ -87,7 +89,8 @@ export async function deleteResource(ctx: RequestContext, id: string): Promise<R
   requireTenant(ctx);
   const resource = await findResource(ctx, id);
   if (!resource) return fail(notFound(`resource ${id}`, 'id'));
-  const services = await ctx.em.find(Service, { resource }, { fields: ['name'] });
+  const members = await ctx.em.find(ServiceResource, { resource }, { populate: ['service'] });
+  const services = [...new Set(members.map((m) => m.service.getEntity()))];
   const booked = await bookingsOf(ctx.em, 'resource_id', id);
   const others = await ctx.em.count(Resource, { id: { $ne: id } });
   const links = await ctx.em.find(UserResource, { resource }, { populate: ['user'] });
@@ -211,6 +214,14 @@ async function checkServiceInput(
     }
     seen.add(id);
   }
+  if (input.requirements?.length && (input.capacity ?? 1) > 1) {
+    errors.push(
+      invalid(
+        ['input', 'requirements'],
+        'requirements are for services of capacity 1: a group session with a room is not offered yet',
+      ),
+    );
+  }
   const requirements =
     input.requirements?.map((r) => ({ label: r.label.trim(), resourceIds: r.resourceIds })) ?? null;
   return { errors, pool, requirements };
@@ -278,9 +289,14 @@ export async function updateService(
   const { errors, pool, requirements } = await checkServiceInput(ctx, input);
   if (errors.length) return fail(...errors);
   applyServiceInput(service, input);
+  const current = specOf(await poolRows(ctx.em, [service.id]));
+  if (!requirements && current.requirements.length && service.capacity > 1) {
+    return fail(
+      invalid(['input', 'capacity'], 'capacity must be 1 while the service has requirements'),
+    );
+  }
   await ctx.em.transactional(async (tx) => {
     if (pool || requirements) {
-      const current = specOf(await poolRows(tx, [service.id]));
       const spec = {
         pool: pool ?? current.pool,
         requirements: requirements ?? current.requirements,
@@ -316,23 +332,38 @@ export async function setServiceActive(
   return ok(service);
 }
 
-/** What the public sees of services: active ones, of a resource in service. */
-const BOOKABLE = { active: true, resource: { active: true } } as const;
+/** Whether the public sees a service: active, with a resource in service in its pool and in each requirement. */
+async function bookable(ctx: RequestContext, service: Service): Promise<boolean> {
+  if (!service.active) return false;
+  const { pool, requirements } = await ctx.loaders.pool.load(service.id);
+  const inService = async (ids: readonly string[]) =>
+    present(await ctx.loaders.resource.loadMany(ids)).some((r) => r.active);
+  const lists = [pool, ...requirements.map((r) => r.resourceIds)];
+  return (await Promise.all(lists.map(inService))).every(Boolean);
+}
 
-/** Public: active services. Admins may ask for inactive ones too. */
-export function listServices(ctx: RequestContext, includeInactive: boolean): Promise<Service[]> {
+/** Public: the services that can be booked. Admins may ask for every service. */
+export async function listServices(
+  ctx: RequestContext,
+  includeInactive: boolean,
+): Promise<Service[]> {
   requireTenant(ctx);
   if (includeInactive && !isAdmin(ctx)) {
     throw new ApiError('FORBIDDEN', 'includeInactive needs the role ADMIN');
   }
-  return ctx.em.find(Service, includeInactive ? {} : BOOKABLE, {
+  const all = await ctx.em.find(Service, includeInactive ? {} : { active: true }, {
     orderBy: { name: 'asc', id: 'asc' },
   });
+  if (includeInactive) return all;
+  const shown = await Promise.all(all.map((service) => bookable(ctx, service)));
+  return all.filter((_, i) => shown[i]);
 }
 
-/** Public: an active service; admins also see inactive ones. Unknown ids answer null. */
+/** Public: a service that can be booked; admins also see the others. Unknown ids answer null. */
 export async function findService(ctx: RequestContext, id: string): Promise<Service | null> {
   requireTenant(ctx);
   if (!isId(id)) return null;
-  return ctx.em.findOne(Service, isAdmin(ctx) ? { id } : { id, ...BOOKABLE });
+  const service = await ctx.em.findOne(Service, { id });
+  if (!service) return null;
+  return isAdmin(ctx) || (await bookable(ctx, service)) ? service : null;
 }

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { UserResource } from '../access/user-resource.entity.js';
 import { Booking } from '../bookings/booking.entity.js';
+import { occupancies } from '../bookings/booking.store.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import { type PoolSpec, poolRows, specOf } from '../catalog/service-pool.store.js';
@@ -44,6 +45,14 @@ function poolsOf(em: EntityManager): DataLoader<string, PoolSpec> {
   });
 }
 
+/** The resources each booking occupies, its own first. */
+function occupiedBy(em: EntityManager): DataLoader<string, string[]> {
+  return new DataLoader<string, string[]>(async (bookingIds) => {
+    const found = await occupancies(em, bookingIds);
+    return bookingIds.map((id) => found.filter((o) => o.bookingId === id).map((o) => o.resourceId));
+  });
+}
+
 /** The request's DataLoaders: one set per request, reading through its tenant-filtered fork. */
 export function createLoaders(em: EntityManager) {
   return {
@@ -52,6 +61,7 @@ export function createLoaders(em: EntityManager) {
     booking: byId(em, Booking),
     resourcesOfUser: resourcesOfUsers(em),
     pool: poolsOf(em),
+    occupied: occupiedBy(em),
   };
 }
 
