@@ -295,6 +295,52 @@ export async function seedBookings(
 }
 
 /**
+ * A tenant seeded like the others, plus 4 more staff and 3 rooms with the same hours, and a
+ * 30-minute service whose pool is the 5 staff and which needs one of the 3 rooms.
+ */
+export async function seedPooledTenant(url: string, slug: string) {
+  const t = await seedTenant(url, slug);
+  const h = { 'x-tenant': slug, authorization: `Bearer ${t.token}` };
+  const weekly = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'].map(
+    (weekday) => ({ weekday, startTime: '09:00', endTime: '17:00' }),
+  );
+  const resource = async (name: string) => {
+    const made = await gql<{ createResource: { resource: { id: string } } }>(
+      url,
+      'mutation ($n: String!) { createResource(name: $n) { resource { id } } }',
+      { n: name },
+      h,
+    );
+    const id = made.createResource.resource.id;
+    await gql(
+      url,
+      'mutation ($r: ID!, $w: [WeeklyWindowInput!]!) { setWeeklyWindows(resourceId: $r, windows: $w) { userErrors { message } } }',
+      { r: id, w: weekly },
+      h,
+    );
+    return id;
+  };
+  const staff = [t.resourceId];
+  for (let i = 2; i <= 5; i++) staff.push(await resource(`Staff ${i}`));
+  const rooms = [];
+  for (let i = 1; i <= 3; i++) rooms.push(await resource(`Room ${i}`));
+  const created = await gql<{ createService: { service: { id: string } } }>(
+    url,
+    'mutation ($i: ServiceInput!) { createService(input: $i) { service { id } userErrors { message } } }',
+    {
+      i: {
+        name: 'Pooled treatment',
+        durationMinutes: 30,
+        resourceIds: staff,
+        requirements: [{ label: 'Room', resourceIds: rooms }],
+      },
+    },
+    h,
+  );
+  return { ...t, pooled: created.createService.service.id };
+}
+
+/**
  * The real server in a child process, in production mode on `databaseUrl`. Email is recorded
  * (SKIPPED) but not sent, and rate limits are off: the bench measures the API, not an SMTP
  * server or its own refusals. BENCH_NODE_ARGS passes flags to it, e.g. "--cpu-prof
@@ -385,6 +431,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await seedBookings(db, t, options.bookingsPerTenant);
       others.push(t);
     }
+    const pooledTenant = await seedPooledTenant(url, 'pooled');
+    await seedBookings(db, pooledTenant, options.bookingsPerTenant);
     const exporter = await seedTenant(url, 'exporter');
     await seedBookings(db, exporter, options.exportBookings, 3650);
     await db.query('analyze');
@@ -463,6 +511,24 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     };
     await load({ ...uncachedLoad, seconds: 1 });
     const uncachedSlots = await load(uncachedLoad);
+    // A pool of 5 with a requirement of 3, against the one resource, in alternating rounds.
+    const pooledLoad = {
+      ...uncachedLoad,
+      ...post(
+        { query: slotsQuery, variables: { s: pooledTenant.pooled, f: from, t: to } },
+        { 'x-tenant': 'pooled' },
+      ),
+      url: `http://127.0.0.1:${uncachedPort}`,
+    };
+    await load({ ...pooledLoad, seconds: 1 });
+    const singleRounds: number[] = [];
+    const pooledRounds: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      singleRounds.push((await load({ ...uncachedLoad, seconds: duration / 5 })).p50);
+      const pooled = await load({ ...pooledLoad, seconds: duration / 5 });
+      if (pooled.non2xx || pooled.errors) throw new Error(`pooled slots: ${pooled.non2xx} non-2xx`);
+      pooledRounds.push(pooled.p50);
+    }
     await stopServer(uncachedServer);
     if (uncachedSlots.non2xx || uncachedSlots.errors)
       throw new Error(
@@ -479,6 +545,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       name: 'slots 31 days throughput, response cache off',
       value: uncachedSlots.rps,
       unit: 'req/s',
+    });
+    const pooledRatios = pooledRounds.map((p, i) => p / Math.max(singleRounds[i] ?? p, 0.01));
+    const pooledRatio = median(pooledRatios);
+    figure({
+      name: 'slots 31 days p50, a pool of 5 with a requirement of 3, response cache off',
+      value: median(pooledRounds),
+      unit: 'ms',
+      baseline: 'one-resource slots, cache off, median of 5 alternating rounds',
+      ratio: pooledRatio,
+      spread: [Math.min(...pooledRatios), Math.max(...pooledRatios)],
+      budget: '<= 3x',
+      ok: pooledRatio <= 3,
     });
 
     // The engine alone, on the same inputs.
@@ -695,17 +773,67 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       };
     };
 
+    // createBooking into the pool: each start of the month taken up to 3 times (3 rooms),
+    // consecutive requests on different starts.
+    const pooledStarts: string[] = [];
+    for (let d = 1; d <= 31; d++) {
+      const day = new Date(`${dayFromNow(d)}T00:00:00Z`);
+      if (day.getUTCDay() === 0) continue;
+      for (let m = 9 * 60; m < 17 * 60; m += 30) {
+        const hh = String(Math.floor(m / 60)).padStart(2, '0');
+        pooledStarts.push(`${dayFromNow(d)}T${hh}:${m % 60 ? '30' : '00'}:00Z`);
+      }
+    }
+    let pooledNext = 0;
+    const pooledMade = async () =>
+      Number(
+        (
+          await counter.query('select count(*)::int as n from booking where service_id = $1', [
+            pooledTenant.pooled,
+          ])
+        ).rows[0]?.n ?? 0,
+      );
+    const pooledRound = async (seconds: number) => {
+      const made = await pooledMade();
+      await load({
+        url,
+        connections,
+        seconds,
+        request: () => {
+          const i = pooledNext++;
+          return {
+            path: '/graphql',
+            headers: { 'content-type': 'application/json', 'x-tenant': 'pooled' },
+            body: JSON.stringify({
+              query: CREATE_BOOKING,
+              variables: {
+                i: {
+                  serviceId: pooledTenant.pooled,
+                  startsAt: pooledStarts[i % pooledStarts.length],
+                  customer: { name: `Pooled ${i}`, email: `p${i}@bench.example` },
+                },
+              },
+            }),
+          };
+        },
+      });
+      return { done: (await pooledMade()) - made };
+    };
+
     // Alternating rounds (createBooking, raw, createBooking, raw...): the ratio of each
     // round's pair, so that what else the machine does moves both sides alike.
     const rounds = 5;
     // A warm-up pair first, not counted: the pool's connections, the server's first requests.
     await createRound(duration / rounds);
     await rawRound(duration / rounds);
+    await pooledRound(duration / rounds);
     const creates: Awaited<ReturnType<typeof createRound>>[] = [];
     const raws: Awaited<ReturnType<typeof rawRound>>[] = [];
+    const pooledCreates: Awaited<ReturnType<typeof pooledRound>>[] = [];
     for (let r = 0; r < rounds; r++) {
       creates.push(await createRound(duration / rounds));
       raws.push(await rawRound(duration / rounds));
+      pooledCreates.push(await pooledRound(duration / rounds));
     }
     await rawPool.end();
     const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((n, x) => n + f(x), 0);
@@ -728,6 +856,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       spread: [Math.min(...ratios), Math.max(...ratios)],
       budget: '>= 0.5x',
       ok: createRatio >= 0.5,
+    });
+    const poolRatios = pooledCreates.map((p, i) => p.done / Math.max(creates[i]?.done ?? 0, 1));
+    const poolRatio = median(poolRatios);
+    figure({
+      name: 'createBooking throughput, a pool of 5 with a requirement of 3',
+      value: sum(pooledCreates, (p) => p.done) / duration,
+      unit: 'req/s',
+      baseline: `one-resource createBooking, median of ${rounds} alternating rounds`,
+      ratio: poolRatio,
+      spread: [Math.min(...poolRatios), Math.max(...poolRatios)],
+      budget: '>= 0.6x',
+      ok: poolRatio >= 0.6,
     });
     figure({
       name: 'createBooking p50 (no contention), median of rounds',

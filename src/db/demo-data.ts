@@ -5,6 +5,7 @@ import { CreateBookingInput } from '../bookings/booking.types.js';
 import { createBooking } from '../bookings/bookings.service.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
+import { setServicePool } from '../catalog/service-pool.store.js';
 import { type AppServices, systemContext } from '../context/request-context.js';
 import { slots } from '../scheduling/slots.service.js';
 import { insertTenant } from '../tenancy/tenancy.service.js';
@@ -79,6 +80,9 @@ export async function seedDemoData(app: AppServices, log: (msg: string) => void)
     requiresConfirmation: true,
   });
   await em.flush();
+  for (const service of [haircut, consultation]) {
+    await setServicePool(em, service.id, { pool: [resource.id], requirements: [] });
+  }
   await seedDemoBookings(app, tenant, [haircut.id, haircut.id, consultation.id]);
   log('');
   log('Demo tenant "demo" created. Admin login (shown only this once):');

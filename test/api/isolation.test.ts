@@ -188,6 +188,7 @@ describe('the tenant filter', () => {
       'PasswordReset',
       'Resource',
       'Service',
+      'ServiceResource',
       'Session',
       'User',
       'UserResource',

@@ -70,3 +70,54 @@ describe('the booking_resources migration', () => {
     }
   });
 });
+
+describe('the service_pools migration', () => {
+  it("makes each existing service's resource its pool of one, assigned by LEAST_BOOKED_DAY", async () => {
+    const name = `m_${randomBytes(6).toString('hex')}`;
+    await sql('postgres', `create database ${name}`);
+    const orm = await MikroORM.init(createOrmConfig({ clientUrl: databaseUrl(name) }));
+    try {
+      await orm.migrator.up({ to: 'Migration20261203140208_booking_resources' });
+      const [tenant, resource, service] = [randomUUID(), randomUUID(), randomUUID()];
+      await sql(
+        name,
+        `insert into tenant (id, created_at, updated_at, slug, name, time_zone, email)
+         values ($1, now(), now(), 'old', 'Old', 'UTC', 'old@example.com')`,
+        [tenant],
+      );
+      await sql(
+        name,
+        `insert into resource (id, created_at, updated_at, tenant_id, name) values ($1, now(), now(), $2, 'Chair')`,
+        [resource, tenant],
+      );
+      await sql(
+        name,
+        `insert into service (id, created_at, updated_at, tenant_id, resource_id, name, duration_minutes)
+         values ($1, now(), now(), $2, $3, 'Cut', 60)`,
+        [service, tenant, resource],
+      );
+      await orm.migrator.up();
+      expect(
+        await sql(
+          name,
+          'select tenant_id, service_id, resource_id, requirement, label, position from service_resource',
+        ),
+      ).toEqual([
+        {
+          tenant_id: tenant,
+          service_id: service,
+          resource_id: resource,
+          requirement: 0,
+          label: null,
+          position: 0,
+        },
+      ]);
+      expect(await sql(name, 'select assignment from service')).toEqual([
+        { assignment: 'LEAST_BOOKED_DAY' },
+      ]);
+    } finally {
+      await orm.close(true);
+      await sql('postgres', `drop database ${name} with (force)`);
+    }
+  });
+});

@@ -62,7 +62,7 @@ describe('npm run bench, small', () => {
       expect(low).toBeLessThanOrEqual(create?.ratio ?? Number.NaN);
       expect(create?.ratio).toBeLessThanOrEqual(high);
       const budgets = result.figures.filter((f) => f.budget);
-      expect(budgets).toHaveLength(6);
+      expect(budgets).toHaveLength(8);
       // The reset's time for a known email against an unknown one, with the pairs' spread.
       const reset = result.figures.find((f) => f.name.startsWith('requestPasswordReset'));
       expect(reset?.spread?.[0]).toBeLessThanOrEqual(reset?.ratio ?? Number.NaN);
