@@ -73,6 +73,8 @@ export interface BenchResult {
 }
 
 const PLATFORM_TOKEN = 'bench-platform-token-0123456789abcdef';
+/** Businesses with a pool of 5 and a requirement of 3 that pooled createBooking spreads over. */
+const POOLED_TENANTS = 10;
 const MINUTE = 60_000;
 
 export function freePort(): Promise<number> {
@@ -433,6 +435,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     }
     const pooledTenant = await seedPooledTenant(url, 'pooled');
     await seedBookings(db, pooledTenant, options.bookingsPerTenant);
+    // More businesses with the same pool, so that bookings spread over them as the
+    // one-resource ones spread over the tenants (each booking locks its whole pool).
+    const pooledTenants = [pooledTenant];
+    for (let i = 1; i < POOLED_TENANTS; i++)
+      pooledTenants.push(await seedPooledTenant(url, `pooled-${i}`));
     const exporter = await seedTenant(url, 'exporter');
     await seedBookings(db, exporter, options.exportBookings, 3650);
     await db.query('analyze');
@@ -713,16 +720,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             const dayBefore = new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000);
             const spanEnd = new Date(dayBefore.getTime() + 3 * 86_400_000);
             await c.query(
-              'select * from date_override where tenant_id = $1 and resource_id = $2 and date >= $3 and date <= $4',
-              [t.id, t.resourceId, dayBefore.toISOString().slice(0, 10), date],
+              'select * from date_override where tenant_id = $1 and resource_id = any($2::uuid[]) and date >= $3 and date <= $4',
+              [t.id, [t.resourceId], dayBefore.toISOString().slice(0, 10), date],
             );
             await c.query(
-              'select * from blackout where tenant_id = $1 and (resource_id = $2 or resource_id is null) and starts_at < $3 and ends_at > $4',
-              [t.id, t.resourceId, spanEnd, dayBefore],
+              'select * from blackout where tenant_id = $1 and (resource_id = any($2::uuid[]) or resource_id is null) and starts_at < $3 and ends_at > $4',
+              [t.id, [t.resourceId], spanEnd, dayBefore],
             );
             await c.query(
-              'select o.occupied_start, o.occupied_end, b.starts_at, b.seats, b.service_id from booking_resource o join booking b on b.id = o.booking_id where o.tenant_id = $1 and o.resource_id = $2 and o.active and o.occupied_start < $3 and o.occupied_end > $4',
-              [t.id, t.resourceId, spanEnd, dayBefore],
+              'select o.resource_id, o.occupied_start, o.occupied_end, b.starts_at, b.seats, b.service_id from booking_resource o join booking b on b.id = o.booking_id where o.tenant_id = $1 and o.resource_id = any($2::uuid[]) and o.active and o.occupied_start < $3 and o.occupied_end > $4',
+              [t.id, [t.resourceId], spanEnd, dayBefore],
             );
             const id = randomUUID();
             await c.query(
@@ -788,8 +795,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const pooledMade = async () =>
       Number(
         (
-          await counter.query('select count(*)::int as n from booking where service_id = $1', [
-            pooledTenant.pooled,
+          await counter.query('select count(*)::int as n from booking where service_id = any($1)', [
+            pooledTenants.map((p) => p.pooled),
           ])
         ).rows[0]?.n ?? 0,
       );
@@ -801,15 +808,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         seconds,
         request: () => {
           const i = pooledNext++;
+          const tenant = pooledTenants[i % pooledTenants.length] as typeof pooledTenant;
+          const start = Math.floor(i / pooledTenants.length);
           return {
             path: '/graphql',
-            headers: { 'content-type': 'application/json', 'x-tenant': 'pooled' },
+            headers: { 'content-type': 'application/json', 'x-tenant': tenant.slug },
             body: JSON.stringify({
               query: CREATE_BOOKING,
               variables: {
                 i: {
-                  serviceId: pooledTenant.pooled,
-                  startsAt: pooledStarts[i % pooledStarts.length],
+                  serviceId: tenant.pooled,
+                  startsAt: pooledStarts[start % pooledStarts.length],
                   customer: { name: `Pooled ${i}`, email: `p${i}@bench.example` },
                 },
               },

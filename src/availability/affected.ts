@@ -30,7 +30,7 @@ export async function strandedBy(
   if (!first) return [];
   const last = Math.max(...open.map((b) => b.endsAt.getTime()));
   const from = addDays(localDateOf(first.startsAt.getTime(), timeZone), -1);
-  const overrides = await overridesOf(tx, resource.id, from, localDateOf(last, timeZone));
+  const overrides = await overridesOf(tx, [resource.id], from, localDateOf(last, timeZone));
   const before: Hours = {
     timeZone,
     weeklyWindows: resource.weeklyPattern,

@@ -1,5 +1,5 @@
 import { EntityName, type Ref } from '@mikro-orm/core';
-import { Check, Entity, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Resource } from '../catalog/resource.entity.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
@@ -18,6 +18,8 @@ const NO_OVERLAP =
 @Entity({ tableName: 'booking_resource' })
 @Check({ name: 'booking_resource_no_overlap', expression: NO_OVERLAP })
 @Unique({ properties: ['booking', 'resource'] })
+// What the slot engine reads: a resource's occupancies from a start on.
+@Index({ properties: ['resource', 'occupiedStart'] })
 export class BookingResource extends TenantOwnedEntity {
   declare [EntityName]?: 'BookingResource'; // its table, for the stores' types (db/sql.ts)
   @ManyToOne(() => Booking, { ref: true, deleteRule: 'cascade' })

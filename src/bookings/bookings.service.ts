@@ -20,7 +20,7 @@ import {
   type ResourceHours,
 } from '../scheduling/slot.store.js';
 import type { MemberQuery } from '../scheduling/slot-engine.js';
-import { loadSlotQuery, policyOrder } from '../scheduling/slots.service.js';
+import { loadSlotQueries, policyOrder } from '../scheduling/slots.service.js';
 import { localDateOf, windowDatesOf } from '../scheduling/zone-time.js';
 import {
   fail,
@@ -65,21 +65,6 @@ interface CheckOf {
   bypassPolicy: boolean;
 }
 
-/** The engine's view of one resource around `startsAt`, as committed now (under the lock). */
-async function memberQuery(
-  tx: EntityManager,
-  ctx: RequestContext,
-  service: BookableService,
-  hours: ResourceHours,
-  startsAt: Date,
-  excludeBookingId?: string,
-): Promise<MemberQuery> {
-  const tenant = requireTenant(ctx);
-  const range = { ...windowDatesOf(startsAt.getTime(), tenant.timeZone), now: ctx.now() };
-  const query = await loadSlotQuery(tx, tenant, service, hours, range, excludeBookingId);
-  return { id: hours.id, query };
-}
-
 /** Null when `startsAt` is bookable on the resource as committed now; else why not. */
 function checkMember(
   member: MemberQuery,
@@ -118,14 +103,24 @@ async function assign(
 ): Promise<Result<Assigned>> {
   const tenant = requireTenant(ctx);
   const { service, requirements } = bookable;
-  const every = [...candidates, ...requirements.flat()];
-  const locked = await lockResources(tx, [...new Set(every.map((r) => r.id))]);
-  const load = (r: ResourceHours) => {
-    const hours = locked.get(r.id);
-    if (!hours) throw new Error(`resource ${r.id} missing`);
-    return memberQuery(tx, ctx, service, hours, start.startsAt, check.excludeBookingId);
-  };
-  const members = await Promise.all(candidates.map(load));
+  const every = [
+    ...new Map([...candidates, ...requirements.flat()].map((r) => [r.id, r])).values(),
+  ];
+  const locked = await lockResources(
+    tx,
+    every.map((r) => r.id),
+  );
+  // What every candidate looks like as committed now, in three statements.
+  const range = { ...windowDatesOf(start.startsAt.getTime(), tenant.timeZone), now: ctx.now() };
+  const hours = every.map((r) => locked.get(r.id) ?? r);
+  const loaded = new Map(
+    (await loadSlotQueries(tx, tenant, service, hours, range, check.excludeBookingId)).map((m) => [
+      m.id,
+      m,
+    ]),
+  );
+  const load = (r: ResourceHours) => loaded.get(r.id) as MemberQuery;
+  const members = candidates.map(load);
   const lastAssigned =
     service.assignment === AssignmentPolicy.ROUND_ROBIN && members.length > 1
       ? await lastAssignments(tx, service.id)
@@ -165,7 +160,7 @@ async function assign(
       : list;
     let picked: string | null = null;
     for (const r of tried) {
-      const problem = checkMember(await load(r), locked.get(r.id)?.active ?? false, start, check);
+      const problem = checkMember(load(r), locked.get(r.id)?.active ?? false, start, check);
       if (!problem) {
         picked = r.id;
         break;

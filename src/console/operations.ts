@@ -137,7 +137,7 @@ query Services {
 }
 
 query CheckSlots($serviceId: ID!, $from: LocalDate!, $to: LocalDate!) {
-  slots(serviceId: $serviceId, from: $from, to: $to) { startsAt endsAt remainingCapacity }
+  slots(serviceId: $serviceId, from: $from, to: $to) { startsAt endsAt remainingCapacity resourceIds }
 }
 `,
       variables: vars({
@@ -204,6 +204,28 @@ mutation UpdateUser($id: ID!, $change: UpdateUserInput!) {
         },
         id: 'paste a user id here',
         change: { active: false },
+      }),
+    },
+    {
+      adminOnly: true,
+      query: `# A service and who delivers it: a pool of people in priority order, rooms or chairs it
+# needs besides (requirements), and how a booking is given to one of the pool (assignment:
+# LEAST_BOOKED_DAY, PRIORITY or ROUND_ROBIN). Run AllResources for the ids.
+mutation SaveService($input: ServiceInput!) {
+  createService(input: $input) {
+    service { id name pool { name } requirements { label resources { name } } assignment }
+    userErrors { code field message }
+  }
+}
+`,
+      variables: vars({
+        input: {
+          name: 'Massage',
+          durationMinutes: 60,
+          resourceIds: ['paste a resource id', 'and another'],
+          requirements: [{ label: 'Room', resourceIds: ['paste a room id'] }],
+          assignment: 'LEAST_BOOKED_DAY',
+        },
       }),
     },
     {

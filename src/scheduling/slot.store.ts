@@ -103,59 +103,73 @@ export type BookableService = NonNullable<
   Awaited<ReturnType<typeof findBookableService>>
 >['service'];
 
+/** Resources as one parameter (a PostgreSQL array), so that one prepared statement reads any number. */
+const anyOf = (column: string, ids: unknown) =>
+  sql<boolean>`${sql.ref(column)} = any(cast(${ids} as uuid[]))`;
+const idList = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
 interface Range {
   tenantId: string;
-  resourceId: string;
+  ids: string;
   start: Date;
   end: Date;
 }
 
-const overrides = prepare((a: { tenantId: string; resourceId: string; from: string; to: string }) =>
+const overrides = prepare((a: { tenantId: string; ids: string; from: string; to: string }) =>
   db
     .selectFrom('date_override')
-    .select([sql<string>`to_char(date, 'YYYY-MM-DD')`.as('date'), 'windows'])
+    .select([
+      'resource_id as resourceId',
+      sql<string>`to_char(date, 'YYYY-MM-DD')`.as('date'),
+      'windows',
+    ])
     .where('tenant_id', '=', a.tenantId)
-    .where('resource_id', '=', a.resourceId)
+    .where(anyOf('resource_id', a.ids))
     .where('date', '>=', a.from)
     .where('date', '<=', a.to),
 );
 
-/** The resource's date overrides on local dates from..to. */
+/** The resources' date overrides on local dates from..to. */
 export function overridesOf(
   em: EntityManager,
-  resourceId: string,
+  resourceIds: readonly string[],
   from: string,
   to: string,
-): Promise<Array<Pick<DateOverride, 'date' | 'windows'>>> {
-  return rows(em, overrides({ tenantId: tenantOf(em), resourceId, from, to }));
+): Promise<Array<Pick<DateOverride, 'date' | 'windows'> & { resourceId: string }>> {
+  return rows(em, overrides({ tenantId: tenantOf(em), ids: idList(resourceIds), from, to }));
 }
 
 const blackouts = prepare((a: Range) =>
   db
     .selectFrom('blackout')
-    .select([epochMs('starts_at').as('start'), epochMs('ends_at').as('end')])
+    .select([
+      'resource_id as resourceId',
+      epochMs('starts_at').as('start'),
+      epochMs('ends_at').as('end'),
+    ])
     .where('tenant_id', '=', a.tenantId)
-    .where((w) => w.or([w('resource_id', '=', a.resourceId), w('resource_id', 'is', null)]))
+    .where((w) => w.or([anyOf('resource_id', a.ids), w('resource_id', 'is', null)]))
     .where('starts_at', '<', a.end)
     .where('ends_at', '>', a.start),
 );
 
-/** Blackouts of the resource, and tenant-wide ones, that overlap [start, end). */
+/** Blackouts of the resources (resourceId), and tenant-wide ones (null), that overlap [start, end). */
 export function blackoutSpans(
   em: EntityManager,
-  resourceId: string,
+  resourceIds: readonly string[],
   start: Date,
   end: Date,
-): Promise<Span[]> {
-  return rows(em, blackouts({ tenantId: tenantOf(em), resourceId, start, end }));
+): Promise<Array<Span & { resourceId: string | null }>> {
+  return rows(em, blackouts({ tenantId: tenantOf(em), ids: idList(resourceIds), start, end }));
 }
 
-/** The resource's occupancies (its own bookings', and those that need it besides). */
+/** The resources' occupancies (their own bookings', and those that need them besides). */
 const busyQuery = (a: Range) =>
   db
     .selectFrom('booking_resource as o')
     .innerJoin('booking as b', 'b.id', 'o.booking_id')
     .select([
+      'o.resource_id as resourceId',
       epochMs('o.occupied_start').as('start'),
       epochMs('o.occupied_end').as('end'),
       epochMs('b.starts_at').as('startsAt'),
@@ -163,7 +177,7 @@ const busyQuery = (a: Range) =>
       'b.service_id as serviceId',
     ])
     .where('o.tenant_id', '=', a.tenantId)
-    .where('o.resource_id', '=', a.resourceId)
+    .where(anyOf('o.resource_id', a.ids))
     .where('o.active', '=', true)
     .where('o.occupied_start', '<', a.end)
     .where('o.occupied_end', '>', a.start);
@@ -172,15 +186,15 @@ const busyBut = prepare((a: Range & { bookingId: string }) =>
   busyQuery(a).where('o.booking_id', '!=', a.bookingId),
 );
 
-/** Active occupancies of the resource whose spans overlap [start, end). */
+/** Active occupancies of the resources whose spans overlap [start, end). */
 export function busySpans(
   em: EntityManager,
-  resourceId: string,
+  resourceIds: readonly string[],
   start: Date,
   end: Date,
   excludeBookingId: string | undefined,
-): Promise<BusySpan[]> {
-  const range = { tenantId: tenantOf(em), resourceId, start, end };
+): Promise<Array<BusySpan & { resourceId: string }>> {
+  const range = { tenantId: tenantOf(em), ids: idList(resourceIds), start, end };
   return rows(
     em,
     excludeBookingId ? busyBut({ ...range, bookingId: excludeBookingId }) : busy(range),

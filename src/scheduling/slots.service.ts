@@ -39,9 +39,50 @@ function engineServiceOf(service: BookableService, tenant: Tenant): EngineServic
 }
 
 /**
- * What the engine needs for `service` over local dates from..to, in three statements on `em`;
- * without the booking `excludeBookingId` (the one being moved).
+ * What the engine needs for `service` on each of `resources` over local dates from..to, in
+ * three statements on `em` whatever their number; without the booking `excludeBookingId`
+ * (the one being moved).
  */
+export async function loadSlotQueries(
+  em: EntityManager,
+  tenant: Tenant,
+  service: BookableService,
+  resources: readonly ResourceHours[],
+  range: { from: string; to: string; now: number },
+  excludeBookingId?: string,
+): Promise<MemberQuery[]> {
+  const { from, to, now } = range;
+  const engineService = engineServiceOf(service, tenant);
+  // A clock change can push the last date's window past midnight: up to the end of the next day.
+  const rangeStart = startOfLocalDay(from, tenant.timeZone);
+  const rangeEnd = startOfLocalDay(addDays(to, 2), tenant.timeZone);
+  const busyFrom = new Date(rangeStart - engineService.bufferBeforeMinutes * 60_000);
+  const busyTo = new Date(rangeEnd + engineService.bufferAfterMinutes * 60_000);
+  const ids = resources.map((r) => r.id);
+  const [overrides, blackouts, busy] = await Promise.all([
+    overridesOf(em, ids, from, to),
+    blackoutSpans(em, ids, new Date(rangeStart), new Date(rangeEnd)),
+    busySpans(em, ids, busyFrom, busyTo, excludeBookingId),
+  ]);
+  return resources.map((resource) => ({
+    id: resource.id,
+    query: {
+      service: engineService,
+      timeZone: tenant.timeZone,
+      weeklyWindows: resource.weeklyPattern,
+      overrides: new Map(
+        overrides.filter((o) => o.resourceId === resource.id).map((o) => [o.date, o.windows]),
+      ),
+      blackouts: blackouts.filter((b) => b.resourceId === null || b.resourceId === resource.id),
+      busy: busy.filter((b) => b.resourceId === resource.id),
+      now,
+      from,
+      to,
+    },
+  }));
+}
+
+/** The same for one resource. */
 export async function loadSlotQuery(
   em: EntityManager,
   tenant: Tenant,
@@ -50,30 +91,8 @@ export async function loadSlotQuery(
   range: { from: string; to: string; now: number },
   excludeBookingId?: string,
 ): Promise<SlotQuery> {
-  const { from, to, now } = range;
-  const engineService = engineServiceOf(service, tenant);
-  // A clock change can push the last date's window past midnight: up to the end of the next day.
-  const rangeStart = startOfLocalDay(from, tenant.timeZone);
-  const rangeEnd = startOfLocalDay(addDays(to, 2), tenant.timeZone);
-  const busyFrom = new Date(rangeStart - engineService.bufferBeforeMinutes * 60_000);
-  const busyTo = new Date(rangeEnd + engineService.bufferAfterMinutes * 60_000);
-
-  const [overrides, blackouts, busy] = await Promise.all([
-    overridesOf(em, resource.id, from, to),
-    blackoutSpans(em, resource.id, new Date(rangeStart), new Date(rangeEnd)),
-    busySpans(em, resource.id, busyFrom, busyTo, excludeBookingId),
-  ]);
-  return {
-    service: engineService,
-    timeZone: tenant.timeZone,
-    weeklyWindows: resource.weeklyPattern,
-    overrides: new Map(overrides.map((o) => [o.date, o.windows])),
-    blackouts,
-    busy,
-    now,
-    from,
-    to,
-  };
+  const [member] = await loadSlotQueries(em, tenant, service, [resource], range, excludeBookingId);
+  return (member as MemberQuery).query;
 }
 
 /**
@@ -130,17 +149,20 @@ export async function slots(
     });
   }
   const range = { from, to, now: ctx.now() };
-  const load = async (r: ResourceHours): Promise<MemberQuery> => ({
-    id: r.id,
-    query: await loadSlotQuery(ctx.em, tenant, bookable.service, r, range),
-  });
-  const [members, requirements, lastAssigned] = await Promise.all([
-    Promise.all(pool.map(load)),
-    Promise.all(bookable.requirements.map((list) => Promise.all(list.map(load)))),
+  const every = [...pool, ...bookable.requirements.flat()];
+  const [loaded, lastAssigned] = await Promise.all([
+    loadSlotQueries(ctx.em, tenant, bookable.service, every, range),
     bookable.service.assignment === AssignmentPolicy.ROUND_ROBIN && pool.length > 1
       ? lastAssignments(ctx.em, serviceId)
       : new Map<string, number>(),
   ]);
+  const members = loaded.slice(0, pool.length);
+  let at = pool.length;
+  const requirements = bookable.requirements.map((list) => {
+    const part = loaded.slice(at, at + list.length);
+    at += list.length;
+    return part;
+  });
   const order = policyOrder(bookable.service.assignment, members, tenant.timeZone, lastAssigned);
   const result = computePoolSlots(members, requirements, order);
   // Time changes the answer too.

@@ -329,4 +329,46 @@ describe('requirements', () => {
     expect((await occupied(bookingId)).sort()).toEqual(['A', 'R2']);
     expect((await sql(t.database, OCCUPANCY_OVERLAPS))[0]).toEqual({ n: 0 });
   });
+
+  it('work as the worked example of docs/SLOTS.md says', async () => {
+    const massage = (assignment: string) =>
+      service({
+        name: `Example massage ${assignment}`,
+        resourceIds: [r.A, r.B],
+        requirements: [{ label: 'Room', resourceIds: [r.R1, r.R2] }],
+        assignment,
+      });
+    const byPriority = await massage('PRIORITY');
+    const byLeast = await massage('LEAST_BOOKED_DAY');
+    const facial = await service({
+      name: 'Example facial',
+      resourceIds: [r.C],
+      requirements: [{ label: 'Room', resourceIds: [r.R1, r.R2] }],
+    });
+    const anaOnly = await service({ name: 'Example colour', resourceIds: [r.A] });
+    const day = 12;
+    expect(
+      (await book(t, 'pools', { serviceId: anaOnly, startsAt: at(day, 10) })).data?.createBooking
+        .userErrors,
+    ).toEqual([]);
+    const held = await book(t, 'pools', { serviceId: facial, startsAt: at(day, 11) });
+    expect(await occupied(held.data?.createBooking.booking?.id as string)).toEqual(['C', 'R1']);
+    await s.admin(
+      'mutation ($input: BlackoutInput!) { createBlackout(input: $input) { userErrors { message } } }',
+      { input: { resourceId: r.R2, startsAt: at(day, 11), endsAt: at(day, 12) } },
+    );
+    const offered = async (id: string) => {
+      const res = await t.gql<{ slots: Array<{ startsAt: string; resourceIds: string[] }> }>(
+        'query ($id: ID!, $d: LocalDate!) { slots(serviceId: $id, from: $d, to: $d) { startsAt resourceIds } }',
+        { id, d: at(day, 0).slice(0, 10) },
+        { tenant: 'pools' },
+      );
+      return new Map((res.data?.slots ?? []).map((x) => [x.startsAt, x.resourceIds.map(name)]));
+    };
+    const priority = await offered(byPriority);
+    expect(priority.get(at(day, 9))).toEqual(['A', 'B']);
+    expect(priority.get(at(day, 10))).toEqual(['B']);
+    expect(priority.has(at(day, 11))).toBe(false);
+    expect((await offered(byLeast)).get(at(day, 9))).toEqual(['B', 'A']);
+  });
 });

@@ -150,6 +150,7 @@ describe('the admin console in a browser', () => {
       'AddBlackout',
       'Services',
       'WalkIn',
+      'SaveService',
       'Team',
       'AllResources',
       'ExportCsv',
