@@ -14,7 +14,6 @@ import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import {
   type Bookable,
-  type BookableService,
   findBookableService,
   lastAssignments,
   type ResourceHours,
