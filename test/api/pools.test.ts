@@ -167,6 +167,29 @@ describe('a service with a pool', () => {
     expect(await occupied(bookingId)).toEqual(['B']);
   });
 
+  it('holds a group session per member of the pool: two classes of 2 at one start', async () => {
+    const id = await service({ name: 'Class', resourceIds: [r.A, r.B], capacity: 2 });
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      results.push(
+        await book(t, 'pools', { serviceId: id, startsAt: at(11, 9), customer: customer(100 + i) }),
+      );
+    }
+    expect(results.map((x) => x.data?.createBooking.userErrors[0]?.code ?? 'OK')).toEqual([
+      'OK',
+      'OK',
+      'OK',
+      'OK',
+      'CAPACITY_EXCEEDED',
+    ]);
+    const rows = await sql<{ resource_id: string; n: number }>(
+      t.database,
+      'select resource_id, count(*)::int as n from booking where service_id = $1 group by resource_id',
+      [id],
+    );
+    expect(Object.fromEntries(rows.map((x) => [name(x.resource_id), x.n]))).toEqual({ A: 2, B: 2 });
+  });
+
   it('books the member the customer chose, and refuses one outside the pool', async () => {
     const id = await service({ name: 'Beard', resourceIds: [r.A, r.B, r.C] });
     const chosen = await book(t, 'pools', { serviceId: id, startsAt: at(2, 11), resourceId: r.C });
