@@ -116,17 +116,24 @@ export async function countBookings(em: EntityManager, selection: Selection): Pr
   return Number(found?.count ?? 0);
 }
 
-/** How many bookings, of any status, name the resource or service. */
+/** How many bookings, of any status, name the service or occupy the resource (in any role). */
 export async function bookingsOf(
   em: EntityManager,
   column: 'resource_id' | 'service_id',
   id: string,
 ): Promise<number> {
-  const q = db
-    .selectFrom('booking')
-    .select(sql<string>`count(*)`.as('count'))
-    .where('tenant_id', '=', tenantOf(em))
-    .where(column, '=', id);
+  const q =
+    column === 'service_id'
+      ? db
+          .selectFrom('booking')
+          .select(sql<string>`count(*)`.as('count'))
+          .where('tenant_id', '=', tenantOf(em))
+          .where('service_id', '=', id)
+      : db
+          .selectFrom('booking_resource')
+          .select(sql<string>`count(*)`.as('count'))
+          .where('tenant_id', '=', tenantOf(em))
+          .where('resource_id', '=', id);
   const [found] = await rows(em, q);
   return Number(found?.count ?? 0);
 }
@@ -135,8 +142,9 @@ export async function bookingsOf(
 const OPEN = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
 
 /**
- * The open bookings on the resources (every resource: null) that end after `after` and,
- * when `overlapping` is given, overlap it; in start order.
+ * The open bookings that occupy the resources (as their own or as a requirement; every
+ * resource: null) and end after `after` and, when `overlapping` is given, overlap it; in
+ * start order.
  */
 export async function openBookingsOn(
   em: EntityManager,
@@ -151,7 +159,16 @@ export async function openBookingsOn(
     .where('status', 'in', OPEN)
     .where('ends_at', '>', after);
   if (resourceIds?.length === 0) return [];
-  if (resourceIds) q = q.where('resource_id', 'in', [...resourceIds]);
+  if (resourceIds) {
+    const ids = [...resourceIds];
+    q = q.where('id', 'in', (sub) =>
+      sub
+        .selectFrom('booking_resource')
+        .select('booking_id')
+        .where('tenant_id', '=', tenantOf(em))
+        .where('resource_id', 'in', ids),
+    );
+  }
   if (overlapping)
     q = q.where('starts_at', '<', overlapping.end).where('ends_at', '>', overlapping.start);
   const found = await rows(em, q.orderBy('starts_at').orderBy('id'), [

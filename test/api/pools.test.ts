@@ -353,6 +353,36 @@ describe('requirements', () => {
     expect((await sql(t.database, OCCUPANCY_OVERLAPS))[0]).toEqual({ n: 0 });
   });
 
+  it('count as bookings of the room: a blackout lists them, and the room cannot go out of service or be deleted', async () => {
+    const room = await resource('Room 3');
+    const id = await service({
+      name: 'Room 3 treatment',
+      resourceIds: [r.A, r.B],
+      requirements: [{ label: 'Room', resourceIds: [room] }],
+    });
+    const res = await book(t, 'pools', { serviceId: id, startsAt: at(13, 10) });
+    const bookingId = res.data?.createBooking.booking?.id as string;
+    expect(await occupied(bookingId)).toContain(room);
+    const blackout = await s.admin<{
+      createBlackout: { affectedBookings: Array<{ id: string }> };
+    }>(
+      'mutation ($input: BlackoutInput!) { createBlackout(input: $input) { affectedBookings { id } userErrors { message } } }',
+      { input: { resourceId: room, startsAt: at(13, 9), endsAt: at(13, 12) } },
+    );
+    expect(blackout.createBlackout.affectedBookings).toEqual([{ id: bookingId }]);
+    const out = await s.admin<{ updateResource: { userErrors: Array<{ field: string[] }> } }>(
+      'mutation ($id: ID!) { updateResource(id: $id, input: { active: false }) { userErrors { field message } } }',
+      { id: room },
+    );
+    expect(out.updateResource.userErrors[0]?.field).toEqual(['input', 'active']);
+    const gone = await s.admin<{ deleteResource: { userErrors: Array<{ message: string }> } }>(
+      'mutation ($id: ID!) { deleteResource(id: $id) { userErrors { message } } }',
+      { id: room },
+    );
+    expect(gone.deleteResource.userErrors[0]?.message).toContain('"Room 3 treatment" use it');
+    expect(gone.deleteResource.userErrors[0]?.message).toContain('1 booking(s) name it');
+  });
+
   it('work as the worked example of docs/SLOTS.md says', async () => {
     const massage = (assignment: string) =>
       service({
