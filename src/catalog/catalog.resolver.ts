@@ -34,11 +34,14 @@ export class ServiceResolver {
   }
 
   @FieldResolver(() => [Resource], {
-    description: 'who can deliver it, in priority order (public: a customer may choose)',
+    description:
+      'who can deliver it, in priority order (public: those in service, for a customer to choose)',
   })
   async pool(@Root() service: Service, @Ctx() ctx: RequestContext): Promise<Resource[]> {
     const { pool } = await ctx.loaders.pool.load(service.id);
-    return present(await ctx.loaders.resource.loadMany(pool));
+    const members = present(await ctx.loaders.resource.loadMany(pool));
+    // A customer chooses among the people in service; the business sees its whole pool.
+    return ctx.actor?.role === Role.ADMIN ? members : members.filter((r) => r.active);
   }
 
   @FieldResolver(() => [ServiceRequirement])

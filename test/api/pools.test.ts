@@ -113,6 +113,24 @@ describe('a service with a pool', () => {
     });
   });
 
+  it('shows the public only the members in service', async () => {
+    const spare = await resource('Spare');
+    const id = await service({ name: 'Spare cut', resourceIds: [r.A, spare] });
+    await s.admin(
+      'mutation ($id: ID!) { updateResource(id: $id, input: { active: false }) { userErrors { message } } }',
+      { id: spare },
+    );
+    const query = 'query ($id: ID!) { service(id: $id) { pool { id } } }';
+    const pub = await t.gql<{ service: { pool: Array<{ id: string }> } }>(
+      query,
+      { id },
+      { tenant: 'pools' },
+    );
+    expect(pub.data?.service.pool).toEqual([{ id: r.A }]);
+    const admin = await s.admin<{ service: { pool: Array<{ id: string }> } }>(query, { id });
+    expect(admin.service.pool).toEqual([{ id: r.A }, { id: spare }]);
+  });
+
   it('100 concurrent requests for one start in a pool of 3: 3 bookings on 3 resources, 97 conflicts', async () => {
     const id = await service({ name: 'Haircut', resourceIds: [r.A, r.B, r.C] });
     const startsAt = at(0, 10);
