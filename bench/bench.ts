@@ -710,8 +710,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             );
             await c.query('begin');
             await c.query(
-              'select weekly_pattern, active from resource where tenant_id = $1 and id = $2 for update',
-              [t.id, t.resourceId],
+              'select id, weekly_pattern, active from resource where tenant_id = $1 and id = any($2::uuid[]) order by id for update',
+              [t.id, [t.resourceId]],
             );
             const start = new Date(slot.startsAt);
             // The check reads the windows of the start's date and the day before, and what is

@@ -105,6 +105,17 @@ const sender = matching(
   /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
   'must be an address or "Name <address>"',
 );
+/** A URL; a template (`needs` given) must hold `needs`, `{tenant}` and `{token}` standing for what they become. */
+const url =
+  (fallback: string, needs?: string): Parse<string> =>
+  (raw, name) => {
+    const value = raw ?? fallback;
+    if (needs && !value.includes(needs)) fail(name, `must contain ${needs}`);
+    const filled = needs ? value.replaceAll('{tenant}', 'x').replaceAll('{token}', 'x') : value;
+    if (!URL.canParse(filled)) fail(name, `must be a URL (got "${value}")`);
+    return value;
+  };
+
 const address = matching(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must list IP addresses or CIDR ranges');
 
 export const CONFIG_SPEC = {
@@ -181,19 +192,14 @@ export const CONFIG_SPEC = {
     'Where the local mail sink writes one `.eml` file per message (used without `SMTP_HOST`).',
     'DATA_DIR/mail',
   ),
-  MANAGE_URL_TEMPLATE: v((raw, name) => {
-    const value = raw ?? 'http://localhost:3000/{tenant}/manage/{token}';
-    if (!value.includes('{token}')) fail(name, 'must contain {token}');
-    if (!URL.canParse(value.replaceAll('{tenant}', 'x').replaceAll('{token}', 'x'))) {
-      fail(name, `must be a URL (got "${value}")`);
-    }
-    return value;
-  }, 'The manage link in confirmation email; `{tenant}` becomes the tenant slug and `{token}` the manage token, e.g. `https://{tenant}.example.com/manage/{token}`.'),
-  CONSOLE_URL: v((raw, name) => {
-    const value = raw ?? 'http://localhost:3000/console/';
-    if (!URL.canParse(value)) fail(name, `must be a URL (got "${value}")`);
-    return value;
-  }, 'Where the console is reached: invitation and password-reset email link to it (`?tenant=<slug>#invitation=<token>`).'),
+  MANAGE_URL_TEMPLATE: v(
+    url('http://localhost:3000/{tenant}/manage/{token}', '{token}'),
+    'The manage link in confirmation email; `{tenant}` becomes the tenant slug and `{token}` the manage token, e.g. `https://{tenant}.example.com/manage/{token}`.',
+  ),
+  CONSOLE_URL: v(
+    url('http://localhost:3000/console/'),
+    'Where the console is reached: invitation and password-reset email link to it (`?tenant=<slug>#invitation=<token>`).',
+  ),
   NOTIFY_RETRY_LIMIT: v(
     integer(6, 0, 50),
     'Retries of a notification that fails to send before it is marked FAILED.',

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type SelectQueryBuilder, sql } from 'kysely';
 import {
+  anyOf,
   type Database,
   db,
+  idList,
   named,
   prepare,
   prepareInsert,
@@ -179,48 +181,37 @@ export async function openBookingsOn(
   return found.map((r) => viewOf(r) as BookingView);
 }
 
-const resourceLock = prepare((a: { tenantId: string; resourceId: string }) =>
+const resourceLocks = prepare((a: { tenantId: string; ids: string }) =>
   db
     .selectFrom('resource')
-    .select(['weekly_pattern as weeklyPattern', 'active'])
+    .select(['id', 'weekly_pattern as weeklyPattern', 'active'])
     .where('tenant_id', '=', a.tenantId)
-    .where('id', '=', a.resourceId)
+    .where(anyOf('id', a.ids))
+    .orderBy('id')
     .forUpdate(),
 );
 
 /**
- * Locks the resource's row, where bookings on it queue, and returns its hours as committed
- * now: a change of opening hours made while the caller waited is what it checks.
- */
-export async function lockResourceHours(
-  tx: EntityManager,
-  resourceId: string,
-): Promise<ResourceHours & { active: boolean }> {
-  const [found] = await rows(tx, resourceLock({ tenantId: tenantOf(tx), resourceId }));
-  if (!found) throw new Error(`resource ${resourceId} missing`);
-  return { id: resourceId, ...found };
-}
-
-/**
- * Locks the resources' rows in id order (one order everywhere, so no deadlock) and returns
- * their hours and state as committed now.
+ * Locks the resources' rows in id order (one order everywhere, so no deadlock), where bookings
+ * on them queue, and returns their hours and state as committed now: a change of opening
+ * hours made while the caller waited is what it checks.
  */
 export async function lockResources(
   tx: EntityManager,
   ids: readonly string[],
 ): Promise<Map<string, ResourceHours & { active: boolean }>> {
-  if (ids.length === 1) {
-    const [id] = ids as [string];
-    return new Map([[id, await lockResourceHours(tx, id)]]);
-  }
-  const q = db
-    .selectFrom('resource')
-    .select(['id', 'weekly_pattern as weeklyPattern', 'active'])
-    .where('tenant_id', '=', tenantOf(tx))
-    .where('id', 'in', [...ids])
-    .orderBy('id')
-    .forUpdate();
-  return new Map((await rows(tx, q)).map((r) => [r.id, r]));
+  const found = await rows(tx, resourceLocks({ tenantId: tenantOf(tx), ids: idList(ids) }));
+  return new Map(found.map((r) => [r.id, r]));
+}
+
+/** The same for one resource, which must exist. */
+export async function lockResourceHours(
+  tx: EntityManager,
+  resourceId: string,
+): Promise<ResourceHours & { active: boolean }> {
+  const found = (await lockResources(tx, [resourceId])).get(resourceId);
+  if (!found) throw new Error(`resource ${resourceId} missing`);
+  return found;
 }
 
 /** Writes the occupancies of a booking's further resources (its own is the trigger's). */
@@ -275,20 +266,6 @@ export function occupancies(em: EntityManager, bookingIds: readonly string[]) {
       .orderBy(sql`o.resource_id = b.resource_id`, 'desc')
       .orderBy('o.created_at'),
   );
-}
-
-/** The further resources a booking occupies (besides its own). */
-export async function occupiedAlso(tx: EntityManager, b: Pick<BookingView, 'id' | 'resource'>) {
-  const found = await rows(
-    tx,
-    db
-      .selectFrom('booking_resource')
-      .select('resource_id as resourceId')
-      .where('tenant_id', '=', tenantOf(tx))
-      .where('booking_id', '=', b.id)
-      .where('resource_id', '!=', b.resource.id),
-  );
-  return found.map((r) => r.resourceId);
 }
 
 /** Locks every resource row of the tenant, in id order (one order, so no deadlock). */

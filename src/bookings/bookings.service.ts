@@ -38,7 +38,7 @@ import {
   insertBooking,
   lockBooking,
   lockResources,
-  occupiedAlso,
+  occupancies,
   occupyAlso,
   releaseAlso,
   updateBooking,
@@ -422,7 +422,8 @@ async function moveBooking(
       if (!rules.MOVABLE.includes(booking.status))
         return fail(rules.invalidTransition(booking, 'reschedule'));
       if (booking.startsAt.getTime() === startsAt.getTime()) return ok(booking);
-      const also = await occupiedAlso(tx, booking);
+      // Its own resource first, then one of each requirement.
+      const [, ...also] = (await occupancies(tx, [booking.id])).map((o) => o.resourceId);
       const keep = {
         resourceId: booking.resource.id,
         requirementIds: bookable.requirements.map(

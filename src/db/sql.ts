@@ -41,6 +41,12 @@ export function tenantOf(em: EntityManager): string {
   return tenantId;
 }
 
+/** `column` is one of the ids given as one parameter, `idList(ids)`: a prepared statement takes any number. */
+export const anyOf = (column: string, ids: unknown) =>
+  k.sql<boolean>`${k.sql.ref(column)} = any(cast(${ids} as uuid[]))`;
+/** Ids as one parameter: a PostgreSQL array literal. */
+export const idList = (ids: readonly string[]) => `{${ids.join(',')}}`;
+
 /** A compiled statement whose rows are `R`. */
 export type Statement<R> = k.CompiledQuery & { readonly rows?: R };
 type Query = k.Compilable | Statement<unknown>;

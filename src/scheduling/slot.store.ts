@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import type { DateOverride } from '../availability/date-override.entity.js';
 import type { Resource } from '../catalog/resource.entity.js';
-import { db, prepare, rows, tenantOf } from '../db/sql.js';
+import { anyOf, db, idList, prepare, rows, tenantOf } from '../db/sql.js';
 import type { BusySpan, Span } from './slot-engine.js';
 
 // The slot engine's inputs as plain rows (hydrating entities cost the most), on `em`.
@@ -88,7 +88,6 @@ export async function findBookableService(em: EntityManager, serviceId: string, 
   }
   return {
     service: { ...service, slotIntervalMinutes: slotIntervalMinutes ?? service.durationMinutes },
-    resource: pool[0] as ResourceHours,
     pool,
     requirements,
     labels,
@@ -102,11 +101,6 @@ export type Bookable = NonNullable<Awaited<ReturnType<typeof findBookableService
 export type BookableService = NonNullable<
   Awaited<ReturnType<typeof findBookableService>>
 >['service'];
-
-/** Resources as one parameter (a PostgreSQL array), so that one prepared statement reads any number. */
-const anyOf = (column: string, ids: unknown) =>
-  sql<boolean>`${sql.ref(column)} = any(cast(${ids} as uuid[]))`;
-const idList = (ids: readonly string[]) => `{${ids.join(',')}}`;
 
 interface Range {
   tenantId: string;

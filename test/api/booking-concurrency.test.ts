@@ -11,6 +11,7 @@ import {
   OVERLAPS_SQL,
   type Scenario,
   scenario,
+  tally,
   weekdays,
 } from '../helpers/scenario.js';
 import { launchServer } from '../helpers/server-process.js';
@@ -32,26 +33,6 @@ afterEach(async () => {
   const [row] = await sql<{ n: number }>(t.database, OVERLAPS_SQL);
   expect(row?.n, 'overlapping active bookings').toBe(0);
 });
-
-interface Tally {
-  attempts: number;
-  successes: number;
-  codes: Record<string, number>;
-  serverErrors: number;
-}
-
-function tally(
-  results: Array<{ status: number; data?: BookingResult | null; errors?: unknown[] }>,
-): Tally {
-  const out: Tally = { attempts: results.length, successes: 0, codes: {}, serverErrors: 0 };
-  for (const r of results) {
-    const payload = r.data?.createBooking;
-    if (r.errors || r.status >= 500 || !payload) out.serverErrors++;
-    else if (payload.booking) out.successes++;
-    else for (const e of payload.userErrors) out.codes[e.code] = (out.codes[e.code] ?? 0) + 1;
-  }
-  return out;
-}
 
 const customer = (i: number) => ({ name: `Racer ${i}`, email: `racer${i}@example.com` });
 

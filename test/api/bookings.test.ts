@@ -124,7 +124,7 @@ describe('createBooking', () => {
     const expected = [
       /^select "s"\."id", .* from "service" as "s" inner join "service_resource" as "sr" /,
       /^begin$/,
-      /^select "weekly_pattern" as "weeklyPattern", "active" from "resource" where .* for update$/,
+      /^select "id", "weekly_pattern" as "weeklyPattern", "active" from "resource" where .* order by "id" for update$/,
       /from "date_override" where/,
       /from "blackout" where/,
       /from "booking_resource" as "o" inner join "booking" as "b"/,

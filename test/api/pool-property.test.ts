@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
-import { book, createService, type Scenario, scenario } from '../helpers/scenario.js';
+import {
+  book,
+  createService,
+  OCCUPANCY_OVERLAPS_SQL,
+  type Scenario,
+  scenario,
+} from '../helpers/scenario.js';
 
 /**
  * Over generated pools of 1-4 resources with 0-2 requirements of 1-3, each resource with its
@@ -207,13 +213,7 @@ describe('pooled slots', () => {
       `pool property: ${RUNS} pools, ${offeredTotal} starts offered, ${booked} booked as offered`,
     );
     expect(booked).toBeGreaterThan(RUNS / 3);
-    const [overlaps] = await sql<{ n: number }>(
-      t.database,
-      `select count(*)::int as n from booking_resource a join booking_resource b
-         on a.resource_id = b.resource_id and a.id < b.id and a.session_key <> b.session_key
-        and tstzrange(a.occupied_start, a.occupied_end) && tstzrange(b.occupied_start, b.occupied_end)
-       where a.active and b.active`,
-    );
+    const [overlaps] = await sql<{ n: number }>(t.database, OCCUPANCY_OVERLAPS_SQL);
     expect(overlaps?.n).toBe(0);
   });
 });

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
 import {
-  type BookingResult,
   book,
   createService,
   everyDay,
+  OCCUPANCY_OVERLAPS_SQL,
   type Scenario,
   scenario,
+  tally,
 } from '../helpers/scenario.js';
 
 // Issue 18: several staff behind one service, and bookings that need a person and a room
@@ -21,13 +22,6 @@ let s: Scenario;
 /** Stylists A, B, C (A is the tenant's first resource); rooms R1, R2. */
 const r: Record<'A' | 'B' | 'C' | 'R1' | 'R2', string> = { A: '', B: '', C: '', R1: '', R2: '' };
 const name = (id: string) => Object.entries(r).find(([, v]) => v === id)?.[0] ?? id;
-
-/** No two active occupancies of a resource overlap, unless of one session. */
-const OCCUPANCY_OVERLAPS = `
-  select count(*)::int as n from booking_resource a join booking_resource b
-    on a.resource_id = b.resource_id and a.id < b.id and a.session_key <> b.session_key
-   and tstzrange(a.occupied_start, a.occupied_end) && tstzrange(b.occupied_start, b.occupied_end)
-  where a.active and b.active`;
 
 async function resource(label: string): Promise<string> {
   const res = await s.admin<{ createResource: { resource: { id: string } } }>(
@@ -47,19 +41,6 @@ const service = (input: Record<string, unknown>) =>
 
 const at = (day: number, hour: number) =>
   new Date(Date.parse('2027-03-02T00:00:00Z') + day * 86_400_000 + hour * 3_600_000).toISOString();
-
-function tally(
-  results: Array<{ status: number; data?: BookingResult | null; errors?: unknown[] }>,
-) {
-  const out = { successes: 0, codes: {} as Record<string, number>, serverErrors: 0 };
-  for (const x of results) {
-    const payload = x.data?.createBooking;
-    if (x.errors || x.status >= 500 || !payload) out.serverErrors++;
-    else if (payload.booking) out.successes++;
-    else for (const e of payload.userErrors) out.codes[e.code] = (out.codes[e.code] ?? 0) + 1;
-  }
-  return out;
-}
 
 const customer = (i: number) => ({ name: `Customer ${i}`, email: `c${i}@example.com` });
 
@@ -141,14 +122,19 @@ describe('a service with a pool', () => {
     );
     const figures = tally(results);
     console.log('pool of 3 storm', JSON.stringify(figures));
-    expect(figures).toEqual({ successes: 3, codes: { BOOKING_CONFLICT: 97 }, serverErrors: 0 });
+    expect(figures).toEqual({
+      attempts: 100,
+      successes: 3,
+      codes: { BOOKING_CONFLICT: 97 },
+      serverErrors: 0,
+    });
     const rows = await sql<{ resource_id: string }>(
       t.database,
       "select resource_id from booking where service_id = $1 and status <> 'CANCELLED'",
       [id],
     );
     expect(rows.map((x) => name(x.resource_id)).sort()).toEqual(['A', 'B', 'C']);
-    expect((await sql(t.database, OCCUPANCY_OVERLAPS))[0]).toEqual({ n: 0 });
+    expect((await sql(t.database, OCCUPANCY_OVERLAPS_SQL))[0]).toEqual({ n: 0 });
   });
 
   it('offers a start with the members that could take it, in the order the policy picks', async () => {
@@ -275,7 +261,7 @@ describe('requirements', () => {
       [startsAt, r.R1, r.R2],
     );
     expect(rooms.map((x) => name(x.resource_id)).sort()).toEqual(['R1', 'R2']);
-    expect((await sql(t.database, OCCUPANCY_OVERLAPS))[0]).toEqual({ n: 0 });
+    expect((await sql(t.database, OCCUPANCY_OVERLAPS_SQL))[0]).toEqual({ n: 0 });
   });
 
   it('refuse a booking when no member of a requirement is free, holding nothing', async () => {
@@ -336,7 +322,7 @@ describe('requirements', () => {
     // A deadlock (40P01) would surface as a server error.
     expect(figures.serverErrors).toBe(0);
     expect(figures.successes).toBeGreaterThan(0);
-    expect((await sql(t.database, OCCUPANCY_OVERLAPS))[0]).toEqual({ n: 0 });
+    expect((await sql(t.database, OCCUPANCY_OVERLAPS_SQL))[0]).toEqual({ n: 0 });
   });
 
   it('lists what a booking occupies, and a move keeps its resources when they are free', async () => {
@@ -368,7 +354,7 @@ describe('requirements', () => {
     await book(t, 'pools', { serviceId: blocker, startsAt: at(9, 14) });
     expect((await move(at(9, 14))).rescheduleBooking.userErrors).toEqual([]);
     expect((await occupied(bookingId)).sort()).toEqual(['A', 'R2']);
-    expect((await sql(t.database, OCCUPANCY_OVERLAPS))[0]).toEqual({ n: 0 });
+    expect((await sql(t.database, OCCUPANCY_OVERLAPS_SQL))[0]).toEqual({ n: 0 });
   });
 
   it('count as bookings of the room: a blackout lists them, and the room cannot go out of service or be deleted', async () => {

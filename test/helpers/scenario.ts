@@ -113,3 +113,31 @@ export const OVERLAPS_SQL = `
     on a.resource_id = b.resource_id and a.id < b.id and a.session_key <> b.session_key
    and tstzrange(a.occupied_start, a.occupied_end) && tstzrange(b.occupied_start, b.occupied_end)
   where a.status in ('PENDING','CONFIRMED','COMPLETED','NO_SHOW') and b.status in ('PENDING','CONFIRMED','COMPLETED','NO_SHOW')`;
+
+/** No two active occupancies of a resource overlap, unless of one session (pools included). */
+export const OCCUPANCY_OVERLAPS_SQL = `
+  select count(*)::int as n from booking_resource a join booking_resource b
+    on a.resource_id = b.resource_id and a.id < b.id and a.session_key <> b.session_key
+   and tstzrange(a.occupied_start, a.occupied_end) && tstzrange(b.occupied_start, b.occupied_end)
+  where a.active and b.active`;
+
+export interface Tally {
+  attempts: number;
+  successes: number;
+  codes: Record<string, number>;
+  serverErrors: number;
+}
+
+/** What a storm of createBooking answers came to: bookings, refusals by code, server errors. */
+export function tally(
+  results: Array<{ status: number; data?: BookingResult | null; errors?: unknown[] }>,
+): Tally {
+  const out: Tally = { attempts: results.length, successes: 0, codes: {}, serverErrors: 0 };
+  for (const r of results) {
+    const payload = r.data?.createBooking;
+    if (r.errors || r.status >= 500 || !payload) out.serverErrors++;
+    else if (payload.booking) out.successes++;
+    else for (const e of payload.userErrors) out.codes[e.code] = (out.codes[e.code] ?? 0) + 1;
+  }
+  return out;
+}
