@@ -758,6 +758,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
              values ($1, now(), now(), $2, 'SYSTEM', null, 'system', 'booking.created', 'booking', $3, $4)`,
               [randomUUID(), t.id, id, JSON.stringify({ startsAt: slot.startsAt })],
             );
+            await c.query(
+              `insert into booking_event (id, created_at, updated_at, tenant_id, booking_id, service_id, type, actor_kind, resource_ids, data, sequence)
+             values ($1, now(), now(), $2, $3, $4, 'CREATED', 'CUSTOMER', $5, $6,
+               (select coalesce(max(sequence), 0) + 1 from booking_event where booking_id = $3)) returning sequence`,
+              [randomUUID(), t.id, id, slot.serviceId, JSON.stringify([t.resourceId]), '{}'],
+            );
+            await c.query(
+              `insert into webhook_delivery (id, created_at, updated_at, tenant_id, endpoint_id, message_id, event_id, booking_id, type, body, next_attempt_at)
+             select gen_random_uuid(), now(), now(), tenant_id, id, $2, $2, $3, 'booking.created', '{}'::jsonb, now()
+             from webhook_endpoint where tenant_id = $1 and events @> '["CREATED"]'::jsonb
+               and (service_ids = '[]'::jsonb or service_ids @> $4::jsonb)
+             returning endpoint_id`,
+              [t.id, randomUUID(), id, JSON.stringify([slot.serviceId])],
+            );
             await c.query('commit');
             done++;
           } catch (err) {

@@ -22,6 +22,7 @@ import { NotificationQueue } from './notifications/queue.js';
 import { SealedBox } from './notifications/sealed-box.js';
 import { RateLimits } from './security/rate-limits.js';
 import { createLogger } from './shared/logger.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 export interface App {
   config: Config;
@@ -81,20 +82,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     await feed.start();
     const metrics = new Metrics(orm, queue);
     limits.onLimited = (limit) => metrics.rateLimited.inc({ limit });
-    const notifier = new Notifier(
-      orm,
-      config,
-      queue,
-      mailer,
-      new SealedBox(await secretKey(config)),
-      logger,
-      () => metrics.notificationsFailed.inc(),
+    const box = new SealedBox(await secretKey(config));
+    const notifier = new Notifier(orm, config, queue, mailer, box, logger, () =>
+      metrics.notificationsFailed.inc(),
     );
+    const webhooks = new Webhooks(orm, config, queue, box, notifier, logger);
     const services: AppServices = {
       orm,
       config,
       clock,
       notifier,
+      webhooks,
       limits,
       metrics,
       caches: new Caches(feed, { answerBytes: config.responseCacheMb * 1024 * 1024 }),
@@ -114,6 +112,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       (job) => notifier.deliver(job),
       (job) => notifier.dead(job),
     );
+    await queue.workWebhooks((job) => webhooks.deliver(job));
     if (database.embedded && config.demoData) {
       await seedDemoData(services, log);
     }

@@ -233,6 +233,30 @@ export const CONFIG_SPEC = {
     integer(32, 0, 4096),
     'Memory for answers to repeated `slots` queries, kept until the data under them changes (docs/PERFORMANCE.md); 0 turns the cache off.',
   ),
+  WEBHOOK_ALLOW_HOSTS: v(
+    (raw) => (raw ?? '').split(',').flatMap((h) => h.trim().toLowerCase() || []),
+    'Comma-separated host names (or addresses) that webhook URLs may name although they are not public, e.g. `localhost,receiver.internal`: for tests and local development. Every other host must resolve to public addresses only, checked when sending. Unset: none.',
+  ),
+  WEBHOOK_RETRY_SCHEDULE: v(
+    (raw, name, env) => {
+      const list = (raw ?? '5,300,1800,7200,18000,36000,36000').split(',').map((s) => s.trim());
+      if (list.some((s) => !/^\d{1,6}$/.test(s) || Number(s) < 1)) {
+        fail(name, `must list whole numbers of seconds, each at least 1 (got "${raw}")`);
+      }
+      const seconds = list.map(Number);
+      const total = seconds.reduce((a, b) => a + b, 0);
+      if (nodeEnvOf(env) === 'production' && total < 24 * 3600) {
+        fail(name, `must add up to at least 24 hours in production (got ${total} seconds)`);
+      }
+      return seconds;
+    },
+    'Seconds between the attempts of a webhook delivery that fails; after the last, the delivery is FAILED, the endpoint paused and the admins emailed. The default retries for about 27 hours; production refuses a schedule shorter than 24 hours.',
+    '5,300,1800,7200,18000,36000,36000',
+  ),
+  WEBHOOK_TIMEOUT_MS: v(
+    integer(5000, 100, 30_000),
+    'How long one webhook attempt may take, connecting included; a slower receiver counts as failed.',
+  ),
   METRICS_TOKEN: v(
     secret(16, false),
     'Bearer token that `GET /metrics` (Prometheus) requires, at least 16 characters. Unset: no metrics endpoint.',

@@ -19,7 +19,8 @@ interface AuditEntry {
   tenant?: Tenant;
 }
 
-function actorOf(ctx: Who, entry: AuditEntry) {
+/** Who made a change, as the audit and the booking events record it. */
+export function actorOf(ctx: Who, entry: Pick<AuditEntry, 'customerBookingId'>) {
   if (entry.customerBookingId)
     return { actorKind: 'CUSTOMER', actorId: entry.customerBookingId, actorLabel: 'customer' };
   const actor = ctx.actor;

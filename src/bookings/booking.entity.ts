@@ -47,6 +47,8 @@ const OCCUPY_TRIGGER = {
 @Unique({ properties: ['tenant', 'idempotencyKey'] })
 @Index({ properties: ['resource', 'occupiedStart'] })
 @Index({ properties: ['tenant', 'startsAt', 'id'] })
+// `updatedSince`: what changed since a partner's last export.
+@Index({ properties: ['tenant', 'updatedAt'] })
 export class Booking extends TenantOwnedEntity<
   | 'status'
   | 'seats'

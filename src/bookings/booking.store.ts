@@ -79,6 +79,7 @@ function filtered(em: EntityManager, { filter, resourceIds }: Selection): Bookin
   if (resourceIds) q = within(q, 'resource_id', resourceIds);
   if (filter?.from) q = q.where('starts_at', '>=', filter.from);
   if (filter?.to) q = q.where('starts_at', '<', filter.to);
+  if (filter?.updatedSince) q = q.where('updated_at', '>=', filter.updatedSince);
   if (filter?.statuses) q = within(q, 'status', filter.statuses);
   if (filter?.serviceIds) q = within(q, 'service_id', filter.serviceIds.filter(isId));
   const search = filter?.search?.trim();

@@ -147,4 +147,10 @@ export class BookingFilter {
   @Field(() => String, { nullable: true, description: 'reference, customer name or email' })
   @Trimmed(0, 200)
   search?: string | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'bookings changed (or made) at or after this instant, whenever they start',
+  })
+  updatedSince?: Date | null;
 }

@@ -12,6 +12,8 @@ import { audit } from '../audit/audit.js';
 import { AssignmentPolicy } from '../catalog/assignment.js';
 import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../context/request-context.js';
+import { BookingEventType } from '../events/booking-event-type.js';
+import { recordBookingEvent } from '../events/booking-events.js';
 import {
   type Bookable,
   findBookableService,
@@ -315,6 +317,11 @@ async function insertChecked(
     },
   });
   await ctx.notifier.bookingEvent(tx, tenant, booking, service, { type: 'created', manageToken });
+  // Without a credential, the customer books on the business's site.
+  await recordBookingEvent(ctx, tx, BookingEventType.CREATED, booking, {
+    byCustomer: !ctx.actor,
+    resourceIds: [resourceId, ...assigned.value.requirementIds],
+  });
   return ok({ booking, manageToken });
 }
 
@@ -344,6 +351,13 @@ export async function transition(
     return transitionIn(ctx, tx, booking, action, extra);
   });
 }
+
+const EVENT_OF: Record<rules.Transition, BookingEventType> = {
+  confirm: BookingEventType.CONFIRMED,
+  cancel: BookingEventType.CANCELLED,
+  complete: BookingEventType.COMPLETED,
+  noShow: BookingEventType.NO_SHOW,
+};
 
 /** Changes the status of a booking the caller locked in `tx`: audited, the customer told. */
 export async function transitionIn(
@@ -394,6 +408,9 @@ export async function transitionIn(
     const service = await tx.findOneOrFail(Service, { id: changed.service.id });
     await ctx.notifier.bookingEvent(tx, tenant, changed, service, event);
   }
+  await recordBookingEvent(ctx, tx, EVENT_OF[action], changed, {
+    byCustomer: extra.by === 'customer',
+  });
   return ok(changed);
 }
 
@@ -466,6 +483,10 @@ async function moveBooking(
         previousStartsAt: booking.startsAt,
         previousEndsAt: booking.endsAt,
       });
+      await recordBookingEvent(ctx, tx, BookingEventType.RESCHEDULED, moved, {
+        byCustomer: by === 'customer',
+        resourceIds: [assigned.value.resourceId, ...assigned.value.requirementIds],
+      });
       return ok(moved);
     });
   } catch (err) {
@@ -516,7 +537,9 @@ export async function updateBookingDetails(
       entityId: id,
       changes: changed,
     });
-    return ok(await updateBooking(tx, booking, changes));
+    const updated = await updateBooking(tx, booking, changes);
+    await recordBookingEvent(ctx, tx, BookingEventType.DETAILS_UPDATED, updated);
+    return ok(updated);
   });
 }
 

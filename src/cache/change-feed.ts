@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { TriggerDef } from '@mikro-orm/core';
 import pg from 'pg';
 import { endPool, watchClient, watchPool } from '../db/connections.js';
@@ -54,6 +55,8 @@ export class ChangeFeed {
   readonly #wholeAt = new Map<string, number>();
   readonly #tableAt = new Map<string, number>();
   #client: pg.Client | null = null;
+  /** Tells listeners of a tenant (`''`: of all) that its data may have changed. */
+  readonly #listeners = new EventEmitter().setMaxListeners(0);
   /** A connection of its own for the round trips, which keeps them out of the query log. */
   readonly #probes: pg.Pool;
   #live = false;
@@ -104,8 +107,19 @@ export class ChangeFeed {
     return version;
   }
 
+  /** Calls `listener` when the tenant's data may have changed; the returned function stops it. */
+  onChange(tenantId: string, listener: () => void): () => void {
+    this.#listeners.on(tenantId, listener);
+    this.#listeners.on('', listener);
+    return () => {
+      this.#listeners.off(tenantId, listener);
+      this.#listeners.off('', listener);
+    };
+  }
+
   /** This process changed the tenant's data (in `tables` only, when named): stale at once. */
   touch(tenantId: string, tables?: readonly string[]): void {
+    this.#listeners.emit(tenantId);
     const version = ++this.#counter;
     this.#changedAt.set(tenantId, version);
     if (!tables) this.#wholeAt.set(tenantId, version);
@@ -149,6 +163,7 @@ export class ChangeFeed {
     this.#changedAt.clear();
     this.#wholeAt.clear();
     this.#tableAt.clear();
+    this.#listeners.emit('');
   }
 
   #setLive(live: boolean): void {

@@ -8,6 +8,7 @@ import { forkForTenant } from '../db/tenant-filter.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { RateLimits } from '../security/rate-limits.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Metrics } from './metrics.js';
 
@@ -25,6 +26,7 @@ export interface RequestContext {
   /** The current instant, epoch milliseconds (one clock for the whole app; tests pin it). */
   now(): number;
   notifier: Notifier;
+  webhooks: Webhooks;
   limits: RateLimits;
   metrics: Metrics;
   /** The client's address (X-Forwarded-For counts only from TRUSTED_PROXIES); null for the server's own work. */
@@ -33,6 +35,8 @@ export interface RequestContext {
   cache: CacheScope;
   /** Added to the request's one log line (src/http/request-log.ts). */
   logFields: LogFields;
+  /** A long-lived operation's caller as the credential says now (subscriptions); null: it no longer works. */
+  reauthenticate?: () => Promise<Actor | null>;
 }
 
 /** The process's services, made once by the composition root (src/app.ts). */
@@ -41,6 +45,7 @@ export interface AppServices {
   config: Config;
   clock: () => number;
   notifier: Notifier;
+  webhooks: Webhooks;
   limits: RateLimits;
   metrics: Metrics;
   /** The read caches and the change feed that keeps them true. */
@@ -60,6 +65,7 @@ export function contextFor(
     config: app.config,
     now: app.clock,
     notifier: app.notifier,
+    webhooks: app.webhooks,
     limits: app.limits,
     metrics: app.metrics,
   };

@@ -15,9 +15,12 @@ import { BookingResource } from '../bookings/booking-resource.entity.js';
 import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import { ServiceResource } from '../catalog/service-resource.entity.js';
+import { BookingEvent } from '../events/booking-event.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
+import { WebhookAttempt, WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity.js';
 
 /** Every entity of the application. A new entity is added here and gets a migration. */
 export const ENTITIES = [
@@ -37,6 +40,10 @@ export const ENTITIES = [
   BookingResource,
   Notification,
   AuditEvent,
+  BookingEvent,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];
 
 /** Where generated migrations (TypeScript) and their snapshot live in the repository. */

@@ -1,5 +1,6 @@
 import type { EntityManager, InferClassEntityDB } from '@mikro-orm/postgresql';
 import * as k from 'kysely';
+import type { BookingEventData } from '../events/booking-event.entity.js';
 import type { NotificationPayload } from '../notifications/notification.entity.js';
 import type { ENTITIES } from './orm-config.js';
 import { TENANT_FILTER } from './tenant-filter.js';
@@ -9,12 +10,28 @@ import { TENANT_FILTER } from './tenant-filter.js';
 type Inferred = InferClassEntityDB<(typeof ENTITIES)[number]>;
 
 /** The tables as the stores see them; what inference cannot see: a renamed column, JSON objects. */
-export type Database = Omit<Inferred, 'service' | 'notification' | 'audit_event'> & {
+export type Database = Omit<
+  Inferred,
+  'service' | 'notification' | 'audit_event' | 'booking_event' | 'webhook_delivery'
+> & {
   service: Omit<Inferred['service'], 'slot_interval_override'> & {
     slot_interval_minutes: number | null;
   };
   notification: Inferred['notification'] & { payload: NotificationPayload };
   audit_event: Inferred['audit_event'] & { changes: Record<string, unknown> | null };
+  booking_event: Omit<
+    Inferred['booking_event'],
+    'data' | 'data_id' | 'resource_ids' | 'xid' | 'position' | 'occurred_at'
+  > & {
+    data: BookingEventData;
+    resource_ids: string[];
+    xid: k.Generated<string>;
+    position: k.Generated<string>;
+  };
+  webhook_delivery: Omit<Inferred['webhook_delivery'], 'body' | 'position'> & {
+    body: Record<string, unknown>;
+    position: k.Generated<string>;
+  };
 };
 
 /** MikroORM's `execute` takes `?` placeholders (and logs, converts errors, joins transactions). */

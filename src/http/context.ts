@@ -34,15 +34,33 @@ export async function buildRequestContext(
   }
 }
 
-async function contextOf(app: AppServices, request: FastifyRequest): Promise<RequestContext> {
+const contextOf = (app: AppServices, request: FastifyRequest) =>
+  callerContext(app, {
+    sources: sourcesOf(request, app.config.baseDomain),
+    authorization: request.headers.authorization,
+    requestId: String(request.id ?? randomUUID()),
+    ip: request.ip,
+    logFields: logFields(request),
+  });
+
+/** What names the tenant and the caller, over HTTP or in a WebSocket's connection parameters. */
+export interface Caller {
+  sources: ReturnType<typeof tenantSources>;
+  authorization: string | undefined;
+  requestId: string;
+  ip: string;
+  logFields: RequestContext['logFields'];
+}
+
+/** The context of a caller: its tenant resolved, its credential checked, a unit of work of its own. */
+export async function callerContext(app: AppServices, caller: Caller): Promise<RequestContext> {
   const { orm, config, caches } = app;
   // Before the first read: a change committed after this makes the answer unkeepable.
   const cache = new CacheScope(caches.feed.stamp());
   // One unit of work for the request; the tenant filter is set once the tenant is known.
   const em = orm.em.fork({ clear: true });
-  const sources = sourcesOf(request, config.baseDomain);
-  let tenant = await resolveTenant(em, sources, caches.tenants, cache.stamp);
-  const auth = await authenticate(em, config, request.headers.authorization, tenant, {
+  let tenant = await resolveTenant(em, caller.sources, caches.tenants, cache.stamp);
+  const auth = await authenticate(em, config, caller.authorization, tenant, {
     sessions: caches.sessions,
     stamp: cache.stamp,
   });
@@ -52,11 +70,11 @@ async function contextOf(app: AppServices, request: FastifyRequest): Promise<Req
   }
   if (tenant) em.setFilterParams(TENANT_FILTER, { tenantId: tenant.id });
   return contextFor(app, em, {
-    requestId: String(request.id ?? randomUUID()),
+    requestId: caller.requestId,
     tenant,
     actor: auth?.actor ?? null,
-    ip: request.ip,
+    ip: caller.ip,
     cache,
-    logFields: logFields(request),
+    logFields: caller.logFields,
   });
 }

@@ -15,7 +15,15 @@ const PATHS = ['/exports/bookings.csv', '/t/:slug/exports/bookings.csv'];
 type Query = Record<string, string | string[] | undefined>;
 
 /** The parameters the download takes; any other is refused, so a typo is not ignored. */
-const PARAMETERS = ['from', 'to', 'status', 'serviceId', 'search', 'formulaGuard'] as const;
+const PARAMETERS = [
+  'from',
+  'to',
+  'status',
+  'serviceId',
+  'search',
+  'updatedSince',
+  'formulaGuard',
+] as const;
 type Parameter = (typeof PARAMETERS)[number];
 
 const refuse = (name: string, message: string) =>
@@ -87,6 +95,7 @@ async function exportRequestFromQuery(query: Query): Promise<{
     statuses: statuses.length ? (statuses as BookingStatus[]) : null,
     serviceIds: serviceIds.length ? serviceIds : null,
     search: single(query, 'search'),
+    updatedSince: instant(query, 'updatedSince'),
   });
   // The filter's own rules, as bookings and bookingsCsv check them.
   await checkArgs(filter);

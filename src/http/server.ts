@@ -9,7 +9,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
 import { stringifyCachedResult } from '../cache/answers.js';
 import type { Config } from '../config.js';
 import type { AppServices, RequestContext } from '../context/request-context.js';
@@ -26,6 +26,7 @@ import { registerHealthRoutes } from './health.js';
 import { registerMetricsRoute } from './metrics.js';
 import { registerProtections } from './protections.js';
 import { RequestLog } from './request-log.js';
+import { registerSubscriptions } from './subscriptions.js';
 
 export const GRAPHQL_PATH = '/graphql';
 const TENANT_GRAPHQL_PATH = '/t/:slug/graphql';
@@ -130,6 +131,10 @@ export async function createHttpServer(options: {
   for (const url of [GRAPHQL_PATH, TENANT_GRAPHQL_PATH]) {
     fastify.route({ method: ['GET', 'POST', 'OPTIONS'], url, handler, onSend: clientErrorStatus });
   }
+  registerSubscriptions(fastify, schema, services, [
+    ...specifiedRules,
+    ...(armor.validationRules as unknown as typeof specifiedRules),
+  ]);
   registerHealthRoutes(fastify, services.orm, services.caches.feed);
   registerMetricsRoute(fastify, services.metrics, config);
   registerExportRoutes(fastify, services);

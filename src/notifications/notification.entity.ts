@@ -31,7 +31,14 @@ export interface AccountMailPayload {
   role?: string;
 }
 
-export type NotificationPayload = BookingMailPayload | AccountMailPayload;
+/** A notice to the business's admins: a webhook endpoint paused after failing for a day. */
+export interface NoticeMailPayload {
+  notice: 'webhook_paused';
+  url: string;
+  reason: string;
+}
+
+export type NotificationPayload = BookingMailPayload | AccountMailPayload | NoticeMailPayload;
 
 /** One email (about a booking event, or an account's link), and the record of its delivery. */
 @ObjectType()

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Job } from 'pg-boss';
 import type { Logger } from 'pino';
+import { Role } from '../access/role.js';
+import { User } from '../access/user.entity.js';
 import type { Booking } from '../bookings/booking.entity.js';
 import { BookingStatus } from '../bookings/booking-status.js';
 import type { Config } from '../config.js';
@@ -12,6 +14,7 @@ import type { Mailer, OutgoingMail } from './mailer.js';
 import {
   type AccountMailPayload,
   type BookingMailPayload,
+  type NoticeMailPayload,
   Notification,
 } from './notification.entity.js';
 import { insertNotifications, updateNotification } from './notification.store.js';
@@ -188,6 +191,30 @@ export class Notifier {
     }
   }
 
+  /** Emails each active admin of the tenant that a webhook endpoint was paused, in `tx`. */
+  async webhookPaused(
+    tx: EntityManager,
+    tenant: Tenant,
+    notice: Omit<NoticeMailPayload, 'notice'>,
+  ): Promise<void> {
+    const admins = await tx.find(User, { role: Role.ADMIN, active: true }, { fields: ['email'] });
+    if (!admins.length) return;
+    const status = this.config.emailEnabled
+      ? NotificationStatus.QUEUED
+      : NotificationStatus.SKIPPED;
+    const rows = admins.map((admin) => ({
+      id: randomUUID(),
+      kind: 'notice.webhook_paused',
+      recipient: admin.email,
+      payload: { notice: 'webhook_paused' as const, ...notice },
+    }));
+    await insertNotifications(tx, tenant.id, null, status, rows);
+    if (status !== NotificationStatus.QUEUED) return;
+    for (const row of rows) {
+      await this.queue.enqueue(tx, { tenantId: tenant.id, notificationId: row.id });
+    }
+  }
+
   /** Puts a FAILED notification back in the queue, in one transaction. False when it is not FAILED. */
   async retry(em: EntityManager, tenantId: string, id: string): Promise<boolean> {
     return em.transactional(async (tx) => {
@@ -216,8 +243,10 @@ export class Notifier {
     const tenant = await em.findOneOrFail(Tenant, { id: job.data.tenantId });
     const id = notification.id;
     const payload = notification.payload;
+    // Mail to the business's own people does not follow the tenant's switch for customers'.
     const isAccount = 'account' in payload;
-    if (!this.config.emailEnabled || (!tenant.emailEnabled && !isAccount)) {
+    const isNotice = 'notice' in payload;
+    if (!this.config.emailEnabled || (!tenant.emailEnabled && !isAccount && !isNotice)) {
       await updateNotification(em, id, { status: NotificationStatus.SKIPPED });
       return;
     }
@@ -227,6 +256,8 @@ export class Notifier {
     try {
       if (isAccount) {
         await this.mailer.send(this.composeAccount(notification, payload, tenant));
+      } else if (isNotice) {
+        await this.mailer.send(this.composeNotice(notification, payload, tenant));
       } else {
         const booking = notification.booking?.getEntity();
         if (!booking) throw new Error('the booking no longer exists');
@@ -278,6 +309,30 @@ export class Notifier {
         lastError: 'the sending worker stopped before it finished (no heartbeat)',
       });
     }
+  }
+
+  /** A notice to an admin: what stopped, why, and where to start it again. */
+  composeNotice(notification: Notification, p: NoticeMailPayload, tenant: Tenant): OutgoingMail {
+    const subject = `Webhook paused: ${p.url}`;
+    const { html, text } = renderEmail({
+      subject,
+      heading: 'A webhook endpoint was paused',
+      intro: `Deliveries to ${p.url} kept failing, so ${tenant.name}'s bookings are no longer sent there. Nothing is lost: the deliveries wait, and go out in order when the endpoint is active again (updateWebhookEndpoint with active: true).`,
+      details: [{ label: 'Reason', value: p.reason }],
+      notes: [],
+      action: { url: this.config.consoleUrl, label: 'Open the console' },
+      businessName: tenant.name,
+      footer: 'You receive this email as an administrator of this business.',
+    });
+    return {
+      messageId: `<notification-${notification.id}@${this.mailDomain}>`,
+      to: notification.recipient,
+      replyTo: tenant.email,
+      subject,
+      html,
+      text,
+      ics: null,
+    };
   }
 
   /** The message of an account's email: the one-time link into the console, no password. */

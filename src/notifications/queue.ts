@@ -4,11 +4,21 @@ import type { Config } from '../config.js';
 
 const SEND_QUEUE = 'notification-send';
 const DEAD_QUEUE = 'notification-dead';
+const WEBHOOK_QUEUE = 'webhook-send';
 const HEARTBEAT_SECONDS = 10;
 /** Send workers in each process, each sending one message at a time. */
 export const SEND_WORKERS = 2;
+/** Webhook workers in each process: each waits on one receiver at a time. */
+const WEBHOOK_WORKERS = 4;
 /** Send jobs a worker takes at once (and sends one after another). */
 const SEND_BATCH = 10;
+
+/** Send an endpoint's due deliveries of one booking (or of none: tests), in order. */
+export interface WebhookJob {
+  tenantId: string;
+  endpointId: string;
+  bookingId: string | null;
+}
 
 export interface SendJob {
   tenantId: string;
@@ -56,6 +66,17 @@ export class NotificationQueue {
       await this.#boss.updateQueue(SEND_QUEUE, options);
     });
     await this.#boss.updateQueue(SEND_QUEUE, options);
+    // Webhooks retry on their own schedule (a new job per attempt); these retries cover a crash.
+    const hooks = {
+      retryLimit: 5,
+      retryDelay: 5,
+      retryBackoff: true,
+      heartbeatSeconds: HEARTBEAT_SECONDS,
+      expireInSeconds: 120,
+    };
+    await this.#boss.createQueue(WEBHOOK_QUEUE, hooks).catch(async () => {
+      await this.#boss.updateQueue(WEBHOOK_QUEUE, hooks);
+    });
   }
 
   /** Runs `handler` for each job; `onDead` for each job that ran out of attempts. */
@@ -94,6 +115,41 @@ export class NotificationQueue {
         if (job) await onDead(job);
       },
     );
+  }
+
+  /** Runs `handler` for each webhook job, a few at once. */
+  async workWebhooks(handler: (job: Job<WebhookJob>) => Promise<void>): Promise<void> {
+    await this.#boss.work<WebhookJob>(
+      WEBHOOK_QUEUE,
+      {
+        batchSize: SEND_BATCH,
+        burstWhenBatchFull: true,
+        perJobResults: true,
+        localConcurrency: WEBHOOK_WORKERS,
+        pollingIntervalSeconds: 0.5,
+      },
+      async (jobs) => {
+        const results: JobResult[] = [];
+        for (const job of jobs) {
+          try {
+            await handler(job);
+            results.push({ id: job.id, status: 'completed' });
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            results.push({ id: job.id, status: 'failed', output: { message } });
+          }
+        }
+        return results;
+      },
+    );
+  }
+
+  /** A webhook job, on `em`'s transaction when it has one; not before `startAfter`. */
+  async enqueueWebhook(em: EntityManager, job: WebhookJob, startAfter?: Date): Promise<void> {
+    await this.#boss.send(WEBHOOK_QUEUE, job, {
+      db: fromKysely(em.getKysely()),
+      ...(startAfter ? { startAfter } : {}),
+    });
   }
 
   /** Sends a job on the connection of `tx`'s transaction: it exists only if that commits. */

@@ -131,6 +131,8 @@ describe('createBooking', () => {
       /^insert into "booking" /,
       /^insert into "audit_event" /,
       /^insert into "notification" .* values \(.*\), \(.*\)$/,
+      /^insert into "booking_event" /,
+      /^insert into webhook_delivery /,
       /^commit$/,
     ];
     // The logged form: "[query] <sql> [took ...]" with colours; whitespace folded.
