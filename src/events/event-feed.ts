@@ -58,11 +58,11 @@ const selectionOf = (
 export async function readFeed(
   ctx: RequestContext,
   after: string | null | undefined,
-  first: number,
+  size: number | null,
   types: readonly BookingEventType[] | null | undefined,
 ): Promise<BookingEventConnection> {
   requireTenant(ctx);
-  pageSize(first, MAX_PAGE_SIZE, 100);
+  const first = pageSize(size, MAX_PAGE_SIZE, 100);
   const cursor = after ? decodeCursor(after) : null;
   if (after && !cursor) throw badArgument(['after'], 'after is not a cursor this feed gave out');
   const found = await eventsAfter(ctx.em, cursor, selectionOf(ctx, types), first + 1);

@@ -21,7 +21,7 @@ export class BookingEventResolver {
   bookingEvents(
     @Ctx() ctx: RequestContext,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first: number | null,
     @Arg('types', () => [BookingEventType], { nullable: true }) types: BookingEventType[] | null,
   ): Promise<BookingEventConnection> {
     return readFeed(ctx, after, first, types);

@@ -40,10 +40,14 @@ export function registerSubscriptions(
     socket.on('error', () => socket.destroy());
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
-  // Every socket ends with the server.
-  fastify.addHook('onClose', async () => {
+  // Every socket ends with the server, before it stops: a client that does not answer the close is cut.
+  fastify.addHook('preClose', async () => {
     for (const client of wss.clients) client.close(1001, 'server shutting down');
+    const cut = setTimeout(() => {
+      for (const client of wss.clients) client.terminate();
+    }, 1000);
     await new Promise<void>((resolve) => wss.close(() => resolve()));
+    clearTimeout(cut);
   });
 
   const callerOf = (request: IncomingMessage, params: InitPayload | undefined) => {
@@ -89,7 +93,8 @@ export function registerSubscriptions(
             services,
             callerOf(ctx.extra.request, ctx.connectionParams),
           );
-          if (!context.tenant) return false;
+          // A subscription needs a caller: anonymous sockets are not kept open.
+          if (!context.tenant || !context.actor) return false;
           const closed = new AbortController();
           ctx.extra.socket.once('close', () => closed.abort());
           Object.assign(ctx.extra, { closed });

@@ -30,7 +30,8 @@ export class WebhookResolver {
     @Arg('endpointId', () => ID) endpointId: string,
     @Arg('status', () => WebhookDeliveryStatus, { nullable: true })
     status: WebhookDeliveryStatus | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
+    @Arg('first', () => Int, { nullable: true, description: 'at most 200; default 50' })
+    first: number | null,
   ): Promise<WebhookDelivery[]> {
     return webhooks.listDeliveries(ctx, endpointId, status, first);
   }

@@ -11,7 +11,7 @@ import { newSecret } from './signing.js';
 import { insertDelivery, reopenDeliveries } from './webhook.store.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
-import type { WebhookDeliveryStatus } from './webhook-enums.js';
+import { type WebhookDeliveryStatus, WebhookPayload } from './webhook-enums.js';
 import { urlProblem } from './webhook-sender.js';
 import {
   MAX_ENDPOINTS,
@@ -95,7 +95,7 @@ export async function createEndpoint(
     url: input.url.trim(),
     events: [...new Set(input.events)],
     serviceIds: [...new Set(input.serviceIds)],
-    payload: input.payload,
+    payload: input.payload ?? WebhookPayload.FULL,
     secretSealed: ctx.webhooks.seal(secret),
   });
   await ctx.em.transactional(async (tx) => {

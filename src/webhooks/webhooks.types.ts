@@ -30,8 +30,8 @@ export class WebhookEndpointInput {
   @ArrayMaxSize(MAX_SERVICES)
   serviceIds!: string[];
 
-  @Field(() => WebhookPayload, { defaultValue: WebhookPayload.FULL })
-  payload!: WebhookPayload;
+  @Field(() => WebhookPayload, { nullable: true, defaultValue: WebhookPayload.FULL })
+  payload?: WebhookPayload | null;
 }
 
 @InputType({ description: 'What to change; omitted fields keep their value' })

@@ -94,6 +94,8 @@ async function digest(): Promise<string> {
     'password_reset',
     'notification',
     'audit_event',
+    'booking_event',
+    'webhook_endpoint',
   ];
   const parts = await Promise.all(
     tables.map(async (table) => {
@@ -105,8 +107,14 @@ async function digest(): Promise<string> {
       return `${table}:${row?.d}`;
     }),
   );
+  // Deliveries by id only: the worker records attempts on them at its own pace.
+  const [deliveries] = await sql<{ d: string | null }>(
+    t.database,
+    `select md5(string_agg(id::text, ',' order by id)) as d from webhook_delivery where tenant_id = $1`,
+    [s.tenant.id],
+  );
   const [tenant] = await sql(t.database, 'select * from tenant where id = $1', [s.tenant.id]);
-  return [...parts, JSON.stringify(tenant)].join('|');
+  return [...parts, `webhook_delivery:${deliveries?.d}`, JSON.stringify(tenant)].join('|');
 }
 
 interface Answer {
@@ -173,7 +181,91 @@ const ofResource = (items: Array<{ resource: { id: string } | null } | null>) =>
     items.some((i) => i?.resource?.id === r2),
   );
 
+const HOOK = 'http://127.0.0.1:9/hook';
+/** A webhook endpoint of the tenant, paused: nothing is sent while the matrix runs. */
+async function pausedEndpoint(): Promise<string> {
+  // A business has at most 20: the earlier cells' go first.
+  await sql(t.database, 'delete from webhook_endpoint where tenant_id = $1', [s.tenant.id]);
+  const res = await admin<{ createWebhookEndpoint: { endpoint: { id: string } } }>(
+    `mutation ($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } ${ERRORS} } }`,
+    { input: { url: HOOK, events: ['CREATED'] } },
+  );
+  const id = res.createWebhookEndpoint.endpoint.id;
+  await admin(
+    `mutation ($id: ID!) { updateWebhookEndpoint(id: $id, input: { active: false }) { ${ERRORS} } }`,
+    { id },
+  );
+  return id;
+}
+const endpointVar = async () => ({ id: await pausedEndpoint() });
+
 const CELLS: Cell[] = [
+  {
+    field: 'bookingEvents',
+    prepare: async () => {
+      await book(s1);
+      await book(s2);
+      return {};
+    },
+    query: '{ bookingEvents(first: 500) { edges { node { data } } } }',
+    view: (d) => {
+      const edges = (
+        d.bookingEvents as { edges: Array<{ node: { data: { resourceIds: string[] } } }> }
+      ).edges;
+      return ofResource(edges.map((e) => ({ resource: { id: e.node.data.resourceIds[0] ?? '' } })));
+    },
+    expect: LIST,
+  },
+  { field: 'webhookEndpoints', query: '{ webhookEndpoints { id } }', expect: ADMIN_ONLY },
+  {
+    field: 'webhookDeliveries',
+    prepare: endpointVar,
+    query: 'query ($id: ID!) { webhookDeliveries(endpointId: $id) { id } }',
+    expect: ADMIN_ONLY,
+  },
+  {
+    field: 'createWebhookEndpoint',
+    // Of a service nobody books: the one the admin makes never sends.
+    prepare: async () => ({ input: { url: HOOK, events: ['NO_SHOW'], serviceIds: [s1Pending] } }),
+    query: `mutation ($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { ${ERRORS} } }`,
+    expect: ADMIN_ONLY,
+  },
+  {
+    field: 'updateWebhookEndpoint',
+    prepare: endpointVar,
+    query: `mutation ($id: ID!) { updateWebhookEndpoint(id: $id, input: { payload: IDS_ONLY }) { ${ERRORS} } }`,
+    expect: ADMIN_ONLY,
+  },
+  {
+    field: 'deleteWebhookEndpoint',
+    prepare: endpointVar,
+    query: `mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) { ${ERRORS} } }`,
+    expect: ADMIN_ONLY,
+  },
+  {
+    field: 'rotateWebhookSecret',
+    prepare: endpointVar,
+    query: `mutation ($id: ID!) { rotateWebhookSecret(id: $id) { ${ERRORS} } }`,
+    expect: ADMIN_ONLY,
+  },
+  {
+    field: 'sendTestWebhook',
+    prepare: endpointVar,
+    query: `mutation ($id: ID!) { sendTestWebhook(id: $id) { ${ERRORS} } }`,
+    expect: ADMIN_ONLY,
+  },
+  {
+    field: 'redeliverWebhook',
+    prepare: async () => {
+      const sent = await admin<{ sendTestWebhook: { delivery: { id: string } } }>(
+        `mutation ($id: ID!) { sendTestWebhook(id: $id) { delivery { id } ${ERRORS} } }`,
+        { id: await pausedEndpoint() },
+      );
+      return { id: sent.sendTestWebhook.delivery.id };
+    },
+    query: `mutation ($id: ID!) { redeliverWebhook(deliveryId: $id) { ${ERRORS} } }`,
+    expect: ADMIN_ONLY,
+  },
   // Queries.
   { field: 'apiKeys', query: '{ apiKeys { id } }', expect: ADMIN_ONLY },
   { field: 'auditEvents', query: '{ auditEvents { id } }', expect: ADMIN_ONLY },
@@ -552,7 +644,10 @@ async function addStaff(email: string, resourceId: string) {
 
 beforeAll(async () => {
   // Mail off: notifications are recorded SKIPPED at once, so the digest holds still.
-  t = await startTestApp({ EMAIL_ENABLED: 'false' }, { clock: () => NOW });
+  t = await startTestApp(
+    { EMAIL_ENABLED: 'false', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' },
+    { clock: () => NOW },
+  );
   s = await scenario(t, 'staff', { windows: everyDay('08:00', '20:00') });
   r1 = s.resourceId;
   s1 = s.serviceId;
