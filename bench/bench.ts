@@ -8,7 +8,8 @@ import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
@@ -370,6 +371,8 @@ export async function startServer(
       EMAIL_ENABLED: 'false',
       SMTP_HOST: '127.0.0.1',
       RATE_LIMITS: 'false',
+      // The webhook figure's receiver runs on this machine.
+      WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -980,6 +983,58 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ok: listing.p50 <= 4 * baseline.p50,
     });
 
+    // Booking events: webhook deliveries to a local receiver, and the feed's read cost.
+    const hooked = await measureWebhooks(url, main, Math.min(options.bookingsPerTenant, 300));
+    figure({
+      name: `webhook deliveries to a local receiver, ${hooked.count} waiting when the endpoint resumes`,
+      value: hooked.perSecond,
+      unit: 'deliveries/s',
+    });
+    const adminOfMain = { 'x-tenant': 'main', authorization: `Bearer ${main.token}` };
+    const feedPage = await load(
+      post(
+        {
+          query:
+            '{ bookingEvents(first: 100) { edges { cursor node { id type bookingId sequence occurredAt data } } pageInfo { endCursor } } }',
+        },
+        adminOfMain,
+      ),
+    );
+    if (feedPage.non2xx || feedPage.errors)
+      throw new Error(`bookingEvents: ${feedPage.non2xx} non-2xx`);
+    figure({
+      name: 'bookingEvents(first: 100) p50',
+      value: feedPage.p50,
+      unit: 'ms',
+      baseline: 'baseline p50',
+      ratio: feedPage.p50 / Math.max(baseline.p50, 0.01),
+      budget: '<= 4x',
+      ok: feedPage.p50 <= 4 * baseline.p50,
+    });
+    const end = await gql<{ bookingEvents: { pageInfo: { endCursor: string } } }>(
+      url,
+      '{ bookingEvents(first: 500) { pageInfo { endCursor } } }',
+      {},
+      adminOfMain,
+    );
+    const feedPoll = await load(
+      post(
+        {
+          query:
+            'query ($a: String) { bookingEvents(after: $a) { edges { cursor } pageInfo { endCursor } } }',
+          variables: { a: end.bookingEvents.pageInfo.endCursor },
+        },
+        adminOfMain,
+      ),
+    );
+    figure({
+      name: "bookingEvents after the end (a partner's poll with nothing new) p50",
+      value: feedPoll.p50,
+      unit: 'ms',
+      baseline: 'baseline p50',
+      ratio: feedPoll.p50 / Math.max(baseline.p50, 0.01),
+    });
+
     // Exports of 10 000 bookings, the GraphQL field and the download, timed over a few runs.
     const timeIt = async (fn: () => Promise<void>) => {
       const times: number[] = [];
@@ -1174,6 +1229,81 @@ async function measureDrain(
 }
 
 /** The middle value (the upper of the two middle ones for an even count). */
+/**
+ * Webhook throughput: `count` changes (one per booking) made while the endpoint is paused,
+ * then resumed; from the resume to the last delivery in, at a receiver that answers 204.
+ */
+async function measureWebhooks(url: string, tenant: SeededTenant, count: number) {
+  const headers = { 'x-tenant': tenant.slug, authorization: `Bearer ${tenant.token}` };
+  const arrivals: number[] = [];
+  const receiver = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      arrivals.push(performance.now());
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { port } = receiver.address() as AddressInfo;
+  try {
+    const made = await gql<{ createWebhookEndpoint: { endpoint: { id: string } } }>(
+      url,
+      `mutation ($url: String!) { createWebhookEndpoint(input: { url: $url, events: [DETAILS_UPDATED] }) { endpoint { id } userErrors { message } } }`,
+      { url: `http://127.0.0.1:${port}/hooks` },
+      headers,
+    );
+    const id = made.createWebhookEndpoint.endpoint.id;
+    const setActive = (active: boolean) =>
+      gql(
+        url,
+        'mutation ($id: ID!, $a: Boolean) { updateWebhookEndpoint(id: $id, input: { active: $a }) { userErrors { message } } }',
+        { id, a: active },
+        headers,
+      );
+    await setActive(false);
+    const listed = await gql<{ bookings: { edges: Array<{ node: { id: string } }> } }>(
+      url,
+      'query ($n: Int) { bookings(first: $n) { edges { node { id } } } }',
+      { n: count },
+      headers,
+    );
+    const ids = listed.bookings.edges.map((e) => e.node.id);
+    for (let i = 0; i < ids.length; i += 10) {
+      await Promise.all(
+        ids
+          .slice(i, i + 10)
+          .map((b) =>
+            gql(
+              url,
+              'mutation ($id: ID!) { updateBookingDetails(id: $id, input: { notes: "webhook bench" }) { userErrors { message } } }',
+              { id: b },
+              headers,
+            ),
+          ),
+      );
+    }
+    const resumed = performance.now();
+    await setActive(true);
+    const deadline = Date.now() + 120_000;
+    while (arrivals.length < ids.length) {
+      if (Date.now() > deadline)
+        throw new Error(`webhooks: ${arrivals.length} of ${ids.length} delivered`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seconds = ((arrivals.at(-1) ?? resumed) - resumed) / 1000;
+    await gql(
+      url,
+      'mutation ($id: ID!) { deleteWebhookEndpoint(id: $id) { deletedId } }',
+      { id },
+      headers,
+    );
+    return { count: ids.length, perSecond: ids.length / Math.max(seconds, 0.001) };
+  } finally {
+    receiver.closeAllConnections();
+    await new Promise((r) => receiver.close(r));
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;

@@ -235,7 +235,7 @@ export const CONFIG_SPEC = {
   ),
   WEBHOOK_ALLOW_HOSTS: v(
     (raw) => (raw ?? '').split(',').flatMap((h) => h.trim().toLowerCase() || []),
-    'Comma-separated host names (or addresses) that webhook URLs may name although they are not public, e.g. `localhost,receiver.internal`: for tests and local development. Every other host must resolve to public addresses only, checked when sending. Unset: none.',
+    'Comma-separated host names (or addresses) that webhook URLs may name although they are not public, and with `http` in production, e.g. `localhost,receiver.internal`: for tests, local development and a receiver of your own. Every other host must use `https` in production and resolve to public addresses only, checked when sending. Unset: none.',
   ),
   WEBHOOK_RETRY_SCHEDULE: v(
     (raw, name, env) => {

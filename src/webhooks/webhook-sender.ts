@@ -21,13 +21,23 @@ export interface SendOptions {
   userAgent: string;
 }
 
-/** Why a URL may not receive webhooks, or null: checked when saving and again when sending. */
-export function urlProblem(raw: string, options: Pick<SendOptions, 'production'>): string | null {
+/** The URL's host as the allow list names it: lower case, an IPv6 address without brackets. */
+export const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+
+/**
+ * Why a URL may not receive webhooks, or null: checked when saving and again when sending.
+ * In production only https, but to a host the operator allowed (a local receiver).
+ */
+export function urlProblem(
+  raw: string,
+  options: Pick<SendOptions, 'production' | 'allowHosts'>,
+): string | null {
   const url = URL.parse(raw);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     return 'must be an http(s) URL';
   }
-  if (options.production && url.protocol !== 'https:') return 'must use https';
+  const allowed = options.allowHosts.includes(hostOf(url));
+  if (options.production && url.protocol !== 'https:' && !allowed) return 'must use https';
   if (url.username || url.password) return 'must not carry a user name or password';
   return null;
 }
@@ -59,8 +69,7 @@ export function post(
   const problem = urlProblem(rawUrl, options);
   if (problem) return Promise.resolve(done(null, `the URL ${problem}`));
   const url = new URL(rawUrl);
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const allowed = options.allowHosts.includes(host);
+  const allowed = options.allowHosts.includes(hostOf(url));
   const protocol = url.protocol as 'http:' | 'https:';
   const agent = allowed ? undefined : guarded[protocol];
   const request = protocol === 'https:' ? https.request : http.request;

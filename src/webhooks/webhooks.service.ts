@@ -12,7 +12,7 @@ import { insertDelivery, reopenDeliveries } from './webhook.store.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { type WebhookDeliveryStatus, WebhookPayload } from './webhook-enums.js';
-import { urlProblem } from './webhook-sender.js';
+import { hostOf, urlProblem } from './webhook-sender.js';
 import {
   MAX_ENDPOINTS,
   type UpdateWebhookEndpointInput,
@@ -28,10 +28,11 @@ export const isPublicAddress = (address: string) =>
 
 /** The URL's problems when saved: scheme, and a host that must be (or resolve to) public addresses. */
 async function checkUrl(ctx: RequestContext, url: string, field: string[]) {
-  const problem = urlProblem(url, { production: ctx.config.nodeEnv === 'production' });
+  const allowHosts = ctx.config.webhookAllowHosts;
+  const problem = urlProblem(url, { production: ctx.config.nodeEnv === 'production', allowHosts });
   if (problem) return invalid(field, `${field.join('.')} ${problem}`);
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (ctx.config.webhookAllowHosts.includes(host)) return null;
+  const host = hostOf(new URL(url));
+  if (allowHosts.includes(host)) return null;
   const addresses = ipaddr.isValid(host)
     ? [host]
     : await lookup(host, { all: true, verbatim: true }).then(

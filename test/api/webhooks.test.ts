@@ -446,14 +446,16 @@ describe('no request forgery', () => {
       expect(outcome.error).toMatch(/not allowed/);
     }
     expect(receiver.received).toEqual([]);
-    // Production: https only.
-    const plain = await post(`${receiver.url}/x`, {}, '{}', {
+    // Production: https only, but to a host the operator allowed.
+    const plain = await post('http://example.com/x', {}, '{}', { ...options, production: true });
+    expect(plain.error).toMatch(/must use https/);
+    const local = await post(`${receiver.url}/x`, {}, '{}', {
       ...options,
       production: true,
       allowHosts: ['127.0.0.1'],
     });
-    expect(plain.error).toMatch(/must use https/);
-    expect(receiver.received).toEqual([]);
+    expect(local.succeeded).toBe(true);
+    expect(receiver.received.map((r) => r.path)).toEqual(['/x']);
   });
 
   it('follows no redirect, reads little of an answer and waits only so long', async () => {

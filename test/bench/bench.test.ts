@@ -40,6 +40,9 @@ describe('npm run bench, small', () => {
         'CPU per booking: PostgreSQL, raw SQL',
         'same-slot storm (50), losers p50',
         'bookings(first: 100) with service and resource p50',
+        'webhook deliveries to a local receiver, 30 waiting',
+        'bookingEvents(first: 100) p50',
+        "bookingEvents after the end (a partner's poll with nothing new) p50",
         'bookingsCsv, 200 rows',
         'GET /exports/bookings.csv, 200 rows',
         'server RSS at idle',
@@ -62,7 +65,7 @@ describe('npm run bench, small', () => {
       expect(low).toBeLessThanOrEqual(create?.ratio ?? Number.NaN);
       expect(create?.ratio).toBeLessThanOrEqual(high);
       const budgets = result.figures.filter((f) => f.budget);
-      expect(budgets).toHaveLength(8);
+      expect(budgets).toHaveLength(9);
       // The reset's time for a known email against an unknown one, with the pairs' spread.
       const reset = result.figures.find((f) => f.name.startsWith('requestPasswordReset'));
       expect(reset?.spread?.[0]).toBeLessThanOrEqual(reset?.ratio ?? Number.NaN);
