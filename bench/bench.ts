@@ -984,7 +984,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     });
 
     // Booking events: webhook deliveries to a local receiver, and the feed's read cost.
-    const hooked = await measureWebhooks(url, main, Math.min(options.bookingsPerTenant, 300));
+    const hooked = await measureWebhooks(url, main, Math.min(options.bookingsPerTenant, 200));
     figure({
       name: `webhook deliveries to a local receiver, ${hooked.count} waiting when the endpoint resumes`,
       value: hooked.perSecond,
