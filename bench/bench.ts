@@ -144,7 +144,7 @@ export async function postgresCpuMs(pgDataDir: string): Promise<number> {
   const postmaster = Number(
     (await readFile(path.join(pgDataDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
   );
-  let total = (await processCpuMs(postmaster)) + (await reapedChildrenCpuMs(postmaster));
+  let total = await processCpuMs(postmaster);
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -154,7 +154,8 @@ export async function postgresCpuMs(pgDataDir: string): Promise<number> {
       // The process ended between the listing and the read.
     }
   }
-  return total;
+  // Read after the live ones: a backend that ends meanwhile is counted here, not lost.
+  return total + (await reapedChildrenCpuMs(postmaster));
 }
 
 /** A local date (UTC) `days` from today. */

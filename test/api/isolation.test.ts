@@ -181,6 +181,7 @@ describe('the tenant filter', () => {
       'AuditEvent',
       'Blackout',
       'Booking',
+      'BookingEvent',
       'BookingResource',
       'DateOverride',
       'Invitation',
@@ -192,6 +193,9 @@ describe('the tenant filter', () => {
       'Session',
       'User',
       'UserResource',
+      'WebhookAttempt',
+      'WebhookDelivery',
+      'WebhookEndpoint',
     ]);
     for (const meta of owned) {
       expect(meta.filters.tenant, `${meta.className} has no tenant filter`).toMatchObject({
