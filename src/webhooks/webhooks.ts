@@ -13,9 +13,6 @@ import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { WebhookDeliveryStatus } from './webhook-enums.js';
 import { post } from './webhook-sender.js';
 
-/** How long a sender holds an endpoint's queue of one booking: longer than any attempt. */
-const LEASE_MS = 60_000;
-
 /** Plans deliveries with the events and sends them, in order per endpoint and booking. */
 export class Webhooks {
   constructor(
@@ -26,6 +23,14 @@ export class Webhooks {
     private readonly notifier: Notifier,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * How long a sender holds an endpoint's queue of one booking: longer than an attempt and
+   * its recording, so that only a sender that died loses it.
+   */
+  private get leaseMs(): number {
+    return 2 * this.config.webhookTimeoutMs + 10_000;
+  }
 
   seal(secret: string): string {
     return this.box.seal(secret);
@@ -61,7 +66,7 @@ export class Webhooks {
         endpointId,
         bookingId,
         now,
-        new Date(now.getTime() + LEASE_MS),
+        new Date(now.getTime() + this.leaseMs),
       );
       if (head.state === 'none') return;
       // Its holder may stop without finishing: look again when the lease ends.
