@@ -17,6 +17,9 @@ import type { SubscriptionContext } from '../events/events.resolver.js';
 import { tenantSources } from '../tenancy/tenant-sources.js';
 import { callerContext } from './context.js';
 
+/** Subscriptions one connection may hold at once: each reads the feed on every change. */
+export const MAX_SUBSCRIPTIONS = 10;
+
 /** The paths GraphQL answers on; a WebSocket upgrade anywhere else is refused. */
 const PATH = /^\/(?:t\/([^/]+)\/)?graphql$/;
 
@@ -85,6 +88,16 @@ export function registerSubscriptions(
           }
         }
         return errors;
+      },
+      onSubscribe: (ctx) => {
+        // The one being subscribed is already listed.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS) {
+          return [
+            new GraphQLError(
+              `A connection holds at most ${MAX_SUBSCRIPTIONS} subscriptions; open another connection or stop one`,
+            ),
+          ];
+        }
       },
       // The credential is checked once on connecting, and again by each subscription as it runs.
       onConnect: async (ctx) => {

@@ -81,6 +81,15 @@ describe('behind PgBouncer in transaction mode', () => {
     expect(offered.length).toBeGreaterThan(10);
     const res = await book(a, 'pooled', { serviceId: s.serviceId, startsAt: offered[3] });
     expect(res.data?.createBooking.userErrors).toEqual([]);
+    // The event feed reads in one statement (its own snapshot): the pooler changes nothing.
+    const feed = await b.gql<{ bookingEvents: { edges: Array<{ node: { bookingId: string } }> } }>(
+      '{ bookingEvents { edges { node { bookingId } } } }',
+      {},
+      { tenant: 'pooled', token: s.tenant.token },
+    );
+    expect(feed.data?.bookingEvents.edges.map((e) => e.node.bookingId)).toEqual([
+      res.data?.createBooking.booking?.id,
+    ]);
   });
 
   it('knows that its change feed hears nothing, and keeps the read caches off', async () => {

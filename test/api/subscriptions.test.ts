@@ -207,6 +207,26 @@ describe('subscription bookingEvents', () => {
     }
   });
 
+  it('holds at most ten subscriptions on one connection', async () => {
+    const { client } = connect({ authorization: `Bearer ${s.tenant.token}`, tenant: 'live' });
+    try {
+      const held = Array.from({ length: 10 }, () => follow(client));
+      await settle();
+      const one = follow(client);
+      await until('the refusal', () => one.ended());
+      expect(JSON.stringify(one.errors)).toMatch(/at most 10 subscriptions/);
+      expect(held.every((h) => !h.ended())).toBe(true);
+      // Stopping one makes room.
+      held[0]?.stop();
+      await settle();
+      const again = follow(client);
+      const id = await newBooking(s.serviceId);
+      await until('the event', () => again.events.some((e) => e.bookingId === id));
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('ends a subscription whose user is deactivated', async () => {
     const [row] = await sql<{ id: string }>(
       t.database,

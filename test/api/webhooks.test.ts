@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { post } from '../../src/webhooks/webhook-sender.js';
@@ -307,15 +309,21 @@ describe('webhook deliveries', () => {
     );
     expect(paused?.active).toBe(false);
     expect(paused?.pause_reason).toMatch(/HTTP 500/);
+    // Sent (to the local mail sink), once per active admin.
     const mail = await until('the notice', async () => {
       const rows = await sql(
         t.database,
         "select recipient, status from notification where kind = 'notice.webhook_paused' and tenant_id = $1",
         [s.tenant.id],
       );
-      return rows.length > 0 && rows;
+      return rows.length > 0 && rows.every((r) => r.status === 'SENT') && rows;
     });
     expect(mail.map((m) => m.recipient)).toEqual([s.tenant.adminEmail]);
+    const sink = await readdir(t.mailSinkDir);
+    const notices = await Promise.all(
+      sink.map((f) => readFile(path.join(t.mailSinkDir, f), 'utf8')),
+    );
+    expect(notices.filter((m) => m.includes('Subject: Webhook paused'))).toHaveLength(1);
     // Paused: a new booking's delivery waits.
     const second = await newBooking();
     const seen = receiver.received.length;

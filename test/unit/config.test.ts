@@ -22,6 +22,9 @@ describe('configuration', () => {
       demoData: true,
       logLevel: 'info',
     });
+    // Webhooks retry for at least a day by default (production refuses less).
+    const retried = config.webhookRetrySchedule.reduce((a, b) => a + b, 0);
+    expect(retried).toBeGreaterThanOrEqual(24 * 3600);
   });
 
   it.each([
@@ -58,6 +61,20 @@ describe('configuration', () => {
       'must contain {token}',
     ],
     [{ NOTIFY_RETRY_LIMIT: '-1' }, 'NOTIFY_RETRY_LIMIT', 'whole number'],
+    [{ WEBHOOK_RETRY_SCHEDULE: '5,x' }, 'WEBHOOK_RETRY_SCHEDULE', 'whole numbers of seconds'],
+    [{ WEBHOOK_RETRY_SCHEDULE: '0' }, 'WEBHOOK_RETRY_SCHEDULE', 'each at least 1'],
+    [
+      {
+        NODE_ENV: 'production',
+        PLATFORM_ADMIN_TOKEN: 'p'.repeat(40),
+        SECRET_KEY: 's'.repeat(40),
+        SMTP_HOST: 'mail',
+        WEBHOOK_RETRY_SCHEDULE: '60,3600',
+      },
+      'WEBHOOK_RETRY_SCHEDULE',
+      'at least 24 hours in production (got 3660 seconds)',
+    ],
+    [{ WEBHOOK_TIMEOUT_MS: '50' }, 'WEBHOOK_TIMEOUT_MS', 'between 100'],
   ])('refuses %o naming %s', (env, variable, rule) => {
     const err = configError(env);
     expect(err.variable).toBe(variable);
