@@ -773,6 +773,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
              select gen_random_uuid(), now(), now(), tenant_id, id, $2, $2, $3, 'booking.created', '{}'::jsonb, now()
              from webhook_endpoint where tenant_id = $1 and events @> '["CREATED"]'::jsonb
                and (service_ids = '[]'::jsonb or service_ids @> $4::jsonb)
+             for key share
              returning endpoint_id`,
               [t.id, randomUUID(), id, JSON.stringify([slot.serviceId])],
             );

@@ -14,7 +14,14 @@ import { WebhookDeliveryStatus } from './webhook-enums.js';
 @ObjectType()
 @TenantScoped()
 @Entity({ tableName: 'webhook_delivery' })
-@Index({ properties: ['endpoint', 'bookingId', 'position'] })
+// The open deliveries only, each sender's lookup of its queue's head; the history stays out.
+@Index({
+  name: 'webhook_delivery_open_index',
+  expression:
+    "create index \"webhook_delivery_open_index\" on \"webhook_delivery\" (\"endpoint_id\", \"booking_id\", \"position\") where status in ('PENDING', 'RETRYING')",
+})
+// An endpoint's deliveries, newest first (webhookDeliveries).
+@Index({ properties: ['endpoint', 'position'] })
 export class WebhookDelivery extends TenantOwnedEntity<
   | 'status'
   | 'attemptCount'

@@ -39,6 +39,8 @@ export async function planDeliveries(tx: EntityManager, e: PlannedEvent): Promis
     from webhook_endpoint
     where tenant_id = ${tenantId} and events @> ${JSON.stringify([e.type])}::jsonb
       and (service_ids = '[]'::jsonb or service_ids @> ${JSON.stringify([e.serviceId])}::jsonb)
+    -- An endpoint deleted meanwhile is skipped, not a foreign-key error that fails the booking.
+    for key share
     returning endpoint_id as "endpointId",
       (select active from webhook_endpoint w where w.id = endpoint_id) as active`;
   const found = (await rows(tx, q.compile(db))) as { endpointId: string; active: boolean }[];
@@ -117,7 +119,7 @@ export async function claimHead(
       .select(HEAD)
       .where('tenant_id', '=', tenantOf(tx))
       .where('endpoint_id', '=', endpointId)
-      .where(sql<boolean>`booking_id is not distinct from ${bookingId}::uuid`)
+      .where((w) => (bookingId ? w('booking_id', '=', bookingId) : w('booking_id', 'is', null)))
       .where('status', 'in', OPEN)
       .orderBy('position')
       .limit(1)

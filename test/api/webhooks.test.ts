@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { post } from '../../src/webhooks/webhook-sender.js';
 import { createTenant, startTestApp, type TestApp } from '../helpers/app.js';
-import { sql } from '../helpers/database.js';
+import { databaseUrl, sql } from '../helpers/database.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
 import { book, createService, everyDay, type Scenario, scenario } from '../helpers/scenario.js';
 
@@ -340,6 +341,36 @@ describe('webhook deliveries', () => {
     await until('all SUCCEEDED', async () =>
       (await deliveries(hook.id)).every((d) => d.status === 'SUCCEEDED'),
     );
+  });
+
+  it('books while an endpoint is deleted in a transaction that commits first: no error, no delivery', async () => {
+    receiver = await startReceiver();
+    const hook = await endpoint({ events: ['CREATED'] });
+    const admin = new pg.Client({ connectionString: databaseUrl(t.database) });
+    admin.on('error', () => {});
+    await admin.connect();
+    try {
+      await admin.query('begin');
+      await admin.query('delete from webhook_endpoint where id = $1', [hook.id]);
+      // The booking's transaction waits on the deleted row's lock, then skips it.
+      const booking = book(t, s.tenant.slug, { serviceId: s.serviceId, startsAt: freeStart() });
+      await new Promise((r) => setTimeout(r, 300));
+      await admin.query('commit');
+      const res = await booking;
+      expect(res.errors).toBeUndefined();
+      const id = res.data?.createBooking.booking?.id;
+      expect(id).toBeTruthy();
+      const rows = await sql(t.database, 'select id from webhook_delivery where booking_id = $1', [
+        id,
+      ]);
+      expect(rows).toEqual([]);
+      const events = await sql(t.database, 'select type from booking_event where booking_id = $1', [
+        id,
+      ]);
+      expect(events.map((e) => e.type)).toEqual(['CREATED']);
+    } finally {
+      await admin.end();
+    }
   });
 
   it('sends a test ping, and redelivers a delivery with the same webhook-id', async () => {

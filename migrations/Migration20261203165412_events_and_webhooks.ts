@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261203161544_events_and_webhooks extends Migration {
+export class Migration20261203165412_events_and_webhooks extends Migration {
 
-  override name = 'Migration20261203161544_events_and_webhooks';
+  override name = 'Migration20261203165412_events_and_webhooks';
 
   override up(): void | Promise<void> {
     this.addSql(`create type "booking_event_type" as enum ('CREATED', 'CONFIRMED', 'CANCELLED', 'RESCHEDULED', 'COMPLETED', 'NO_SHOW', 'DETAILS_UPDATED');`);
@@ -18,7 +18,8 @@ export class Migration20261203161544_events_and_webhooks extends Migration {
 
     this.addSql(`create table "webhook_delivery" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "tenant_id" uuid not null, "endpoint_id" uuid not null, "message_id" uuid not null, "event_id" uuid null, "booking_id" uuid null, "type" varchar(40) not null, "body" jsonb not null, "status" "webhook_delivery_status" not null default 'PENDING', "attempt_count" int not null default 0, "next_attempt_at" timestamptz not null, "failures" int not null default 0, "first_failed_at" timestamptz null, "last_attempt_at" timestamptz null, "last_status_code" int null, "last_error" text null, "delivered_at" timestamptz null, "claimed_until" timestamptz null, "position" bigserial, primary key ("id"));`);
     this.addSql(`create index "webhook_delivery_tenant_id_index" on "webhook_delivery" ("tenant_id");`);
-    this.addSql(`create index "webhook_delivery_endpoint_id_booking_id_position_index" on "webhook_delivery" ("endpoint_id", "booking_id", "position");`);
+    this.addSql(`create index "webhook_delivery_endpoint_id_position_index" on "webhook_delivery" ("endpoint_id", "position");`);
+    this.addSql(`create index "webhook_delivery_open_index" on "webhook_delivery" ("endpoint_id", "booking_id", "position") where status in ('PENDING', 'RETRYING');`);
 
     this.addSql(`create table "webhook_attempt" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "tenant_id" uuid not null, "delivery_id" uuid not null, "status_code" int null, "latency_ms" int not null, "error" text null, "succeeded" boolean not null, primary key ("id"));`);
     this.addSql(`create index "webhook_attempt_tenant_id_index" on "webhook_attempt" ("tenant_id");`);
