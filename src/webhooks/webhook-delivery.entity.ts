@@ -18,7 +18,7 @@ import { WebhookDeliveryStatus } from './webhook-enums.js';
 @Index({
   name: 'webhook_delivery_open_index',
   expression:
-    "create index \"webhook_delivery_open_index\" on \"webhook_delivery\" (\"endpoint_id\", \"booking_id\", \"position\") where status in ('PENDING', 'RETRYING')",
+    'create index "webhook_delivery_open_index" on "webhook_delivery" ("endpoint_id", "booking_id", "position") where status in (\'PENDING\', \'RETRYING\')',
 })
 // An endpoint's deliveries, newest first (webhookDeliveries).
 @Index({ properties: ['endpoint', 'position'] })
