@@ -311,6 +311,21 @@ export class Notifier {
     }
   }
 
+  /** A message to one of the business's people: no calendar invite, replies to the business. */
+  private toBusinessPeople(
+    notification: Notification,
+    tenant: Tenant,
+    content: { subject: string; html: string; text: string },
+  ): OutgoingMail {
+    return {
+      messageId: `<notification-${notification.id}@${this.mailDomain}>`,
+      to: notification.recipient,
+      replyTo: tenant.email,
+      ...content,
+      ics: null,
+    };
+  }
+
   /** A notice to an admin: what stopped, why, and where to start it again. */
   composeNotice(notification: Notification, p: NoticeMailPayload, tenant: Tenant): OutgoingMail {
     const subject = `Webhook paused: ${p.url}`;
@@ -324,15 +339,7 @@ export class Notifier {
       businessName: tenant.name,
       footer: 'You receive this email as an administrator of this business.',
     });
-    return {
-      messageId: `<notification-${notification.id}@${this.mailDomain}>`,
-      to: notification.recipient,
-      replyTo: tenant.email,
-      subject,
-      html,
-      text,
-      ics: null,
-    };
+    return this.toBusinessPeople(notification, tenant, { subject, html, text });
   }
 
   /** The message of an account's email: the one-time link into the console, no password. */
@@ -365,15 +372,7 @@ export class Notifier {
       businessName: tenant.name,
       footer: 'You receive this email because of an account with this business.',
     });
-    return {
-      messageId: `<notification-${notification.id}@${this.mailDomain}>`,
-      to: notification.recipient,
-      replyTo: tenant.email,
-      subject,
-      html,
-      text,
-      ics: null,
-    };
+    return this.toBusinessPeople(notification, tenant, { subject, html, text });
   }
 
   /** The message for a notification: its text, HTML and calendar invite. */

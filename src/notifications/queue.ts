@@ -25,6 +25,23 @@ export interface SendJob {
   notificationId: string;
 }
 
+/** A batch's jobs one after another, each completed or failed on its own. */
+function oneByOne<T>(handler: (job: Job<T>) => Promise<void>) {
+  return async (jobs: Job<T>[]): Promise<JobResult[]> => {
+    const results: JobResult[] = [];
+    for (const job of jobs) {
+      try {
+        await handler(job);
+        results.push({ id: job.id, status: 'completed' });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        results.push({ id: job.id, status: 'failed', output: { message } });
+      }
+    }
+    return results;
+  };
+}
+
 /** pg-boss: jobs sent in the caller's transaction, retried with backoff, then dead-lettered. */
 export class NotificationQueue {
   readonly #boss: PgBoss;
@@ -94,19 +111,7 @@ export class NotificationQueue {
         localConcurrency: SEND_WORKERS,
         pollingIntervalSeconds: 1,
       },
-      async (jobs) => {
-        const results: JobResult[] = [];
-        for (const job of jobs) {
-          try {
-            await handler(job);
-            results.push({ id: job.id, status: 'completed' });
-          } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            results.push({ id: job.id, status: 'failed', output: { message } });
-          }
-        }
-        return results;
-      },
+      oneByOne(handler),
     );
     await this.#boss.work<SendJob>(
       DEAD_QUEUE,
@@ -128,19 +133,7 @@ export class NotificationQueue {
         localConcurrency: WEBHOOK_WORKERS,
         pollingIntervalSeconds: 0.5,
       },
-      async (jobs) => {
-        const results: JobResult[] = [];
-        for (const job of jobs) {
-          try {
-            await handler(job);
-            results.push({ id: job.id, status: 'completed' });
-          } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            results.push({ id: job.id, status: 'failed', output: { message } });
-          }
-        }
-        return results;
-      },
+      oneByOne(handler),
     );
   }
 
