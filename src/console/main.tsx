@@ -2,7 +2,14 @@ import './workers.js';
 import 'graphiql/style.css';
 import './console.css';
 import { GraphiQL } from 'graphiql';
-import { type FormEvent, StrictMode, useCallback, useMemo, useState } from 'react';
+import {
+  type ComponentProps,
+  type FormEvent,
+  StrictMode,
+  useCallback,
+  useMemo,
+  useState,
+} from 'react';
 import { createRoot } from 'react-dom/client';
 import { readyTabs } from './operations.js';
 
@@ -53,6 +60,9 @@ function loadCredential(): Credential | null {
     return null;
   }
 }
+
+/** What GraphiQL takes to run an operation. */
+type Fetcher = ComponentProps<typeof GraphiQL>['fetcher'];
 
 interface GraphQLResponse<T> {
   data?: T | null;
@@ -304,8 +314,9 @@ function Console({
   me: Me;
   onSignOut: () => void;
 }) {
-  const fetcher = useCallback(
-    (params: object) => post(params, authHeaders(credential)),
+  const fetcher = useCallback<Fetcher>(
+    // The answer as it came; GraphiQL types it as graphql-ws's ExecutionResult.
+    (params) => post(params, authHeaders(credential)) as unknown as ReturnType<Fetcher>,
     [credential],
   );
   const tabs = useMemo(() => {
