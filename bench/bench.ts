@@ -777,6 +777,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
              returning endpoint_id`,
               [t.id, randomUUID(), id, JSON.stringify([slot.serviceId])],
             );
+            await c.query(
+              `insert into notification (id, created_at, updated_at, tenant_id, booking_id, kind, recipient, status, attempts, payload, send_at, last_error)
+             select gen_random_uuid(), now(), now(), b.tenant_id, b.id, 'reminder.' || lower(r.recipient::text), x.email,
+               (case when b.starts_at - make_interval(mins => r.offset_minutes) <= now() then 'SKIPPED' else 'SCHEDULED' end)::notification_status,
+               0, jsonb_build_object('serviceName', s.name), b.starts_at - make_interval(mins => r.offset_minutes), null
+             from booking b
+             join reminder_rule r on r.tenant_id = b.tenant_id and r.active
+               and (r.service_ids = '[]'::jsonb or r.service_ids @> jsonb_build_array(b.service_id::text))
+             join service s on s.id = b.service_id
+             join tenant t on t.id = b.tenant_id
+             join lateral (
+               select b.customer_email as email where r.recipient = 'CUSTOMER'
+               union all select t.email where r.recipient = 'BUSINESS'
+               union all select u.email from user_resource ur join app_user u on u.id = ur.user_id
+                 where r.recipient = 'STAFF' and u.active and ur.resource_id = b.resource_id
+             ) x on true
+             where b.tenant_id = $1 and b.status = 'CONFIRMED' and b.id = any($2::uuid[])`,
+              [t.id, [id]],
+            );
             await c.query('commit');
             done++;
           } catch (err) {

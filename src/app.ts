@@ -113,6 +113,21 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       (job) => notifier.dead(job),
     );
     await queue.workWebhooks((job) => webhooks.deliver(job));
+    // Reminders whose time has come (by the app's clock) are queued like any other email.
+    let sweeping = false;
+    const reminderSweep = setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
+      notifier
+        .releaseDue(new Date(clock()))
+        .catch((err: unknown) => {
+          if (!isDatabaseOutage(err)) logger.error({ err }, 'reminder sweep failed');
+        })
+        .finally(() => {
+          sweeping = false;
+        });
+    }, config.jobsSuperviseSeconds * 1000);
+    reminderSweep.unref();
     if (database.embedded && config.demoData) {
       await seedDemoData(services, log);
     }
@@ -129,6 +144,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       url,
       close() {
         closing ??= (async () => {
+          clearInterval(reminderSweep);
           await fastify.close();
           await queue.stop();
           await limits.stop();

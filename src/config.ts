@@ -210,7 +210,7 @@ export const CONFIG_SPEC = {
   ),
   JOBS_SUPERVISE_SECONDS: v(
     integer(30, 1, 3600),
-    'How often the job queue checks for jobs whose worker stopped sending heartbeats (a crashed process) and retries them.',
+    'How often the job queue checks for jobs whose worker stopped sending heartbeats (a crashed process) and retries them, and how often reminders whose time has come are queued.',
   ),
   EXPORT_ROW_LIMIT: v(
     integer(50_000, 1, 1_000_000),

@@ -14,6 +14,7 @@ import { Service } from '../catalog/service.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import { BookingEventType } from '../events/booking-event-type.js';
 import { recordBookingEvent } from '../events/booking-events.js';
+import { dropBookingReminders, planBookingReminders } from '../reminders/reminders.js';
 import {
   type Bookable,
   findBookableService,
@@ -322,6 +323,8 @@ async function insertChecked(
     byCustomer: !ctx.actor,
     resourceIds: [resourceId, ...assigned.value.requirementIds],
   });
+  // A booking that waits for the business's confirmation is reminded once confirmed.
+  await planBookingReminders(ctx, tx, booking.id);
   return ok({ booking, manageToken });
 }
 
@@ -411,6 +414,8 @@ export async function transitionIn(
   await recordBookingEvent(ctx, tx, EVENT_OF[action], changed, {
     byCustomer: extra.by === 'customer',
   });
+  if (action === 'confirm') await planBookingReminders(ctx, tx, changed.id);
+  else await dropBookingReminders(ctx, tx, changed.id, `the booking is ${rule.to.toLowerCase()}`);
   return ok(changed);
 }
 
@@ -487,6 +492,7 @@ async function moveBooking(
         byCustomer: by === 'customer',
         resourceIds: [assigned.value.resourceId, ...assigned.value.requirementIds],
       });
+      await planBookingReminders(ctx, tx, moved.id, 'the booking moved: replaced');
       return ok(moved);
     });
   } catch (err) {

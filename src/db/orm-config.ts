@@ -17,6 +17,7 @@ import { Service } from '../catalog/service.entity.js';
 import { ServiceResource } from '../catalog/service-resource.entity.js';
 import { BookingEvent } from '../events/booking-event.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
+import { ReminderRule } from '../reminders/reminder-rule.entity.js';
 import { PROJECT_ROOT } from '../shared/paths.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { WebhookAttempt, WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
@@ -41,6 +42,7 @@ export const ENTITIES = [
   Notification,
   AuditEvent,
   BookingEvent,
+  ReminderRule,
   WebhookEndpoint,
   WebhookDelivery,
   WebhookAttempt,

@@ -15,6 +15,7 @@ import { BookingResolver } from '../bookings/booking.resolver.js';
 import { ResourceResolver, ServiceResolver } from '../catalog/catalog.resolver.js';
 import { BookingEventResolver } from '../events/events.resolver.js';
 import { NotificationResolver } from '../notifications/notification.resolver.js';
+import { ReminderResolver } from '../reminders/reminders.resolver.js';
 import { SlotsResolver } from '../scheduling/slots.resolver.js';
 import { TenantResolver } from '../tenancy/tenant.resolver.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../webhooks/webhooks.resolver.js';
@@ -36,6 +37,7 @@ const RESOLVERS = [
   NotificationResolver,
   AuditResolver,
   BookingEventResolver,
+  ReminderResolver,
   WebhookResolver,
   WebhookDeliveryResolver,
 ] as const;

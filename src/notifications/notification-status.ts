@@ -1,6 +1,8 @@
 import { registerEnumType } from 'type-graphql';
 
 export enum NotificationStatus {
+  /** A reminder waiting for its send time (`sendAt`). */
+  SCHEDULED = 'SCHEDULED',
   QUEUED = 'QUEUED',
   SENT = 'SENT',
   FAILED = 'FAILED',

@@ -38,15 +38,31 @@ export interface NoticeMailPayload {
   reason: string;
 }
 
-export type NotificationPayload = BookingMailPayload | AccountMailPayload | NoticeMailPayload;
+/** A reminder of a booking, planned by a rule; re-checked against the booking before it goes. */
+export interface ReminderMailPayload {
+  reminder: { ruleId: string; offsetMinutes: number };
+  serviceName: string;
+  /** The start it was planned for: a booking that moved since is not reminded by it. */
+  startsAt: string;
+  endsAt: string;
+}
+
+export type NotificationPayload =
+  | BookingMailPayload
+  | AccountMailPayload
+  | NoticeMailPayload
+  | ReminderMailPayload;
 
 /** One email (about a booking event, or an account's link), and the record of its delivery. */
 @ObjectType()
 @TenantScoped()
 @Entity({ tableName: 'notification' })
 @Index({ properties: ['tenant', 'createdAt'] })
+// The reminders the sweep releases: scheduled ones by send time. (Not a partial index: the
+// migration that adds SCHEDULED to the enum cannot also use it in the same transaction.)
+@Index({ properties: ['status', 'sendAt'] })
 export class Notification extends TenantOwnedEntity<
-  'status' | 'attempts' | 'lastError' | 'sentAt' | 'booking'
+  'status' | 'attempts' | 'lastError' | 'sentAt' | 'booking' | 'sendAt'
 > {
   declare [EntityName]?: 'Notification'; // its table, for the stores' types (db/sql.ts)
   @ManyToOne(() => Booking, { ref: true, nullable: true, index: true, deleteRule: 'set null' })
@@ -75,6 +91,10 @@ export class Notification extends TenantOwnedEntity<
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   sentAt: Date | null = null;
+
+  @Field(() => Date, { nullable: true, description: "a reminder's send time" })
+  @Property({ type: 'timestamptz', nullable: true })
+  sendAt: Date | null = null;
 
   @Property({ type: 'json' })
   payload!: NotificationPayload;

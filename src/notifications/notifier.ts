@@ -16,8 +16,13 @@ import {
   type BookingMailPayload,
   type NoticeMailPayload,
   Notification,
+  type ReminderMailPayload,
 } from './notification.entity.js';
-import { insertNotifications, updateNotification } from './notification.store.js';
+import {
+  insertNotifications,
+  releaseDueReminders,
+  updateNotification,
+} from './notification.store.js';
 import { NotificationStatus } from './notification-status.js';
 import type { NotificationQueue, SendJob } from './queue.js';
 import type { SealedBox } from './sealed-box.js';
@@ -88,6 +93,21 @@ const WORDING: Record<string, [subject: string, heading: string, intro: string]>
     'Booking moved by the customer: {service}, {when}',
     'Booking moved',
     '{customer} has moved their booking to the time below.',
+  ],
+  'reminder.customer': [
+    'Reminder: {service}, {when}',
+    'See you soon',
+    'Hi {customer}, this is a reminder of your booking with {business}.',
+  ],
+  'reminder.business': [
+    'Reminder: {service}, {when} ({customer})',
+    'Coming up',
+    '{customer} is booked for {service}.',
+  ],
+  'reminder.staff': [
+    'Reminder: {service}, {when} ({customer})',
+    'Coming up',
+    '{customer} is booked for {service} with you.',
   ],
 };
 
@@ -261,6 +281,15 @@ export class Notifier {
       } else {
         const booking = notification.booking?.getEntity();
         if (!booking) throw new Error('the booking no longer exists');
+        // A reminder goes only for the booking as it still is: confirmed, at the time planned.
+        const stale = 'reminder' in payload ? staleReminder(payload, booking) : null;
+        if (stale) {
+          await updateNotification(em, id, {
+            status: NotificationStatus.SKIPPED,
+            lastError: stale,
+          });
+          return;
+        }
         await this.mailer.send(this.compose(notification, payload, booking, tenant));
       }
     } catch (err) {
@@ -378,15 +407,17 @@ export class Notifier {
   /** The message for a notification: its text, HTML and calendar invite. */
   compose(
     notification: Notification,
-    p: BookingMailPayload,
+    p: BookingMailPayload | ReminderMailPayload,
     booking: Booking,
     tenant: Tenant,
   ): OutgoingMail {
     const start = new Date(p.startsAt);
     const end = new Date(p.endsAt);
     const when = formatWhen(start, end, tenant.timeZone);
-    const forBusiness = notification.kind.endsWith('.business');
-    const token = p.sealedManageToken ? this.box.open(p.sealedManageToken) : null;
+    // The business's address and its staff get the customer's details; the customer the link.
+    const forBusiness = !notification.kind.endsWith('.customer');
+    const token =
+      'sealedManageToken' in p && p.sealedManageToken ? this.box.open(p.sealedManageToken) : null;
     const manageUrl =
       token && !forBusiness
         ? this.config.manageUrlTemplate
@@ -407,11 +438,12 @@ export class Notifier {
           ]
         : []),
     ];
+    const change: Partial<BookingMailPayload> = 'method' in p ? p : {};
     const previous =
-      p.previousStartsAt && p.previousEndsAt
-        ? `It was booked for ${formatWhen(new Date(p.previousStartsAt), new Date(p.previousEndsAt), tenant.timeZone)}.`
+      change.previousStartsAt && change.previousEndsAt
+        ? `It was booked for ${formatWhen(new Date(change.previousStartsAt), new Date(change.previousEndsAt), tenant.timeZone)}.`
         : null;
-    const reason = p.reason ? `Reason: ${p.reason}` : null;
+    const reason = change.reason ? `Reason: ${change.reason}` : null;
     const wording = WORDING[notification.kind];
     if (!wording) throw new Error(`no wording for notification kind ${notification.kind}`);
     const values: Record<string, string> = {
@@ -441,26 +473,56 @@ export class Notifier {
       subject: content.subject,
       html,
       text: plain,
-      ics: {
-        method: p.method,
-        content: inviteIcs({
-          uid: `booking-${booking.id}@${this.mailDomain}`,
-          sequence: p.sequence,
-          method: p.method,
-          start,
-          end,
-          summary: `${p.serviceName} – ${forBusiness ? booking.customerName : tenant.name}`,
-          description: `Reference ${booking.reference}`,
-          organizer: { name: tenant.name, email: tenant.email },
-          attendee: { name: booking.customerName, email: booking.customerEmail },
-          status:
-            p.method === 'CANCEL'
-              ? 'CANCELLED'
-              : booking.status === BookingStatus.PENDING
-                ? 'TENTATIVE'
-                : 'CONFIRMED',
-        }),
-      },
+      // A reminder changes nothing in the calendar: no invite.
+      ics: !('method' in p)
+        ? null
+        : {
+            method: p.method,
+            content: inviteIcs({
+              uid: `booking-${booking.id}@${this.mailDomain}`,
+              sequence: p.sequence,
+              method: p.method,
+              start,
+              end,
+              summary: `${p.serviceName} – ${forBusiness ? booking.customerName : tenant.name}`,
+              description: `Reference ${booking.reference}`,
+              organizer: { name: tenant.name, email: tenant.email },
+              attendee: { name: booking.customerName, email: booking.customerEmail },
+              status:
+                p.method === 'CANCEL'
+                  ? 'CANCELLED'
+                  : booking.status === BookingStatus.PENDING
+                    ? 'TENTATIVE'
+                    : 'CONFIRMED',
+            }),
+          },
     };
   }
+
+  /** Queues the reminders due at `now`, of every tenant, with their send jobs, in one transaction. */
+  async releaseDue(now: Date): Promise<number> {
+    // A poll every few seconds: kept out of the query log, as the change feed's probe is.
+    const em = this.orm.em.fork({ clear: true, loggerContext: { enabled: false } });
+    return em.transactional(async (tx) => {
+      const due = await releaseDueReminders(tx, now, REMINDER_BATCH);
+      for (const { id, tenantId } of due) {
+        await this.queue.enqueue(tx, { tenantId, notificationId: id });
+      }
+      return due.length;
+    });
+  }
+}
+
+/** Reminders released at once by one sweep; the next sweep takes the rest. */
+const REMINDER_BATCH = 500;
+
+/** Why a reminder no longer fits its booking, or null when it still does. */
+function staleReminder(p: ReminderMailPayload, booking: Booking): string | null {
+  if (booking.status !== BookingStatus.CONFIRMED) {
+    return `the booking is ${booking.status.toLowerCase()}`;
+  }
+  if (new Date(p.startsAt).getTime() !== booking.startsAt.getTime()) {
+    return 'the booking has moved since this reminder was planned';
+  }
+  return null;
 }

@@ -6,6 +6,7 @@ import { User } from '../access/user.entity.js';
 import { audit, audited } from '../audit/audit.js';
 import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
+import { DEFAULT_REMINDER, ReminderRule } from '../reminders/reminder-rule.entity.js';
 import { fail, notFound, ok, type Result } from '../shared/errors.js';
 import { invalid, validateInput } from '../shared/validation.js';
 import { normalizeOrigin } from './origins.js';
@@ -31,6 +32,7 @@ export async function insertTenant(
       subdomain: data.subdomain ?? data.slug,
     });
     tx.create(Resource, { tenant, name: data.name });
+    tx.create(ReminderRule, { tenant, ...DEFAULT_REMINDER });
     tx.create(User, {
       tenant,
       email: data.adminEmail.toLowerCase(),

@@ -133,6 +133,7 @@ describe('createBooking', () => {
       /^insert into "notification" .* values \(.*\), \(.*\)$/,
       /^insert into "booking_event" /,
       /^insert into webhook_delivery /,
+      /^insert into notification \(id, created_at, updated_at, tenant_id, booking_id, kind, recipient, status, attempts, payload, send_at, last_error\) select /,
       /^commit$/,
     ];
     // The logged form: "[query] <sql> [took ...]" with colours; whitespace folded.

@@ -127,3 +127,28 @@ describe('the service_pools migration', () => {
     );
   });
 });
+
+describe('the reminders migration', () => {
+  it('gives every existing business the rule a new one starts with', async () => {
+    await migratedFrom(
+      'Migration20261203165412_events_and_webhooks',
+      async () => {},
+      async ({ name, tenant }) => {
+        expect(
+          await sql(
+            name,
+            'select tenant_id, offset_minutes, recipient, service_ids, active from reminder_rule',
+          ),
+        ).toEqual([
+          {
+            tenant_id: tenant,
+            offset_minutes: 1440,
+            recipient: 'CUSTOMER',
+            service_ids: [],
+            active: true,
+          },
+        ]);
+      },
+    );
+  });
+});

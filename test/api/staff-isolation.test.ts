@@ -96,25 +96,22 @@ async function digest(): Promise<string> {
     'audit_event',
     'booking_event',
     'webhook_endpoint',
+    'reminder_rule',
   ];
-  const parts = await Promise.all(
-    tables.map(async (table) => {
-      const [row] = await sql<{ d: string | null }>(
-        t.database,
-        `select md5(string_agg(x::text, ',' order by x.id)) as d from ${table} x where tenant_id = $1`,
-        [s.tenant.id],
-      );
-      return `${table}:${row?.d}`;
-    }),
+  // One statement on one connection: the matrix takes two digests per cell.
+  const parts = tables.map(
+    (table) =>
+      `'${table}:' || coalesce((select md5(string_agg(x::text, ',' order by x.id)) from ${table} x where tenant_id = $1), '')`,
   );
   // Deliveries by id only: the worker records attempts on them at its own pace.
-  const [deliveries] = await sql<{ d: string | null }>(
-    t.database,
-    `select md5(string_agg(id::text, ',' order by id)) as d from webhook_delivery where tenant_id = $1`,
-    [s.tenant.id],
+  parts.push(
+    `'webhook_delivery:' || coalesce((select md5(string_agg(id::text, ',' order by id)) from webhook_delivery where tenant_id = $1), '')`,
+    `(select row_to_json(t)::text from tenant t where id = $1)`,
   );
-  const [tenant] = await sql(t.database, 'select * from tenant where id = $1', [s.tenant.id]);
-  return [...parts, `webhook_delivery:${deliveries?.d}`, JSON.stringify(tenant)].join('|');
+  const [row] = await sql<{ d: string }>(t.database, `select ${parts.join(" || '|' || ")} as d`, [
+    s.tenant.id,
+  ]);
+  return row?.d ?? '';
 }
 
 interface Answer {
@@ -217,6 +214,12 @@ const CELLS: Cell[] = [
     expect: LIST,
   },
   { field: 'webhookEndpoints', query: '{ webhookEndpoints { id } }', expect: ADMIN_ONLY },
+  { field: 'reminderRules', query: '{ reminderRules { id } }', expect: ADMIN_ONLY },
+  {
+    field: 'setReminderRules',
+    query: `mutation { setReminderRules(rules: [{ offsetMinutes: 1440, recipient: CUSTOMER }]) { ${ERRORS} } }`,
+    expect: ADMIN_ONLY,
+  },
   {
     field: 'webhookDeliveries',
     prepare: endpointVar,
