@@ -187,6 +187,7 @@ describe('the tenant filter', () => {
       'Invitation',
       'Notification',
       'PasswordReset',
+      'ReminderRule',
       'Resource',
       'Service',
       'ServiceResource',

@@ -117,7 +117,7 @@ describe('a worker killed between sending and recording', () => {
       async () => {
         const r = await sql<{ id: string; kind: string; status: string; attempts: number }>(
           t.database,
-          'select id, kind, status, attempts from notification where booking_id = $1 order by kind',
+          "select id, kind, status, attempts from notification where booking_id = $1 and kind not like 'reminder.%' order by kind",
           [bookingId],
         );
         return r.length === 2 && r.every((x) => x.status === 'SENT') ? r : null;

@@ -50,14 +50,17 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
+/** A booking's email about its changes (its reminders are test/api/reminders.test.ts's). */
 const notificationsOf = async (bookingId: string) =>
   (
-    await t.gql<{ notifications: Row[] }>(
-      NOTIFICATIONS,
-      { bookingId },
-      { tenant: 'salon', token: s.tenant.token },
-    )
-  ).data?.notifications ?? [];
+    (
+      await t.gql<{ notifications: Row[] }>(
+        NOTIFICATIONS,
+        { bookingId },
+        { tenant: 'salon', token: s.tenant.token },
+      )
+    ).data?.notifications ?? []
+  ).filter((n) => !n.kind.startsWith('reminder.'));
 
 /** Waits until every notification of the booking has left QUEUED, `count` of them. */
 async function settled(bookingId: string, count: number): Promise<Row[]> {
@@ -108,7 +111,7 @@ function ics(mail: ReceivedMail): Record<string, string> {
 async function statusesOf(database: string, bookingId: string | undefined): Promise<string[]> {
   const rows = await sql<{ status: string }>(
     database,
-    'select status from notification where booking_id = $1',
+    "select status from notification where booking_id = $1 and kind not like 'reminder.%'",
     [bookingId],
   );
   return rows.map((r) => r.status);

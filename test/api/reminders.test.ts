@@ -3,6 +3,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/access/secrets.js';
+import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
 import { book, createService, everyDay, type Scenario, scenario } from '../helpers/scenario.js';
@@ -278,5 +279,21 @@ describe('reminder rules', () => {
     } finally {
       now = NOW;
     }
+  });
+});
+
+describe('docs/API.md, "Reminders"', () => {
+  it('the example sets the three rules it shows', async () => {
+    const s = await scenario(t, 'rem-doc', { windows: everyDay('08:00', '20:00') });
+    const doc = await readFile(path.join(PROJECT_ROOT, 'docs', 'API.md'), 'utf8');
+    const block = /```graphql\n(mutation Reminders[\s\S]*?)```/.exec(doc)?.[1];
+    if (!block) throw new Error('no example Reminders in docs/API.md');
+    const res = await s.admin<SetResult>(block);
+    expect(res.setReminderRules.userErrors).toEqual([]);
+    expect(res.setReminderRules.rules?.map((r) => [r.offsetMinutes, r.recipient])).toEqual([
+      [1440, 'CUSTOMER'],
+      [120, 'CUSTOMER'],
+      [30, 'STAFF'],
+    ]);
   });
 });
