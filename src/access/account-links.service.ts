@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { audit, audited } from '../audit/audit.js';
 import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
+import { answerEvenly } from '../shared/even-answer.js';
 import { invalid, isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
@@ -25,9 +25,6 @@ import { User } from './user.entity.js';
 
 const INVITATION_DAYS = 7;
 const RESET_MINUTES = 60;
-/** requestPasswordReset answers no sooner than this, so a known email is not told by its time. */
-const RESET_ANSWER_MS = 400;
-
 /** One answer for every token that does not work: unknown, used, expired or revoked. */
 const linkRefused = (field: string) =>
   userError(
@@ -192,7 +189,7 @@ function acceptIn(ctx: RequestContext, args: AcceptInvitationArgs): Promise<User
 
 /**
  * Public: mails a one-time reset link when the email is an active user's. The answer is `true`
- * either way and comes no sooner than RESET_ANSWER_MS, so it tells nothing by content or time.
+ * either way and comes no sooner than EVEN_ANSWER_MS, so it tells nothing by content or time.
  */
 export async function requestPasswordReset(ctx: RequestContext, email: string): Promise<boolean> {
   const tenant = requireTenant(ctx);
@@ -225,7 +222,7 @@ export async function requestPasswordReset(ctx: RequestContext, email: string): 
       });
     });
   }
-  await sleep(Math.max(0, RESET_ANSWER_MS - (performance.now() - started)));
+  await answerEvenly(started);
   return true;
 }
 

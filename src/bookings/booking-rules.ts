@@ -157,7 +157,13 @@ export function newBooking(
   service: BookableService,
   resourceId: string,
   request: BookingRequest,
-  fields: { id: string; now: Date; manageTokenHash: string; fingerprint: string | null },
+  fields: {
+    id: string;
+    now: Date;
+    manageTokenHash: string;
+    manageTokenSealed: string;
+    fingerprint: string | null;
+  },
 ): BookingView {
   return {
     id: fields.id,
@@ -178,6 +184,7 @@ export function newBooking(
     cancelledAt: null,
     cancellationReason: null,
     manageTokenHash: fields.manageTokenHash,
+    manageTokenSealed: fields.manageTokenSealed,
     idempotencyKey: request.idempotencyKey,
     sequence: 0,
     requestFingerprint: fields.fingerprint,

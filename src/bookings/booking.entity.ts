@@ -128,6 +128,13 @@ export class Booking extends TenantOwnedEntity<
   @Property({ type: 'string', length: 64, nullable: true, unique: true })
   manageTokenHash: string | null = null;
 
+  /**
+   * The manage token, encrypted with SECRET_KEY, so that every email to the customer can carry
+   * the link; the token is looked up only by its hash.
+   */
+  @Property({ type: 'text', nullable: true })
+  manageTokenSealed: string | null = null;
+
   @Property({ type: 'string', length: 200, nullable: true })
   idempotencyKey: string | null = null;
 

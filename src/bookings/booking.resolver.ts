@@ -6,6 +6,7 @@ import {
   FieldResolver,
   ID,
   Int,
+  Mutation,
   Query,
   Resolver,
   Root,
@@ -17,7 +18,7 @@ import { Service } from '../catalog/service.entity.js';
 import { present } from '../context/loaders.js';
 import type { RequestContext } from '../context/request-context.js';
 import { PayloadMutation } from '../graphql/payload.js';
-import { DateTimeScalar } from '../graphql/scalars.js';
+import { DateTimeScalar, EmailAddressScalar } from '../graphql/scalars.js';
 import { PublicWrite } from '../security/public-write.js';
 import { UserErrorCode } from '../shared/errors.js';
 import { Booking, type BookingView } from './booking.entity.js';
@@ -70,6 +71,30 @@ export class BookingResolver {
   @Query(() => Booking, { nullable: true })
   booking(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Booking | null> {
     return bookings.findBooking(ctx, id);
+  }
+
+  @PublicWrite()
+  @Mutation(() => Boolean, {
+    description:
+      'public: emails the manage link when the reference and email match a booking; true either way, in the same time',
+  })
+  requestManageLink(
+    @Ctx() ctx: RequestContext,
+    @Arg('reference', () => String) reference: string,
+    @Arg('email', () => EmailAddressScalar) email: string,
+  ): Promise<boolean> {
+    return bookings.requestManageLink(ctx, reference, email);
+  }
+
+  @Authorized(Role.ADMIN, Role.STAFF)
+  @PayloadMutation(BookingPayload, 'booking', {
+    description: 'ADMIN, STAFF (their resources): emails the customer the manage link again',
+  })
+  async resendManageLink(
+    @Ctx() ctx: RequestContext,
+    @Arg('bookingId', () => ID) bookingId: string,
+  ) {
+    return bookings.resendManageLink(ctx, bookingId);
   }
 
   @Authorized(Role.ADMIN, Role.STAFF, Role.PARTNER)

@@ -40,6 +40,7 @@ const INSTANTS = ['createdAt', 'updatedAt', 'startsAt', 'endsAt', 'cancelledAt']
 const ALL = [
   ...LISTED,
   ...named('tenant_id occupied_start occupied_end session_key manage_token_hash idempotency_key'),
+  ...named('manage_token_sealed'),
   ...named('sequence request_fingerprint'),
 ];
 

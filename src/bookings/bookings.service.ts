@@ -33,6 +33,7 @@ import {
   UserErrorCode,
   userError,
 } from '../shared/errors.js';
+import { answerEvenly } from '../shared/even-answer.js';
 import { isId, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import type { Tenant } from '../tenancy/tenant.entity.js';
@@ -301,6 +302,7 @@ async function insertChecked(
     id: randomUUID(),
     now: new Date(),
     manageTokenHash: sha256Hex(manageToken),
+    manageTokenSealed: ctx.notifier.seal(manageToken),
     fingerprint: print,
   });
   await insertBooking(tx, booking);
@@ -317,7 +319,7 @@ async function insertChecked(
       ...(request.bypassPolicy ? { bypassPolicy: true } : {}),
     },
   });
-  await ctx.notifier.bookingEvent(tx, tenant, booking, service, { type: 'created', manageToken });
+  await ctx.notifier.bookingEvent(tx, tenant, booking, service, { type: 'created' });
   // Without a credential, the customer books on the business's site.
   await recordBookingEvent(ctx, tx, BookingEventType.CREATED, booking, {
     byCustomer: !ctx.actor,
@@ -547,6 +549,69 @@ export async function updateBookingDetails(
     await recordBookingEvent(ctx, tx, BookingEventType.DETAILS_UPDATED, updated);
     return ok(updated);
   });
+}
+
+/**
+ * ADMIN, STAFF on their resources: emails the customer the manage link again. A booking made
+ * before bookings kept their token gets a new one (the old link stops working).
+ */
+export async function resendManageLink(
+  ctx: RequestContext,
+  id: string,
+): Promise<Result<BookingView>> {
+  const tenant = requireTenant(ctx);
+  if (!isId(id)) return noBooking(id);
+  return ctx.em.transactional(async (tx) => {
+    const booking = await lockForChange(ctx, tx, id, 'admin');
+    if (!booking) return noBooking(id);
+    let current = booking;
+    if (!booking.manageTokenSealed) {
+      const token = newToken(MANAGE_TOKEN_PREFIX);
+      current = await updateBooking(tx, booking, {
+        manageTokenHash: sha256Hex(token),
+        manageTokenSealed: ctx.notifier.seal(token),
+      });
+    }
+    await audit(ctx, tx, {
+      action: 'booking.manage_link_sent',
+      entityType: 'booking',
+      entityId: id,
+    });
+    const service = await tx.findOneOrFail(Service, { id: booking.service.id });
+    await ctx.notifier.bookingEvent(tx, tenant, current, service, { type: 'manage_link' });
+    return ok(current);
+  });
+}
+
+/**
+ * Public: a customer who lost the email asks for the link with the reference and the email.
+ * It answers true either way, no sooner than EVEN_ANSWER_MS, and mails the link only when
+ * both match one booking; limited per reference here, per address as every public write.
+ */
+export async function requestManageLink(
+  ctx: RequestContext,
+  reference: string,
+  email: string,
+): Promise<boolean> {
+  const tenant = requireTenant(ctx);
+  const started = performance.now();
+  const ref = reference.trim().toUpperCase();
+  await ctx.limits.consume(
+    'manageLinkBooking',
+    `${tenant.id}:${ref.slice(0, 40)}`,
+    'link emails for this booking',
+  );
+  const found = await ctx.em.findOne(
+    Booking,
+    { reference: ref, customerEmail: email.trim().toLowerCase() },
+    { fields: ['id'] },
+  );
+  if (found) {
+    // As the system: the customer has no credential, and the business did not ask.
+    await resendManageLink({ ...ctx, actor: null }, found.id);
+  }
+  await answerEvenly(started);
+  return true;
 }
 
 // Customer self-service with the manage token.

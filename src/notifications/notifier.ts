@@ -30,7 +30,8 @@ import { type EmailContent, formatInstant, formatWhen, renderEmail } from './tem
 
 /** What happened to a booking, as far as the people involved need to hear. */
 type BookingEvent =
-  | { type: 'created'; manageToken: string }
+  | { type: 'created' }
+  | { type: 'manage_link' }
   | { type: 'confirmed' }
   | { type: 'cancelled'; by: 'admin' | 'customer'; reason: string | null }
   | { type: 'rescheduled'; by: 'admin' | 'customer'; previousStartsAt: Date; previousEndsAt: Date };
@@ -46,6 +47,7 @@ function recipients(event: BookingEvent, booking: EventBooking, tenant: Tenant) 
   const what =
     event.type === 'created' && booking.status === BookingStatus.PENDING ? 'requested' : event.type;
   const toBusiness = event.type === 'created' || ('by' in event && event.by === 'customer');
+  // The link again, asked for by the business: the customer only.
   return [
     { kind: `booking.${what}.customer`, recipient: booking.customerEmail },
     ...(toBusiness ? [{ kind: `booking.${event.type}.business`, recipient: tenant.email }] : []),
@@ -63,6 +65,11 @@ const WORDING: Record<string, [subject: string, heading: string, intro: string]>
     'Booking request received: {service}, {when}',
     'We have your request',
     'Hi {customer}, {business} has received your booking request and will confirm it shortly. The time is held for you.',
+  ],
+  'booking.manage_link.customer': [
+    'Your booking: {service}, {when}',
+    'Your booking',
+    'Hi {customer}, here is the link to view, change or cancel your booking with {business}.',
   ],
   'booking.created.business': [
     'New booking: {service}, {when} ({customer})',
@@ -141,6 +148,11 @@ export class Notifier {
     private readonly onFailed: () => void = () => {},
   ) {}
 
+  /** Encrypts a token with SECRET_KEY (the booking's copy of its manage token). */
+  seal(token: string): string {
+    return this.box.seal(token);
+  }
+
   /** The domain of the sender address: Message-IDs and calendar UIDs are made under it. */
   private get mailDomain(): string {
     return /@([^>\s]+)>?\s*$/.exec(this.config.mailFrom)?.[1] ?? 'localhost';
@@ -170,14 +182,12 @@ export class Notifier {
           }
         : {}),
     };
+    // The manage link comes from the booking's own sealed copy of its token, in every email.
     const rows = recipients(event, booking, tenant).map(({ kind, recipient }) => ({
       id: randomUUID(),
       kind,
       recipient,
-      payload:
-        event.type === 'created' && kind.endsWith('.customer')
-          ? { ...base, sealedManageToken: this.box.seal(event.manageToken) }
-          : base,
+      payload: base,
     }));
     const status = enabled ? NotificationStatus.QUEUED : NotificationStatus.SKIPPED;
     await insertNotifications(tx, tenant.id, booking.id, status, rows);
@@ -416,8 +426,10 @@ export class Notifier {
     const when = formatWhen(start, end, tenant.timeZone);
     // The business's address and its staff get the customer's details; the customer the link.
     const forBusiness = !notification.kind.endsWith('.customer');
-    const token =
-      'sealedManageToken' in p && p.sealedManageToken ? this.box.open(p.sealedManageToken) : null;
+    // A notification queued before bookings kept their token carries its own sealed copy.
+    const sealed =
+      booking.manageTokenSealed ?? ('sealedManageToken' in p ? p.sealedManageToken : undefined);
+    const token = sealed ? this.box.open(sealed) : null;
     const manageUrl =
       token && !forBusiness
         ? this.config.manageUrlTemplate

@@ -18,6 +18,8 @@ export const LIMITS = {
   loginAccount: { points: 10, duration: 900, blockDuration: 900 },
   /** Password-reset emails to one address (known or not), so nobody's inbox can be flooded. */
   resetAccount: { points: 5, duration: 3600 },
+  /** Manage-link emails asked for one booking reference (matching or not). */
+  manageLinkBooking: { points: 5, duration: 3600 },
 } as const;
 
 type LimitName = keyof typeof LIMITS;

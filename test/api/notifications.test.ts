@@ -244,6 +244,21 @@ describe('booking emails', () => {
       ['CANCEL', '2', '20260304T140000Z'],
     ]);
     expect(invites[2]?.STATUS).toBe('CANCELLED');
+    // Every email to the customer carries the same working link; none to the business does.
+    const link = `http://localhost:3000/salon/manage/${encodeURIComponent(token)}`;
+    for (const mail of [created, moved, cancelled]) {
+      expect(mail.parsed.text).toContain(link);
+      expect(mail.parsed.html).toContain(`href="${link}"`);
+    }
+    expect(told.parsed.text).not.toContain('/manage/');
+    // The booking keeps the token encrypted, never in clear.
+    const [kept] = await sql<{ manage_token_sealed: string }>(
+      t.database,
+      'select manage_token_sealed from booking where id = $1',
+      [id],
+    );
+    expect(kept?.manage_token_sealed).toBeTruthy();
+    expect(kept?.manage_token_sealed).not.toContain(token);
     // An admin's change tells only the customer; a customer's change tells the business too.
     const kinds = (await settled(id, 5)).map((r) => r.kind).sort();
     expect(kinds).toEqual([
@@ -253,6 +268,86 @@ describe('booking emails', () => {
       'booking.created.customer',
       'booking.rescheduled.customer',
     ]);
+  });
+
+  it('send the manage link again on request, with a new token for a booking that kept none', async () => {
+    const res = await book(t, 'salon', {
+      serviceId: s.serviceId,
+      startsAt: '2026-03-04T11:00:00Z',
+      customer: { name: 'Di', email: 'di@customer.example' },
+    });
+    const id = res.data?.createBooking.booking?.id ?? '';
+    const token = res.data?.createBooking.manageToken ?? '';
+    const resend = () =>
+      s.admin<{ resendManageLink: { booking: { id: string } | null } }>(
+        'mutation ($id: ID!) { resendManageLink(bookingId: $id) { booking { id } userErrors { code } } }',
+        { id },
+      );
+    expect((await resend()).resendManageLink.booking?.id).toBe(id);
+    const again = await mailFor(id, 'booking.manage_link.customer');
+    expect(again.envelopeTo).toEqual(['di@customer.example']);
+    expect(again.parsed.text).toContain(`/salon/manage/${encodeURIComponent(token)}`);
+    // A booking from before bookings kept their token: a new one, and the old link stops.
+    await sql(t.database, 'update booking set manage_token_sealed = null where id = $1', [id]);
+    await resend();
+    const fresh = await waitFor('the second link', async () => {
+      const rows = await notificationsOf(id);
+      const sent = rows.filter(
+        (r) => r.kind === 'booking.manage_link.customer' && r.status === 'SENT',
+      );
+      if (sent.length < 2) return null;
+      const last = smtp.received.find((m) => m.parsed.messageId?.includes(sent[0]?.id ?? ''));
+      const other = smtp.received.find((m) => m.parsed.messageId?.includes(sent[1]?.id ?? ''));
+      return (
+        [last, other].find((m) => m && !m.parsed.text?.includes(encodeURIComponent(token))) ?? null
+      );
+    });
+    const newToken = decodeURIComponent(
+      /\/salon\/manage\/(\S+)/.exec(fresh.parsed.text ?? '')?.[1] ?? '',
+    );
+    const open = (tk: string) =>
+      t.gql<{ bookingByToken: { id: string } | null }>(
+        'query ($t: String!) { bookingByToken(token: $t) { id } }',
+        { t: tk },
+        { tenant: 'salon' },
+      );
+    expect((await open(newToken)).data?.bookingByToken?.id).toBe(id);
+    expect((await open(token)).data?.bookingByToken).toBeNull();
+  });
+
+  it('mail the link to a customer who asks with the reference and email, and answer alike otherwise', async () => {
+    const res = await book(t, 'salon', {
+      serviceId: s.serviceId,
+      startsAt: '2026-03-04T12:00:00Z',
+      customer: { name: 'Ed', email: 'ed@customer.example' },
+    });
+    const booking = res.data?.createBooking.booking;
+    const token = res.data?.createBooking.manageToken ?? '';
+    const ask = (reference: string, email: string) =>
+      t.gql<{ requestManageLink: boolean }>(
+        'mutation ($r: String!, $e: EmailAddress!) { requestManageLink(reference: $r, email: $e) }',
+        { r: reference, e: email },
+        { tenant: 'salon' },
+      );
+    const reference = booking?.reference ?? '';
+    for (const [r, e] of [
+      [reference, 'someone.else@customer.example'],
+      ['ZZZZ-ZZZZ', 'ed@customer.example'],
+    ] as const) {
+      expect((await ask(r, e)).data?.requestManageLink).toBe(true);
+    }
+    expect(
+      (await notificationsOf(booking?.id ?? '')).filter(
+        (n) => n.kind === 'booking.manage_link.customer',
+      ),
+    ).toEqual([]);
+    // Matching, in any case and with spaces around the reference.
+    expect((await ask(` ${reference.toLowerCase()} `, 'ED@customer.example')).data).toEqual({
+      requestManageLink: true,
+    });
+    const mail = await mailFor(booking?.id ?? '', 'booking.manage_link.customer');
+    expect(mail.envelopeTo).toEqual(['ed@customer.example']);
+    expect(mail.parsed.text).toContain(`/salon/manage/${encodeURIComponent(token)}`);
   });
 
   it('treat customer input as text, never markup', async () => {

@@ -273,6 +273,14 @@ describe('reminder rules', () => {
       );
       expect(reminders).toHaveLength(1);
       expect(reminders[0]?.text).toMatch(/this is a reminder of your booking/);
+      // With the manage link, which opens this booking.
+      const link = /\/rem-send\/manage\/(\S+)/.exec(reminders[0]?.text ?? '')?.[1];
+      const opened = await t.gql<{ bookingByToken: { id: string } | null }>(
+        'query ($t: String!) { bookingByToken(token: $t) { id } }',
+        { t: decodeURIComponent(link ?? '') },
+        { tenant: 'rem-send' },
+      );
+      expect(opened.data?.bookingByToken?.id).toBe(kept);
       expect(reminders[0]?.attachments.filter((a) => a.contentType === 'text/calendar')).toEqual(
         [],
       );

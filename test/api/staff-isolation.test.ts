@@ -216,6 +216,17 @@ const CELLS: Cell[] = [
   { field: 'webhookEndpoints', query: '{ webhookEndpoints { id } }', expect: ADMIN_ONLY },
   { field: 'reminderRules', query: '{ reminderRules { id } }', expect: ADMIN_ONLY },
   {
+    field: 'requestManageLink',
+    query: 'mutation { requestManageLink(reference: "ZZZZ-ZZZZ", email: "nobody@staff.example") }',
+    expect: PUBLIC,
+  },
+  {
+    field: 'resendManageLink',
+    prepare: bookingVar,
+    query: `mutation ($id: ID!) { resendManageLink(bookingId: $id) { ${ERRORS} } }`,
+    expect: OWN,
+  },
+  {
     field: 'setReminderRules',
     query: `mutation { setReminderRules(rules: [{ offsetMinutes: 1440, recipient: CUSTOMER }]) { ${ERRORS} } }`,
     expect: ADMIN_ONLY,
