@@ -46,8 +46,8 @@ type EventBooking = Pick<
 function recipients(event: BookingEvent, booking: EventBooking, tenant: Tenant) {
   const what =
     event.type === 'created' && booking.status === BookingStatus.PENDING ? 'requested' : event.type;
+  // The link sent again goes to the customer only, as do the business's own changes.
   const toBusiness = event.type === 'created' || ('by' in event && event.by === 'customer');
-  // The link again, asked for by the business: the customer only.
   return [
     { kind: `booking.${what}.customer`, recipient: booking.customerEmail },
     ...(toBusiness ? [{ kind: `booking.${event.type}.business`, recipient: tenant.email }] : []),
@@ -485,29 +485,30 @@ export class Notifier {
       subject: content.subject,
       html,
       text: plain,
-      // A reminder changes nothing in the calendar: no invite.
-      ics: !('method' in p)
-        ? null
-        : {
-            method: p.method,
-            content: inviteIcs({
-              uid: `booking-${booking.id}@${this.mailDomain}`,
-              sequence: p.sequence,
+      // A reminder or the link again changes nothing in the calendar: no invite.
+      ics:
+        !('method' in p) || notification.kind === 'booking.manage_link.customer'
+          ? null
+          : {
               method: p.method,
-              start,
-              end,
-              summary: `${p.serviceName} – ${forBusiness ? booking.customerName : tenant.name}`,
-              description: `Reference ${booking.reference}`,
-              organizer: { name: tenant.name, email: tenant.email },
-              attendee: { name: booking.customerName, email: booking.customerEmail },
-              status:
-                p.method === 'CANCEL'
-                  ? 'CANCELLED'
-                  : booking.status === BookingStatus.PENDING
-                    ? 'TENTATIVE'
-                    : 'CONFIRMED',
-            }),
-          },
+              content: inviteIcs({
+                uid: `booking-${booking.id}@${this.mailDomain}`,
+                sequence: p.sequence,
+                method: p.method,
+                start,
+                end,
+                summary: `${p.serviceName} – ${forBusiness ? booking.customerName : tenant.name}`,
+                description: `Reference ${booking.reference}`,
+                organizer: { name: tenant.name, email: tenant.email },
+                attendee: { name: booking.customerName, email: booking.customerEmail },
+                status:
+                  p.method === 'CANCEL'
+                    ? 'CANCELLED'
+                    : booking.status === BookingStatus.PENDING
+                      ? 'TENTATIVE'
+                      : 'CONFIRMED',
+              }),
+            },
     };
   }
 

@@ -287,6 +287,8 @@ describe('booking emails', () => {
     const again = await mailFor(id, 'booking.manage_link.customer');
     expect(again.envelopeTo).toEqual(['di@customer.example']);
     expect(again.parsed.text).toContain(`/salon/manage/${encodeURIComponent(token)}`);
+    // Nothing in the calendar changes: no invite.
+    expect(again.parsed.attachments.filter((a) => a.filename === 'invite.ics')).toEqual([]);
     // A booking from before bookings kept their token: a new one, and the old link stops.
     await sql(t.database, 'update booking set manage_token_sealed = null where id = $1', [id]);
     await resend();
