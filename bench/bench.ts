@@ -158,6 +158,13 @@ export async function postgresCpuMs(pgDataDir: string): Promise<number> {
   return total + (await reapedChildrenCpuMs(postmaster));
 }
 
+/**
+ * PostgreSQL's CPU between two readings. A backend that ends while a reading walks /proc can
+ * be counted twice in it (alive, then again in the postmaster's reaped time), which can make
+ * a short round's difference negative: such a round counts as none.
+ */
+const pgCpuSince = (now: number, before: number) => Math.max(0, now - before);
+
 /** A local date (UTC) `days` from today. */
 export const dayFromNow = (days: number) =>
   new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -673,7 +680,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       });
       return {
         serverCpu: (await processCpuMs(pid)) - serverCpu,
-        pgCpu: (await postgresCpuMs(pgDataDir)) - pgCpu,
+        pgCpu: pgCpuSince(await postgresCpuMs(pgDataDir), pgCpu),
         done: (await madeSoFar()) - made,
         p50: result.p50,
       };
@@ -813,7 +820,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         clientCpu: (used.user + used.system) / 1000,
         // Read while the pool's backends are alive: an exited backend's time only shows in
         // the postmaster's reaped-children ticks, which a short run can leave at 0.
-        pgCpu: (await postgresCpuMs(pgDataDir)) - pgCpu,
+        pgCpu: pgCpuSince(await postgresCpuMs(pgDataDir), pgCpu),
         done,
       };
     };
