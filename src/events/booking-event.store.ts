@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
-import { db, named, rows, tenantOf } from '../db/sql.js';
+import { db, idList, named, rows, tenantOf } from '../db/sql.js';
 import type { BookingEventData } from './booking-event.entity.js';
 import type { BookingEventType } from './booking-event-type.js';
 
@@ -22,6 +22,9 @@ export interface NewBookingEvent {
   data: BookingEventData;
   occurredAt: Date;
 }
+
+/** The events of transactions that have ended: none running can ever write one below them. */
+const ENDED = sql<boolean>`xid < pg_snapshot_xmin(pg_current_snapshot())`;
 
 const LISTED = named(
   'id booking_id service_id type sequence actor_kind data xid position created_at',
@@ -79,7 +82,7 @@ export async function eventsAfter(
     .selectFrom('booking_event')
     .select(LISTED)
     .where('tenant_id', '=', tenantOf(em))
-    .where(sql<boolean>`xid < pg_snapshot_xmin(pg_current_snapshot())`);
+    .where(ENDED);
   if (after) {
     q = q.where(sql<boolean>`(xid, position) > (${after.xid}::xid8, ${after.position}::bigint)`);
   }
@@ -90,7 +93,7 @@ export async function eventsAfter(
   }
   if (selection.resourceIds) {
     q = q.where(
-      sql<boolean>`(resource_ids->>0)::uuid = any(cast(${`{${selection.resourceIds.join(',')}}`} as uuid[]))`,
+      sql<boolean>`(resource_ids->>0)::uuid = any(cast(${idList(selection.resourceIds)} as uuid[]))`,
     );
   }
   const found = await rows(em, q.orderBy('xid').orderBy('position').limit(limit), ['createdAt']);
@@ -108,7 +111,7 @@ export async function feedEnd(em: EntityManager): Promise<FeedPosition | null> {
     .selectFrom('booking_event')
     .select(['xid', 'position'])
     .where('tenant_id', '=', tenantOf(em))
-    .where(sql<boolean>`xid < pg_snapshot_xmin(pg_current_snapshot())`)
+    .where(ENDED)
     .orderBy('xid', 'desc')
     .orderBy('position', 'desc')
     .limit(1);

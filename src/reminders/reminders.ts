@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { audit } from '../audit/audit.js';
-import { Service } from '../catalog/service.entity.js';
+import { unknownServices } from '../catalog/known-services.js';
 import type { RequestContext } from '../context/request-context.js';
 import {
   dropReminders,
@@ -8,7 +8,7 @@ import {
   type ReminderSelection,
 } from '../notifications/notification.store.js';
 import { fail, notFound, ok, type Result } from '../shared/errors.js';
-import { invalid, isId, validateInput } from '../shared/validation.js';
+import { invalid, validateInput } from '../shared/validation.js';
 import { requireTenant } from '../tenancy/require-tenant.js';
 import { ReminderRule } from './reminder-rule.entity.js';
 import { MAX_RULES, type ReminderRuleInput } from './reminders.types.js';
@@ -67,12 +67,12 @@ export async function setRules(
     }
     seen.add(key);
   }
-  const ids = [...new Set(rules.flatMap((r) => r.serviceIds))];
-  const known = ids.every(isId)
-    ? await ctx.em.find(Service, { id: { $in: ids } }, { fields: ['id'] })
-    : [];
+  const unknown = await unknownServices(
+    ctx,
+    rules.flatMap((r) => r.serviceIds),
+  );
   for (const [i, rule] of rules.entries()) {
-    const missing = rule.serviceIds.filter((id) => !known.some((s) => s.id === id));
+    const missing = rule.serviceIds.filter((id) => unknown.includes(id));
     if (missing.length) {
       errors.push(notFound(`service ${missing.join(', ')}`, 'rules', String(i), 'serviceIds'));
     }

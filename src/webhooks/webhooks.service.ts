@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import { audit } from '../audit/audit.js';
-import { Service } from '../catalog/service.entity.js';
+import { unknownServices } from '../catalog/known-services.js';
 import type { RequestContext } from '../context/request-context.js';
 import { fail, notFound, ok, type Result, UserErrorCode, userError } from '../shared/errors.js';
 import { invalid, isId, pageSize, validateInput } from '../shared/validation.js';
@@ -51,10 +51,7 @@ async function checkUrl(ctx: RequestContext, url: string, field: string[]) {
 }
 
 async function checkServices(ctx: RequestContext, ids: readonly string[], field: string[]) {
-  const known = ids.every(isId)
-    ? await ctx.em.find(Service, { id: { $in: [...ids] } }, { fields: ['id'] })
-    : [];
-  const missing = ids.filter((id) => !known.some((s) => s.id === id));
+  const missing = await unknownServices(ctx, ids);
   return missing.length ? notFound(`service ${missing.join(', ')}`, ...field) : null;
 }
 
