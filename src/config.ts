@@ -193,8 +193,8 @@ export const CONFIG_SPEC = {
     'DATA_DIR/mail',
   ),
   MANAGE_URL_TEMPLATE: v(
-    url('http://localhost:3000/{tenant}/manage/{token}', '{token}'),
-    'The manage link in confirmation email; `{tenant}` becomes the tenant slug and `{token}` the manage token, e.g. `https://{tenant}.example.com/manage/{token}`.',
+    url('http://localhost:3000/t/{tenant}/manage/{token}', '{token}'),
+    "The manage link in every email to a customer; `{tenant}` becomes the tenant slug and `{token}` the manage token. The default is the manage page this API serves (`/t/<slug>/manage/<token>`): set its origin to the API's public address, or point it at a page of the business's own site, e.g. `https://{tenant}.example.com/manage/{token}`.",
   ),
   CONSOLE_URL: v(
     url('http://localhost:3000/console/'),

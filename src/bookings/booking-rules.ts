@@ -3,6 +3,7 @@ import { sha256Hex } from '../access/secrets.js';
 import type { BookableService } from '../scheduling/slot.store.js';
 import { explainOverride, explainStart, type SlotQuery } from '../scheduling/slot-engine.js';
 import { type UserError, UserErrorCode, userError } from '../shared/errors.js';
+import { canonicalLocale } from '../shared/locale.js';
 import { invalid } from '../shared/validation.js';
 import type { BookingView } from './booking.entity.js';
 import type { CreateBookingInput } from './booking.types.js';
@@ -95,6 +96,8 @@ export interface BookingRequest {
   name: string;
   email: string;
   phone: string | null;
+  timeZone: string | null;
+  locale: string | null;
   notes: string | null;
   idempotencyKey: string | null;
   /** Booked past the notice, the horizon and the opening hours (an admin's walk-in). */
@@ -112,6 +115,8 @@ export function normalise(input: CreateBookingInput): BookingRequest {
     name: input.customer.name.trim(),
     email: input.customer.email.trim().toLowerCase(),
     phone: input.customer.phone?.trim() || null,
+    timeZone: input.customer.timeZone ?? null,
+    locale: input.customer.locale ? canonicalLocale(input.customer.locale) : null,
     notes: input.notes?.trim() || null,
     idempotencyKey: input.idempotencyKey ?? null,
     bypassPolicy: input.bypassPolicy ?? false,
@@ -133,6 +138,7 @@ export function fingerprint(r: BookingRequest): string {
       // Only when set, so that fingerprints of requests from before these fields still match.
       ...(r.bypassPolicy ? [true] : []),
       ...(r.resourceId ? [r.resourceId] : []),
+      ...(r.timeZone || r.locale ? [r.timeZone, r.locale] : []),
     ]),
   );
 }
@@ -180,6 +186,8 @@ export function newBooking(
     customerName: request.name,
     customerEmail: request.email,
     customerPhone: request.phone,
+    customerTimeZone: request.timeZone,
+    customerLocale: request.locale,
     notes: request.notes,
     cancelledAt: null,
     cancellationReason: null,

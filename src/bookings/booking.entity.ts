@@ -14,7 +14,7 @@ import { Resource } from '../catalog/resource.entity.js';
 import { Service } from '../catalog/service.entity.js';
 import { TenantScoped } from '../db/tenant-filter.js';
 import { TenantOwnedEntity } from '../db/tenant-owned.entity.js';
-import { EmailAddressScalar } from '../graphql/scalars.js';
+import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 import { BookingStatus } from './booking-status.js';
 
 /** Keeps the booking's occupancy of its resource (booking_resource) with its row, in every write. */
@@ -53,6 +53,8 @@ export class Booking extends TenantOwnedEntity<
   | 'status'
   | 'seats'
   | 'customerPhone'
+  | 'customerTimeZone'
+  | 'customerLocale'
   | 'notes'
   | 'cancelledAt'
   | 'cancellationReason'
@@ -111,6 +113,20 @@ export class Booking extends TenantOwnedEntity<
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 40, nullable: true })
   customerPhone: string | null = null;
+
+  @Field(() => TimeZoneScalar, {
+    nullable: true,
+    description: "The customer's time zone, when the frontend gave it.",
+  })
+  @Property({ type: 'string', length: 64, nullable: true })
+  customerTimeZone: string | null = null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The customer's language (BCP 47), when the frontend gave it.",
+  })
+  @Property({ type: 'string', length: 35, nullable: true })
+  customerLocale: string | null = null;
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })

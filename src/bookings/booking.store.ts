@@ -31,6 +31,7 @@ export interface Keyset {
 const LISTED = named(
   'id created_at updated_at reference service_id resource_id starts_at ends_at status seats',
   'customer_name customer_email customer_phone notes cancelled_at cancellation_reason',
+  'customer_time_zone customer_locale',
 );
 
 /** The instants among them. */

@@ -1,8 +1,8 @@
 import { IsOptional, Length, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { DateTimeScalar, EmailAddressScalar } from '../graphql/scalars.js';
+import { DateTimeScalar, EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
-import { After, NotNull, Printable, Rule, Trimmed } from '../shared/validation.js';
+import { After, LanguageTag, NotNull, Printable, Rule, Trimmed } from '../shared/validation.js';
 import { Booking, type BookingView } from './booking.entity.js';
 import { BookingStatus } from './booking-status.js';
 
@@ -29,6 +29,20 @@ export class CustomerInput {
   @Field(() => String, { nullable: true })
   @Phone()
   phone?: string | null;
+
+  @Field(() => TimeZoneScalar, {
+    nullable: true,
+    description: "The customer's time zone: their email gives times in it, naming the business's.",
+  })
+  timeZone?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The customer's language (BCP 47, e.g. de or fr-CA): their email and manage page use it when the messages are written in it (en, de, fr, es), else the business's.",
+  })
+  @LanguageTag()
+  locale?: string | null;
 }
 
 @InputType({ description: 'Only the fields given change; null clears the phone or the notes.' })

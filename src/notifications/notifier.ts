@@ -8,6 +8,8 @@ import type { Booking } from '../bookings/booking.entity.js';
 import { BookingStatus } from '../bookings/booking-status.js';
 import type { Config } from '../config.js';
 import { forkForTenant } from '../db/tenant-filter.js';
+import { en, type MessageKey } from '../i18n/en.js';
+import { messagesFor } from '../i18n/messages.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { inviteIcs } from './calendar.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
@@ -26,7 +28,13 @@ import {
 import { NotificationStatus } from './notification-status.js';
 import type { NotificationQueue, SendJob } from './queue.js';
 import type { SealedBox } from './sealed-box.js';
-import { type EmailContent, formatInstant, formatWhen, renderEmail } from './templates.js';
+import {
+  bookingPrice,
+  type EmailContent,
+  formatInstant,
+  formatWhen,
+  renderEmail,
+} from './templates.js';
 
 /** What happened to a booking, as far as the people involved need to hear. */
 type BookingEvent =
@@ -54,87 +62,16 @@ function recipients(event: BookingEvent, booking: EventBooking, tenant: Tenant) 
   ];
 }
 
-/** Subject, heading and opening of each kind; `{service}`, `{when}`, `{customer}` filled in. */
-const WORDING: Record<string, [subject: string, heading: string, intro: string]> = {
-  'booking.created.customer': [
-    'Booking confirmed: {service}, {when}',
-    'Your booking is confirmed',
-    'Hi {customer}, your booking with {business} is confirmed.',
-  ],
-  'booking.requested.customer': [
-    'Booking request received: {service}, {when}',
-    'We have your request',
-    'Hi {customer}, {business} has received your booking request and will confirm it shortly. The time is held for you.',
-  ],
-  'booking.manage_link.customer': [
-    'Your booking: {service}, {when}',
-    'Your booking',
-    'Hi {customer}, here is the link to view, change or cancel your booking with {business}.',
-  ],
-  'booking.created.business': [
-    'New booking: {service}, {when} ({customer})',
-    'New booking',
-    '{customer} has booked {service}.',
-  ],
-  'booking.confirmed.customer': [
-    'Booking confirmed: {service}, {when}',
-    'Your booking is confirmed',
-    'Hi {customer}, {business} has confirmed your booking.',
-  ],
-  'booking.cancelled.customer': [
-    'Booking cancelled: {service}, {when}',
-    'Your booking is cancelled',
-    'Hi {customer}, your booking with {business} has been cancelled.',
-  ],
-  'booking.cancelled.business': [
-    'Booking cancelled by the customer: {service}, {when}',
-    'Booking cancelled',
-    '{customer} has cancelled their booking.',
-  ],
-  'booking.rescheduled.customer': [
-    'Booking moved: {service}, {when}',
-    'Your booking has moved',
-    'Hi {customer}, your booking with {business} now takes place at the new time below.',
-  ],
-  'booking.rescheduled.business': [
-    'Booking moved by the customer: {service}, {when}',
-    'Booking moved',
-    '{customer} has moved their booking to the time below.',
-  ],
-  'reminder.customer': [
-    'Reminder: {service}, {when}',
-    'See you soon',
-    'Hi {customer}, this is a reminder of your booking with {business}.',
-  ],
-  'reminder.business': [
-    'Reminder: {service}, {when} ({customer})',
-    'Coming up',
-    '{customer} is booked for {service}.',
-  ],
-  'reminder.staff': [
-    'Reminder: {service}, {when} ({customer})',
-    'Coming up',
-    '{customer} is booked for {service} with you.',
-  ],
-};
+/** The kinds of email whose subject, heading and opening the catalogues have. */
+type WordedKind = {
+  [K in MessageKey]: K extends `${infer Kind}.subject` ? Kind : never;
+}[MessageKey];
 
-/** An account email's wording: subject, heading, opening, button; `{business}`, `{role}`, `{expires}`. */
-const ACCOUNT_WORDING: Record<AccountMailPayload['account'], [string, string, string, string]> = {
-  invitation: [
-    'You are invited to {business}',
-    'Join {business}',
-    '{business} invites you to sign in to its bookings as {role}. Choose your name and password with the link below; it works once, until {expires}.',
-    'Accept the invitation',
-  ],
-  password_reset: [
-    'Reset your password for {business}',
-    'Reset your password',
-    'Someone asked to reset the password of this account at {business}. The link below works once, until {expires}, and signs out every other session. If it was not you, ignore this email: the password stays as it is.',
-    'Choose a new password',
-  ],
-};
-
-const FOOTER = 'You receive this email because of a booking made with this business.';
+/** The catalogue keys of a notification's kind; an unknown kind is a programming error. */
+function wording(kind: string): WordedKind {
+  if (`${kind}.subject` in en) return kind as WordedKind;
+  throw new Error(`no wording for notification kind ${kind}`);
+}
 
 export class Notifier {
   constructor(
@@ -266,7 +203,7 @@ export class Notifier {
     const notification = await em.findOne(
       Notification,
       { id: job.data.notificationId },
-      { populate: ['booking'] },
+      { populate: ['booking', 'booking.service'] },
     );
     const done = [NotificationStatus.SENT, NotificationStatus.SKIPPED];
     if (!notification || done.includes(notification.status)) return;
@@ -367,16 +304,20 @@ export class Notifier {
 
   /** A notice to an admin: what stopped, why, and where to start it again. */
   composeNotice(notification: Notification, p: NoticeMailPayload, tenant: Tenant): OutgoingMail {
-    const subject = `Webhook paused: ${p.url}`;
+    const m = messagesFor(tenant.locale);
+    const values = { url: p.url, business: tenant.name };
+    const subject = m.t('notice.webhook_paused.subject', values);
     const { html, text } = renderEmail({
       subject,
-      heading: 'A webhook endpoint was paused',
-      intro: `Deliveries to ${p.url} kept failing, so ${tenant.name}'s bookings are no longer sent there. Nothing is lost: the deliveries wait, and go out in order when the endpoint is active again (updateWebhookEndpoint with active: true).`,
-      details: [{ label: 'Reason', value: p.reason }],
+      heading: m.t('notice.webhook_paused.heading'),
+      intro: m.t('notice.webhook_paused.intro', values),
+      details: [{ label: m.t('label.reason'), value: p.reason }],
       notes: [],
-      action: { url: this.config.consoleUrl, label: 'Open the console' },
+      action: { url: this.config.consoleUrl, label: m.t('notice.webhook_paused.action') },
       businessName: tenant.name,
-      footer: 'You receive this email as an administrator of this business.',
+      footer: m.t('footer.admin'),
+      language: m.language,
+      colon: m.t('text.colon'),
     });
     return this.toBusinessPeople(notification, tenant, { subject, html, text });
   }
@@ -388,33 +329,41 @@ export class Notifier {
     const url = new URL(this.config.consoleUrl);
     url.searchParams.set('tenant', tenant.slug);
     url.hash = `${p.account === 'invitation' ? 'invitation' : 'reset'}=${encodeURIComponent(token)}`;
-    const values: Record<string, string> = {
+    const m = messagesFor(tenant.locale);
+    const values = {
       business: tenant.name,
-      role: p.role === 'ADMIN' ? 'an administrator' : 'a member of staff',
-      expires: formatInstant(new Date(p.expiresAt), tenant.timeZone),
+      role: m.t(p.role === 'ADMIN' ? 'role.admin' : 'role.staff'),
+      expires: formatInstant(new Date(p.expiresAt), tenant.timeZone, m),
     };
-    const fill = (text: string) =>
-      text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
-    const [subject, heading, intro, label] = ACCOUNT_WORDING[p.account].map(fill) as [
-      string,
-      string,
-      string,
-      string,
-    ];
+    const subject = m.t(`account.${p.account}.subject`, values);
     const { html, text } = renderEmail({
       subject,
-      heading,
-      intro,
+      heading: m.t(`account.${p.account}.heading`, values),
+      intro: m.t(`account.${p.account}.intro`, values),
       details: [],
       notes: [],
-      action: { url: url.toString(), label },
+      action: { url: url.toString(), label: m.t(`account.${p.account}.action`) },
       businessName: tenant.name,
-      footer: 'You receive this email because of an account with this business.',
+      footer: m.t('footer.account'),
+      language: m.language,
+      colon: m.t('text.colon'),
     });
     return this.toBusinessPeople(notification, tenant, { subject, html, text });
   }
 
-  /** The message for a notification: its text, HTML and calendar invite. */
+  /** The customer's link to the manage page, or null without a token to put in it. */
+  private manageUrl(tenant: Tenant, sealed: string | undefined | null): string | null {
+    const token = sealed ? this.box.open(sealed) : null;
+    if (!token) return null;
+    return this.config.manageUrlTemplate
+      .replaceAll('{tenant}', encodeURIComponent(tenant.slug))
+      .replaceAll('{token}', encodeURIComponent(token));
+  }
+
+  /**
+   * The message for a notification: its text, HTML and calendar invite. The customer reads it
+   * in their language and zone (else the business's); the business's people in the business's.
+   */
   compose(
     notification: Notification,
     p: BookingMailPayload | ReminderMailPayload,
@@ -423,59 +372,72 @@ export class Notifier {
   ): OutgoingMail {
     const start = new Date(p.startsAt);
     const end = new Date(p.endsAt);
-    const when = formatWhen(start, end, tenant.timeZone);
     // The business's address and its staff get the customer's details; the customer the link.
     const forBusiness = !notification.kind.endsWith('.customer');
+    const m = forBusiness
+      ? messagesFor(tenant.locale)
+      : messagesFor(booking.customerLocale, tenant.locale);
+    const zones = {
+      zone: (!forBusiness && booking.customerTimeZone) || tenant.timeZone,
+      business: tenant.timeZone,
+    };
+    const when = formatWhen(start, end, zones, m);
     // A notification queued before bookings kept their token carries its own sealed copy.
-    const sealed =
-      booking.manageTokenSealed ?? ('sealedManageToken' in p ? p.sealedManageToken : undefined);
-    const token = sealed ? this.box.open(sealed) : null;
-    const manageUrl =
-      token && !forBusiness
-        ? this.config.manageUrlTemplate
-            .replaceAll('{tenant}', encodeURIComponent(tenant.slug))
-            .replaceAll('{token}', encodeURIComponent(token))
-        : null;
+    const manageUrl = forBusiness
+      ? null
+      : this.manageUrl(
+          tenant,
+          booking.manageTokenSealed ?? ('sealedManageToken' in p ? p.sealedManageToken : null),
+        );
+    const price = bookingPrice(booking.service.getEntity(), booking.seats, m);
+    const row = (key: MessageKey, value: string | null) =>
+      value ? [{ label: m.t(key), value }] : [];
     const details = [
-      { label: 'Service', value: p.serviceName },
-      { label: 'When', value: when },
-      { label: 'Reference', value: booking.reference },
-      ...(booking.seats > 1 ? [{ label: 'Seats', value: String(booking.seats) }] : []),
+      ...row('label.service', p.serviceName),
+      ...row('label.when', when),
+      ...row('label.reference', booking.reference),
+      ...(booking.seats > 1 ? row('label.seats', String(booking.seats)) : []),
+      ...row('label.price', price),
       ...(forBusiness
         ? [
-            { label: 'Customer', value: booking.customerName },
-            { label: 'Email', value: booking.customerEmail },
-            ...(booking.customerPhone ? [{ label: 'Phone', value: booking.customerPhone }] : []),
-            ...(booking.notes ? [{ label: 'Notes', value: booking.notes }] : []),
+            ...row('label.customer', booking.customerName),
+            ...row('label.email', booking.customerEmail),
+            ...row('label.phone', booking.customerPhone),
+            ...row('label.notes', booking.notes),
           ]
-        : []),
+        : [...row('label.address', tenant.address), ...row('label.phone', tenant.phone)]),
     ];
     const change: Partial<BookingMailPayload> = 'method' in p ? p : {};
     const previous =
       change.previousStartsAt && change.previousEndsAt
-        ? `It was booked for ${formatWhen(new Date(change.previousStartsAt), new Date(change.previousEndsAt), tenant.timeZone)}.`
+        ? m.t('note.previous', {
+            when: formatWhen(
+              new Date(change.previousStartsAt),
+              new Date(change.previousEndsAt),
+              zones,
+              m,
+            ),
+          })
         : null;
-    const reason = change.reason ? `Reason: ${change.reason}` : null;
-    const wording = WORDING[notification.kind];
-    if (!wording) throw new Error(`no wording for notification kind ${notification.kind}`);
-    const values: Record<string, string> = {
+    const reason = change.reason ? m.t('note.reason', { reason: change.reason }) : null;
+    const kind = wording(notification.kind);
+    const values = {
       service: p.serviceName,
       when,
       customer: booking.customerName,
       business: tenant.name,
     };
-    const fill = (text: string) =>
-      text.replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '');
-    const [subject, heading, intro] = wording.map(fill) as [string, string, string];
     const content: EmailContent = {
-      subject,
-      heading,
-      intro,
+      subject: m.t(`${kind}.subject`, values),
+      heading: m.t(`${kind}.heading`, values),
+      intro: m.t(`${kind}.intro`, values),
       details,
       notes: [previous, reason].filter((x): x is string => x !== null),
-      action: manageUrl ? { url: manageUrl, label: 'View, change or cancel your booking' } : null,
+      action: manageUrl ? { url: manageUrl, label: m.t('action.manage') } : null,
       businessName: tenant.name,
-      footer: forBusiness ? 'Sent by your booking system.' : FOOTER,
+      footer: m.t(forBusiness ? 'footer.business' : 'footer.customer'),
+      language: m.language,
+      colon: m.t('text.colon'),
     };
     const { html, text: plain } = renderEmail(content);
     return {

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import type { Messages } from '../i18n/messages.js';
 
 // The HTML template escapes every value (a customer's name is text, never markup).
 
@@ -14,11 +15,15 @@ export interface EmailContent {
   action: { url: string; label: string } | null;
   businessName: string;
   footer: string;
+  /** The language of the email (the html element's lang). */
+  language: string;
+  /** What separates a label from its value in the text part (": ", in French " : "). */
+  colon: string;
 }
 
 const HTML = Handlebars.compile<EmailContent>(
   `<!doctype html>
-<html lang="en">
+<html lang="{{language}}">
 <head><meta charset="utf-8"><title>{{subject}}</title></head>
 <body style="font-family: -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif; color: #1f2933; max-width: 560px; margin: 0 auto; padding: 24px;">
   <p style="color: #52606d; margin: 0 0 8px;">{{businessName}}</p>
@@ -45,12 +50,12 @@ const TEXT = Handlebars.compile<EmailContent>(
 
 {{intro}}
 
-{{#each details}}{{label}}: {{value}}
+{{#each details}}{{label}}{{../colon}}{{value}}
 {{/each}}
 
 {{#each notes}}{{this}}
 
-{{/each}}{{#if action}}{{action.label}}: {{action.url}}
+{{/each}}{{#if action}}{{action.label}}{{colon}}{{action.url}}
 
 {{/if}}--
 {{footer}}
@@ -62,40 +67,77 @@ export function renderEmail(content: EmailContent): { html: string; text: string
   return { html: HTML(content), text: TEXT(content) };
 }
 
-/** "Monday 2 March 2026, 10:00–11:00 GMT (Europe/London)", in the business's zone. */
-export function formatWhen(start: Date, end: Date, timeZone: string): string {
-  // Built from parts, so the wording does not change with the ICU version's punctuation.
-  const parts = new Intl.DateTimeFormat('en-GB', {
+/** The parts of a span in a zone, written for a locale. */
+function partsOf(start: Date, end: Date, timeZone: string, locale: string) {
+  const date = new Intl.DateTimeFormat(locale, {
     timeZone,
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
-    timeZoneName: 'short',
-  }).formatToParts(start);
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((p) => p.type === type)?.value ?? '';
-  const time = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}, ${time.format(start)}–${time.format(end)} ${part('timeZoneName')} (${timeZone})`;
+  }).format(start);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' });
+  const zoneName =
+    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      .formatToParts(start)
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  return {
+    values: { date, start: time.format(start), end: time.format(end), zoneName, zone: timeZone },
+    /** The calendar day, to compare two zones' days. */
+    day: new Intl.DateTimeFormat('en-CA', { timeZone }).format(start),
+  };
 }
 
-/** "Friday 11 December 2026, 14:05 GMT (Europe/London)": an instant in the business's zone. */
-export function formatInstant(at: Date, timeZone: string): string {
-  const text = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).format(at);
-  return `${text} (${timeZone})`;
+/** Where the reader is and where the business is. */
+export interface Zones {
+  /** The reader's zone: the customer's when they gave it, else the business's. */
+  zone: string;
+  business: string;
+}
+
+/**
+ * "Monday, 2 March 2026, 10:00–11:00 GMT (Europe/London)" in the reader's language and zone;
+ * when the business is elsewhere, its own time follows (and its date, when that differs).
+ */
+export function formatWhen(start: Date, end: Date, zones: Zones, m: Messages): string {
+  const here = partsOf(start, end, zones.zone, m.locale);
+  const when = m.t('when.range', here.values);
+  if (zones.business === zones.zone) return when;
+  const there = partsOf(start, end, zones.business, m.locale);
+  const businessWhen = m.t(there.day === here.day ? 'when.times' : 'when.range', there.values);
+  return m.t('when.withBusiness', { when, businessWhen });
+}
+
+/** "Friday 11 December 2026, 14:05 GMT (Europe/London)": an instant in a zone. */
+export function formatInstant(at: Date, timeZone: string, m: Messages): string {
+  const { date, start, zoneName, zone } = partsOf(at, at, timeZone, m.locale).values;
+  return m.t('when.instant', { date, time: start, zoneName, zone });
+}
+
+/** A booking's price: the service's, times the seats ("90,00 € (2 × 45,00 €)"); null when it has none. */
+export function bookingPrice(
+  service: { priceMinor: number | null; currency: string | null },
+  seats: number,
+  m: Messages,
+): string | null {
+  if (service.priceMinor == null || !service.currency) return null;
+  const total = formatPrice(service.priceMinor * seats, service.currency, m);
+  if (seats === 1) return total;
+  const each = formatPrice(service.priceMinor, service.currency, m);
+  return m.t('price.seats', { total, seats, each });
+}
+
+/** A price in minor units, for the reader's locale ("£45.00", "45,00 €"). */
+function formatPrice(minor: number, currency: string, m: Messages): string {
+  const format = new Intl.NumberFormat(m.locale, { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(minor / 10 ** digits);
+}
+
+/** "10:00–11:00 GMT (Europe/London)": a span's times without its date, as `formatWhen` names zones. */
+export function formatTimes(start: Date, end: Date, zones: Zones, m: Messages): string {
+  const here = m.t('when.times', partsOf(start, end, zones.zone, m.locale).values);
+  if (zones.business === zones.zone) return here;
+  const there = m.t('when.times', partsOf(start, end, zones.business, m.locale).values);
+  return m.t('when.withBusiness', { when: here, businessWhen: there });
 }

@@ -6,6 +6,7 @@ import {
 } from 'class-validator';
 import { daysInRange } from '../scheduling/zone-time.js';
 import { badArgument, type UserError, UserErrorCode, userError } from './errors.js';
+import { canonicalLocale, hasCatalogue, LANGUAGES } from './locale.js';
 
 // class-validator rules on the input and argument classes; every message starts with the path.
 
@@ -223,4 +224,18 @@ export function pageSize(first: number | null | undefined, max: number, fallback
     throw badArgument(['first'], `first must be between 0 and ${max}`);
   }
   return size;
+}
+
+/** A BCP 47 language tag (null and undefined pass); `catalogued`: one of a language we write. */
+export function LanguageTag(catalogued = false): PropertyDecorator {
+  return Rule(
+    (value) => {
+      if (value == null) return true;
+      const tag = typeof value === 'string' ? canonicalLocale(value) : null;
+      return tag !== null && (!catalogued || hasCatalogue(tag));
+    },
+    catalogued
+      ? `must be a BCP 47 language tag of a language the messages are written in (${LANGUAGES.join(', ')}), e.g. de or fr-CA`
+      : 'must be a BCP 47 language tag, e.g. de, fr-CA or es-419',
+  );
 }

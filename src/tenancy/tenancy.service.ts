@@ -8,6 +8,7 @@ import { Resource } from '../catalog/resource.entity.js';
 import type { RequestContext } from '../context/request-context.js';
 import { DEFAULT_REMINDER, ReminderRule } from '../reminders/reminder-rule.entity.js';
 import { fail, notFound, ok, type Result } from '../shared/errors.js';
+import { canonicalLocale } from '../shared/locale.js';
 import { invalid, validateInput } from '../shared/validation.js';
 import { normalizeOrigin } from './origins.js';
 import { requireTenant } from './require-tenant.js';
@@ -115,6 +116,8 @@ export async function updateTenant(
   if (input.timeZone != null) tenant.timeZone = input.timeZone;
   if (input.email != null) tenant.email = input.email.toLowerCase();
   if (input.phone !== undefined) tenant.phone = input.phone === '' ? null : input.phone;
+  if (input.address !== undefined) tenant.address = input.address?.trim() || null;
+  if (input.locale != null) tenant.locale = canonicalLocale(input.locale) ?? tenant.locale;
   if (input.subdomain != null) tenant.subdomain = input.subdomain;
   if (input.minimumNoticeMinutes != null) tenant.minimumNoticeMinutes = input.minimumNoticeMinutes;
   if (input.maxAdvanceDays != null) tenant.maxAdvanceDays = input.maxAdvanceDays;
@@ -126,7 +129,7 @@ export async function updateTenant(
   const changed = Object.fromEntries(
     Object.entries(input)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, k === 'email' || k === 'phone' ? '(changed)' : v]),
+      .map(([k, v]) => [k, ['email', 'phone', 'address'].includes(k) ? '(changed)' : v]),
   );
   try {
     await audited(ctx, {

@@ -18,6 +18,8 @@ const TENANT_DEFAULTS = {
 export class Tenant extends BaseEntity<
   | 'subdomain'
   | 'phone'
+  | 'address'
+  | 'locale'
   | 'active'
   | 'minimumNoticeMinutes'
   | 'maxAdvanceDays'
@@ -49,6 +51,20 @@ export class Tenant extends BaseEntity<
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 40, nullable: true })
   phone: string | null = null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The business's address, as customers' email shows it.",
+  })
+  @Property({ type: 'string', length: 300, nullable: true })
+  address: string | null = null;
+
+  @Field({
+    description:
+      "The business's language (BCP 47, of en, de, fr, es): its own email, and its customers' when they gave no language the messages are written in.",
+  })
+  @Property({ length: 35, default: 'en' })
+  locale: string = 'en';
 
   @Field()
   @Property({ default: true })

@@ -11,7 +11,7 @@ import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { PASSWORD_MIN_LENGTH } from '../access/access.types.js';
 import { EmailAddressScalar, TimeZoneScalar } from '../graphql/scalars.js';
 import { Payload } from '../shared/errors.js';
-import { EachItem, NotNull, Whole } from '../shared/validation.js';
+import { EachItem, LanguageTag, NotNull, Printable, Trimmed, Whole } from '../shared/validation.js';
 import { normalizeOrigin } from './origins.js';
 import { Tenant } from './tenant.entity.js';
 import { RESERVED_LABELS, SLUG_PATTERN } from './tenant-sources.js';
@@ -85,6 +85,19 @@ export class UpdateTenantInput {
     message: 'must be a phone number (digits, spaces, + ( ) - .)',
   })
   phone?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Empty string clears the address.' })
+  @Trimmed(0, 300)
+  @Printable()
+  address?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'BCP 47 language tag of a language the messages are written in: en, de, fr, es.',
+  })
+  @LanguageTag(true)
+  @NotNull()
+  locale?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
