@@ -60,7 +60,14 @@ const { createBooking } = await client.request<{
     input: {
       serviceId: service.id,
       startsAt: slot.startsAt,
-      customer: { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0000' },
+      customer: {
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+        phone: '+44 20 7946 0000',
+        // The customer's zone and language: their email and manage page use them.
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        locale: navigator.language,
+      },
       notes: 'First visit',
       idempotencyKey: randomUUID(),
     },

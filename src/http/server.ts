@@ -23,6 +23,7 @@ import { registerConsole } from './console.js';
 import { buildRequestContext } from './context.js';
 import { registerExportRoutes } from './exports.js';
 import { registerHealthRoutes } from './health.js';
+import { registerManagePage } from './manage.js';
 import { registerMetricsRoute } from './metrics.js';
 import { registerProtections } from './protections.js';
 import { RequestLog } from './request-log.js';
@@ -138,6 +139,7 @@ export async function createHttpServer(options: {
   registerHealthRoutes(fastify, services.orm, services.caches.feed);
   registerMetricsRoute(fastify, services.metrics, config);
   registerExportRoutes(fastify, services);
+  await registerManagePage(fastify, services);
   await registerConsole(fastify);
   return { fastify, apollo };
 }

@@ -48,7 +48,7 @@ describe('docs/API.md', () => {
   it('the frontend example (graphql-request) lists services, finds a slot and books it', async () => {
     const { stdout } = await run(process.execPath, [path.join(EXAMPLES, 'frontend-book.ts')], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, API_URL: t.url, TENANT: 'acme' },
+      env: { ...process.env, API_URL: t.url, TENANT: 'acme', TZ: 'America/New_York' },
     });
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
     expect(result).toMatchObject({
@@ -58,15 +58,20 @@ describe('docs/API.md', () => {
     });
     expect(result.reference).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     const listed = await t.gql<{
-      bookings: { edges: Array<{ node: { reference: string; customerName: string } }> };
+      bookings: {
+        edges: Array<{
+          node: { reference: string; customerName: string; customerTimeZone: string };
+        }>;
+      };
     }>(
-      '{ bookings(first: 10) { edges { node { reference customerName } } } }',
+      '{ bookings(first: 10) { edges { node { reference customerName customerTimeZone } } } }',
       {},
       { tenant: 'acme', token: s.tenant.token },
     );
     expect(listed.data?.bookings.edges.map((e) => e.node)).toContainEqual({
       reference: result.reference,
       customerName: 'Ada Lovelace',
+      customerTimeZone: 'America/New_York',
     });
   });
 
