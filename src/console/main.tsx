@@ -11,23 +11,13 @@ import {
   useState,
 } from 'react';
 import { createRoot } from 'react-dom/client';
+import { authHeaders, type Credential, type GraphQLResponse, type Me, post } from './api.js';
 import { readyTabs } from './operations.js';
+import { Agenda } from './views/agenda.js';
+import { ConsoleContext } from './views/context.js';
+import { Export } from './views/export.js';
 
 // Sign-in, then GraphiQL with the credential (kept in sessionStorage) on every request.
-
-interface Credential {
-  tenant: string;
-  token: string;
-  kind: 'session' | 'apiKey';
-}
-
-interface Me {
-  kind: string;
-  role: string | null;
-  email: string | null;
-  name: string | null;
-  tenant: { name: string; slug: string; timeZone: string } | null;
-}
 
 const STORAGE_KEY = 'booking-console:credential';
 
@@ -50,8 +40,6 @@ function takeLink(): Link | null {
     token: decodeURIComponent(match[2]),
   };
 }
-const ENDPOINT = `${window.location.origin}/graphql`;
-
 function loadCredential(): Credential | null {
   try {
     const raw = sessionStorage.getItem(STORAGE_KEY);
@@ -64,26 +52,7 @@ function loadCredential(): Credential | null {
 /** What GraphiQL takes to run an operation. */
 type Fetcher = ComponentProps<typeof GraphiQL>['fetcher'];
 
-interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
-
-async function post<T>(body: object, headers: Record<string, string>): Promise<GraphQLResponse<T>> {
-  const response = await fetch(ENDPOINT, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as GraphQLResponse<T>;
-}
-
-const authHeaders = (c: Credential) => ({
-  authorization: `Bearer ${c.token}`,
-  'x-tenant': c.tenant,
-});
-
-const ME = '{ me { kind role email name tenant { name slug timeZone } } }';
+const ME = '{ me { kind role email name tenant { name slug timeZone } resources { id name } } }';
 
 /** Keeps a credential that works, with who it is; else the reason it does not. */
 async function signedIn(
@@ -305,6 +274,19 @@ function SignIn({ onSignedIn }: { onSignedIn: (c: Credential, me: Me) => void })
   );
 }
 
+/** A view's icon in GraphiQL's sidebar: a letter, named for screen readers by the button. */
+const letter = (text: string) => () => <span className="view-icon">{text}</span>;
+
+/** The views, as GraphiQL plugins over the same API; the raw editor is beside them. */
+const AGENDA = { title: 'Agenda', icon: letter('A'), content: Agenda };
+const EXPORT = { title: 'Export', icon: letter('E'), content: Export };
+const VIEWS = [AGENDA, EXPORT];
+
+/** The views take most of the width at first; the drag bar gives it back to the editor. */
+if (!sessionStorage.getItem('graphiql:docExplorerFlex')) {
+  sessionStorage.setItem('graphiql:docExplorerFlex', '3');
+}
+
 function Console({
   credential,
   me,
@@ -327,6 +309,7 @@ function Console({
     }
     return ready;
   }, [me.role]);
+  const state = useMemo(() => ({ credential, me }), [credential, me]);
   const who = me.email ?? me.name ?? me.kind;
   return (
     <div className="console">
@@ -340,12 +323,16 @@ function Console({
         </button>
       </header>
       <div className="ide">
-        <GraphiQL
-          fetcher={fetcher}
-          defaultTabs={tabs}
-          storage={sessionStorage}
-          defaultEditorToolsVisibility="variables"
-        />
+        <ConsoleContext.Provider value={state}>
+          <GraphiQL
+            fetcher={fetcher}
+            defaultTabs={tabs}
+            storage={sessionStorage}
+            defaultEditorToolsVisibility="variables"
+            plugins={VIEWS}
+            visiblePlugin={AGENDA}
+          />
+        </ConsoleContext.Provider>
       </div>
     </div>
   );

@@ -1,36 +1,21 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { createApiKey, startTestApp, type TestApp } from '../helpers/app.js';
 import { insertBooking } from '../helpers/bookings.js';
+import { launchChromium, screenshotPaths } from '../helpers/browser.js';
 import { sql } from '../helpers/database.js';
 import { type Scenario, scenario, weekdays } from '../helpers/scenario.js';
 
-/** Debian's Chromium (.ci/run installs it); playwright-core downloads no browser of its own. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/**
- * Every run saves its screenshot under .data/test-artifacts/ (git-ignored); with
- * UPDATE_SCREENSHOTS=1 it also refreshes the one in docs/.
- */
-const SCREENSHOTS = [
-  path.join(PROJECT_ROOT, '.data', 'test-artifacts', 'console.png'),
-  ...(process.env.UPDATE_SCREENSHOTS === '1'
-    ? [path.join(PROJECT_ROOT, 'docs', 'console.png')]
-    : []),
-];
+const SCREENSHOTS = screenshotPaths('console.png');
 
 let t: TestApp;
 let s: Scenario;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`,
-    );
+  browser = await launchChromium();
   t = await startTestApp({ EMAIL_ENABLED: 'false' });
   s = await scenario(t, 'bella', { timeZone: 'UTC', windows: weekdays('09:00', '17:00') });
   await s.admin(
@@ -52,18 +37,6 @@ beforeAll(async () => {
     });
     await sql(t.database, 'update booking set customer_name = $1 where id = $2', [name, id]);
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -104,6 +77,10 @@ describe('the admin console in a browser', () => {
     await page.getByTestId('who').waitFor();
     expect(await page.getByTestId('who').textContent()).toContain(s.tenant.adminEmail);
     await page.locator('.graphiql-container').waitFor();
+    // The agenda shows first; the raw editor is one click away.
+    await page.getByRole('region', { name: 'Agenda' }).waitFor();
+    await page.getByRole('button', { name: 'Hide Agenda' }).click();
+    expect(await page.getByRole('region', { name: 'Agenda' }).count()).toBe(0);
     // The first ready-made tab: today's bookings.
     await page.locator('.graphiql-tab', { hasText: 'TodaysBookings' }).first().waitFor();
     const answer = page.waitForResponse(

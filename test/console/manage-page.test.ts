@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { BASE_DOMAIN, createTenant, startTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, screenshotPaths } from '../helpers/browser.js';
 import { sql } from '../helpers/database.js';
 import { freePort } from '../helpers/free-port.js';
 import { httpFetch } from '../helpers/http-fetch.js';
@@ -15,13 +14,7 @@ import { book, createService, everyDay, type Scenario, scenario } from '../helpe
 // Issue 20: every customer email's link, followed in Chromium, opens the manage page the API
 // serves, in the customer's language, and can cancel; the page moves a booking to a free time.
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = [
-  path.join(PROJECT_ROOT, '.data', 'test-artifacts', 'manage-page.png'),
-  ...(process.env.UPDATE_SCREENSHOTS === '1'
-    ? [path.join(PROJECT_ROOT, 'docs', 'manage-page.png')]
-    : []),
-];
+const SCREENSHOTS = screenshotPaths('manage-page.png');
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-12-01T09:00:00Z');
@@ -36,10 +29,7 @@ let origin: string;
 const log: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`,
-    );
+  browser = await launchChromium();
   // The link is the default template's, on the port this server listens on.
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
@@ -70,10 +60,6 @@ beforeAll(async () => {
   await s.admin(
     'mutation { setReminderRules(rules: [{ offsetMinutes: 2880, recipient: CUSTOMER }]) { userErrors { message } } }',
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
 });
 afterAll(async () => {
   await browser?.close();
