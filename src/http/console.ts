@@ -14,6 +14,8 @@ export async function registerConsole(fastify: FastifyInstance): Promise<boolean
     root: CONSOLE_DIR,
     prefix: CONSOLE_PATH,
     index: ['index.html'],
+    // The build writes .br and .gz beside each file: sent to a browser that accepts them.
+    preCompressed: true,
     // Source maps and licence texts are served too; nothing else lives in that folder.
     maxAge: '1h',
   });

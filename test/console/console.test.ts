@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { createApiKey, startTestApp, type TestApp } from '../helpers/app.js';
 import { insertBooking } from '../helpers/bookings.js';
 import { launchChromium, screenshotPaths } from '../helpers/browser.js';
 import { sql } from '../helpers/database.js';
+import { httpFetch } from '../helpers/http-fetch.js';
 import { type Scenario, scenario, weekdays } from '../helpers/scenario.js';
 
 const SCREENSHOTS = screenshotPaths('console.png');
@@ -62,6 +66,24 @@ async function signIn(page: Page, password: string) {
 }
 
 describe('the admin console in a browser', () => {
+  it('sends its script compressed, as the build wrote it, to a browser that accepts it', async () => {
+    const built = path.join(PROJECT_ROOT, 'dist', 'console', 'console.js');
+    for (const [encoding, suffix] of [
+      ['br', '.br'],
+      ['gzip', '.gz'],
+    ] as const) {
+      const res = await httpFetch(`${t.url}/console/console.js`, {
+        headers: { 'accept-encoding': encoding },
+      });
+      expect(res.headers.get('content-encoding')).toBe(encoding);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(body.equals(await readFile(`${built}${suffix}`))).toBe(true);
+    }
+    const plain = await httpFetch(`${t.url}/console/console.js`);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(Number(plain.headers.get('content-length'))).toBe((await stat(built)).size);
+  });
+
   it('shows an error for a wrong password', async () => {
     const { page } = await openConsole();
     await signIn(page, 'not-the-password');
