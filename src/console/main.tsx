@@ -14,8 +14,12 @@ import { createRoot } from 'react-dom/client';
 import { authHeaders, type Credential, type GraphQLResponse, type Me, post } from './api.js';
 import { readyTabs } from './operations.js';
 import { Agenda } from './views/agenda.js';
+import { Blackouts } from './views/blackouts.js';
 import { ConsoleContext } from './views/context.js';
 import { Export } from './views/export.js';
+import { Reminders } from './views/reminders.js';
+import { Team } from './views/team.js';
+import { Webhooks } from './views/webhooks.js';
 
 // Sign-in, then GraphiQL with the credential (kept in sessionStorage) on every request.
 
@@ -279,8 +283,16 @@ const letter = (text: string) => () => <span className="view-icon">{text}</span>
 
 /** The views, as GraphiQL plugins over the same API; the raw editor is beside them. */
 const AGENDA = { title: 'Agenda', icon: letter('A'), content: Agenda };
+const BLACKOUTS = { title: 'Blackouts', icon: letter('B'), content: Blackouts };
 const EXPORT = { title: 'Export', icon: letter('E'), content: Export };
-const VIEWS = [AGENDA, EXPORT];
+const TEAM = { title: 'Team', icon: letter('T'), content: Team };
+const REMINDERS = { title: 'Reminders', icon: letter('R'), content: Reminders };
+const WEBHOOKS = { title: 'Webhooks', icon: letter('W'), content: Webhooks };
+/** STAFF get the views of their own work; the business's settings are an admin's. */
+const viewsFor = (role: string | null) =>
+  role === 'ADMIN'
+    ? [AGENDA, BLACKOUTS, TEAM, REMINDERS, WEBHOOKS, EXPORT]
+    : [AGENDA, BLACKOUTS, EXPORT];
 
 /** The views take most of the width at first; the drag bar gives it back to the editor. */
 if (!sessionStorage.getItem('graphiql:docExplorerFlex')) {
@@ -310,6 +322,7 @@ function Console({
     return ready;
   }, [me.role]);
   const state = useMemo(() => ({ credential, me }), [credential, me]);
+  const views = useMemo(() => viewsFor(me.role), [me.role]);
   const who = me.email ?? me.name ?? me.kind;
   return (
     <div className="console">
@@ -329,7 +342,7 @@ function Console({
             defaultTabs={tabs}
             storage={sessionStorage}
             defaultEditorToolsVisibility="variables"
-            plugins={VIEWS}
+            plugins={views}
             visiblePlugin={AGENDA}
           />
         </ConsoleContext.Provider>

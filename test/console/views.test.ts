@@ -26,7 +26,7 @@ const STAFF = { email: 'sam@views.example', password: 'a long staff password' };
 
 beforeAll(async () => {
   browser = await launchChromium();
-  t = await startTestApp({ EMAIL_ENABLED: 'false' });
+  t = await startTestApp({ EMAIL_ENABLED: 'false', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' });
   s = await scenario(t, 'views', { timeZone: 'UTC', windows: weekdays('09:00', '17:00') });
   await s.admin(
     'mutation { updateTenant(input: { name: "Views Salon" }) { userErrors { message } } }',
@@ -96,6 +96,8 @@ async function signIn(email: string, password: string) {
     viewport: { width: 1500, height: 1000 },
     acceptDownloads: true,
   });
+  // A step that cannot happen fails within the test's time, naming what it waited for.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -267,6 +269,107 @@ describe('the console’s views in a browser', () => {
       'Walk In',
     ]);
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['CONFIRMED']));
+    await page.context().close();
+  });
+
+  it('adds a blackout over a booking, showing it first, and cancels it with a reason', async () => {
+    const { page } = await signIn(s.tenant.adminEmail, s.tenant.adminPassword);
+    await page.getByRole('button', { name: 'Show Blackouts' }).click();
+    const form = page.getByRole('form', { name: 'New blackout' });
+    await form.getByLabel('Resource').selectOption({ label: 'Ben' });
+    await form.getByLabel(/^From/).fill(`${workday}T12:30`);
+    await form.getByLabel('To', { exact: true }).fill(`${workday}T14:30`);
+    await form.getByLabel('Reason (for the team)').fill('Boiler repair');
+    await form.getByRole('button', { name: 'Check the bookings it covers' }).click();
+    const view = page.getByRole('region', { name: 'Blackouts' });
+    await view.getByText(/Alan Turing/).waitFor();
+    expect(await view.getByText('1 open booking in that time:').count()).toBe(1);
+    await view.getByLabel('Cancel them and tell the customers').check();
+    await view.getByLabel('Reason the customers read').fill('The room is closed for repairs');
+    expect(await seriousViolations(page, '.settings')).toEqual([]);
+    for (const file of screenshotPaths('console-form.png')) await page.screenshot({ path: file });
+    await view.getByRole('button', { name: 'Add the blackout' }).click();
+    await view
+      .getByRole('status')
+      .filter({ hasText: 'Blackout added. 1 booking cancelled.' })
+      .waitFor();
+    const [turing] = await sql<{ status: string; cancellation_reason: string }>(
+      t.database,
+      "select status, cancellation_reason from booking where customer_name = 'Alan Turing'",
+    );
+    expect(turing).toEqual({
+      status: 'CANCELLED',
+      cancellation_reason: 'The room is closed for repairs',
+    });
+    await view.getByText(/Boiler repair/).waitFor();
+    await page.context().close();
+  });
+
+  it('invites a user, adds a reminder rule and a webhook; each refusal shows next to its field', async () => {
+    const { page } = await signIn(s.tenant.adminEmail, s.tenant.adminPassword);
+    // Team: an existing user's email is refused beside the field; a new one is invited.
+    await page.getByRole('button', { name: 'Show Team' }).click();
+    const team = page.getByRole('region', { name: 'Team' });
+    const invite = team.getByRole('form', { name: 'Invite someone' });
+    await invite.getByLabel('Email').fill(STAFF.email);
+    await invite.getByLabel('Ana').check();
+    await invite.getByRole('button', { name: 'Send the invitation' }).click();
+    await invite.locator('.field', { hasText: 'Email' }).getByRole('alert').waitFor();
+    expect(await invite.locator('.field', { hasText: 'Email' }).textContent()).toContain(
+      'is already a user of this business',
+    );
+    await invite.getByLabel('Email').fill('new.stylist@views.example');
+    await invite.getByRole('button', { name: 'Send the invitation' }).click();
+    await team
+      .getByRole('status')
+      .filter({ hasText: 'Invitation sent to new.stylist@views.example' })
+      .waitFor();
+    await team
+      .getByRole('list', { name: 'Invitations' })
+      .getByText(/new\.stylist@views\.example · STAFF/)
+      .waitFor();
+    expect(await seriousViolations(page, '.settings')).toEqual([]);
+
+    // Reminders: a rule of no time is refused beside its field; two hours to the staff is added.
+    await page.getByRole('button', { name: 'Show Reminders' }).click();
+    const reminders = page.getByRole('region', { name: 'Reminders' });
+    const rule = reminders.getByRole('form', { name: 'New reminder rule' });
+    await rule.getByLabel('Hours before the start').fill('0.001');
+    await rule.getByRole('button', { name: 'Add the rule' }).click();
+    await rule.locator('.field', { hasText: 'Hours before' }).getByRole('alert').waitFor();
+    await rule.getByLabel('Hours before the start').fill('2');
+    await rule.getByLabel('To').selectOption('STAFF');
+    await rule.getByRole('button', { name: 'Add the rule' }).click();
+    await reminders
+      .getByRole('list', { name: 'Reminder rules' })
+      .getByText('2 hours before, to the staff on the booking')
+      .waitFor();
+    const rules = await s.admin<{
+      reminderRules: Array<{ offsetMinutes: number; recipient: string }>;
+    }>('{ reminderRules { offsetMinutes recipient } }');
+    expect(rules.reminderRules).toContainEqual({ offsetMinutes: 120, recipient: 'STAFF' });
+    expect(await seriousViolations(page, '.settings')).toEqual([]);
+
+    // Webhooks: a private address is refused beside the URL; an allowed one is added.
+    await page.getByRole('button', { name: 'Show Webhooks' }).click();
+    const webhooks = page.getByRole('region', { name: 'Webhooks' });
+    const endpoint = webhooks.getByRole('form', { name: 'New webhook endpoint' });
+    await endpoint.getByLabel('URL').fill('http://10.1.2.3/hooks');
+    await endpoint.getByRole('button', { name: 'Add the endpoint' }).click();
+    await endpoint.locator('.field', { hasText: 'URL' }).getByRole('alert').waitFor();
+    await endpoint.getByLabel('URL').fill('http://127.0.0.1:9/hooks');
+    await endpoint.getByRole('button', { name: 'Add the endpoint' }).click();
+    await webhooks
+      .getByRole('status')
+      .filter({ hasText: /whsec_/ })
+      .waitFor();
+    await webhooks
+      .getByRole('list', { name: 'Endpoints' })
+      .getByText('http://127.0.0.1:9/hooks')
+      .waitFor();
+    await webhooks.getByRole('button', { name: 'Deliveries' }).click();
+    await webhooks.getByRole('table').waitFor();
+    expect(await seriousViolations(page, '.settings')).toEqual([]);
     await page.context().close();
   });
 
