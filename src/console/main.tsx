@@ -17,7 +17,9 @@ import { Agenda } from './views/agenda.js';
 import { Blackouts } from './views/blackouts.js';
 import { ConsoleContext } from './views/context.js';
 import { Export } from './views/export.js';
+import { Hours } from './views/hours.js';
 import { Reminders } from './views/reminders.js';
+import { Services } from './views/services.js';
 import { Team } from './views/team.js';
 import { Webhooks } from './views/webhooks.js';
 
@@ -285,14 +287,16 @@ const letter = (text: string) => () => <span className="view-icon">{text}</span>
 const AGENDA = { title: 'Agenda', icon: letter('A'), content: Agenda };
 const BLACKOUTS = { title: 'Blackouts', icon: letter('B'), content: Blackouts };
 const EXPORT = { title: 'Export', icon: letter('E'), content: Export };
+const HOURS = { title: 'Opening hours', icon: letter('H'), content: Hours };
+const SERVICES = { title: 'Services', icon: letter('S'), content: Services };
 const TEAM = { title: 'Team', icon: letter('T'), content: Team };
 const REMINDERS = { title: 'Reminders', icon: letter('R'), content: Reminders };
 const WEBHOOKS = { title: 'Webhooks', icon: letter('W'), content: Webhooks };
 /** STAFF get the views of their own work; the business's settings are an admin's. */
 const viewsFor = (role: string | null) =>
   role === 'ADMIN'
-    ? [AGENDA, BLACKOUTS, TEAM, REMINDERS, WEBHOOKS, EXPORT]
-    : [AGENDA, BLACKOUTS, EXPORT];
+    ? [AGENDA, BLACKOUTS, HOURS, SERVICES, TEAM, REMINDERS, WEBHOOKS, EXPORT]
+    : [AGENDA, BLACKOUTS, HOURS, EXPORT];
 
 /** The views take most of the width at first; the drag bar gives it back to the editor. */
 if (!sessionStorage.getItem('graphiql:docExplorerFlex')) {

@@ -373,6 +373,71 @@ describe('the console’s views in a browser', () => {
     await page.context().close();
   });
 
+  it('sets weekly hours and a date’s hours, adds a service with its pool; refusals beside their fields', async () => {
+    const { page } = await signIn(s.tenant.adminEmail, s.tenant.adminPassword);
+    await page.getByRole('button', { name: 'Show Opening hours' }).click();
+    const hours = page.getByRole('region', { name: 'Opening hours' });
+    const weekly = hours.getByRole('form', { name: 'Weekly hours' });
+    await weekly.getByLabel('Sunday').fill('14:00-10:00');
+    await weekly.getByRole('button', { name: 'Save the weekly hours' }).click();
+    await weekly.locator('.field', { hasText: 'Sunday' }).getByRole('alert').waitFor();
+    await weekly.getByLabel('Sunday').fill('');
+    await weekly.getByLabel('Saturday').fill('10:00-14:00');
+    await weekly.getByRole('button', { name: 'Save the weekly hours' }).click();
+    await hours.getByRole('status').filter({ hasText: 'Weekly hours saved' }).waitFor();
+    const ana = await s.admin<{
+      resources: Array<{
+        name: string;
+        weeklyWindows: Array<{ weekday: string; startTime: string }>;
+      }>;
+    }>('{ resources { name weeklyWindows { weekday startTime } } }');
+    expect(ana.resources.find((r) => r.name === 'Ana')?.weeklyWindows).toContainEqual({
+      weekday: 'SATURDAY',
+      startTime: '10:00',
+    });
+    // The workday closed for Ana: her two open bookings there are kept, and named.
+    const day = hours.getByRole('form', { name: 'Hours of one date' });
+    await day.getByLabel('Date').fill(workday);
+    await day.getByLabel('Hours (empty: closed)').fill('');
+    await day.getByRole('button', { name: 'Save the date' }).click();
+    await hours
+      .getByRole('status')
+      .filter({ hasText: `Hours of ${workday} saved. 2 bookings outside the new hours kept.` })
+      .waitFor();
+    const told = await hours.getByRole('status').textContent();
+    expect(told).toContain('Ada Lovelace');
+    expect(told).toContain('Grace Hopper');
+    await hours
+      .getByRole('list', { name: 'Dates with their own hours' })
+      .getByText(`${workday}: closed`)
+      .waitFor();
+    expect(await seriousViolations(page, '.settings')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Show Services' }).click();
+    const services = page.getByRole('region', { name: 'Services' });
+    const form = services.getByRole('form', { name: 'Service' });
+    await form.getByLabel('Name').fill('Colour');
+    await form.getByLabel('Minutes').fill('0');
+    await form.getByLabel('Price (empty: none)').fill('55');
+    await form.getByLabel('Ben').check();
+    await form.getByLabel('Ana').check();
+    await form.getByRole('button', { name: 'Add the service' }).click();
+    await form.locator('.field', { hasText: 'Minutes' }).getByRole('alert').waitFor();
+    await form.getByLabel('Minutes').fill('90');
+    await form.getByRole('button', { name: 'Add the service' }).click();
+    await services.getByRole('status').filter({ hasText: 'Colour saved' }).waitFor();
+    await services.getByRole('cell', { name: 'Colour · 90 min · 55.00 EUR' }).waitFor();
+    const made = await s.admin<{
+      services: Array<{ name: string; pool: Array<{ name: string }> }>;
+    }>('{ services { name pool { name } } }');
+    expect(made.services.find((x) => x.name === 'Colour')?.pool.map((r) => r.name)).toEqual([
+      'Ben',
+      'Ana',
+    ]);
+    expect(await seriousViolations(page, '.settings')).toEqual([]);
+    await page.context().close();
+  });
+
   it('shows staff their own resource only', async () => {
     const { page } = await signIn(STAFF.email, STAFF.password);
     await showDay(page, workday);
