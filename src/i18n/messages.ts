@@ -1,4 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
+import { memo } from '../cache/memo.js';
 import { chooseLocale, type Language } from '../shared/locale.js';
 import { de } from './de.js';
 import { type Catalogue, en, type MessageKey } from './en.js';
@@ -11,8 +12,11 @@ export const CATALOGUES: Record<Language, Catalogue> = { en, de, fr, es };
 
 export type MessageValues = Record<string, string | number>;
 
-/** Compiled messages: at most one per language and key, a fixed set. */
-const compiled = new Map<string, IntlMessageFormat>();
+/** Compiled messages: one per language and key, a fixed set. */
+const compiled = memo((id: string) => {
+  const [language, key] = id.split('\u0000') as [Language, MessageKey];
+  return new IntlMessageFormat(CATALOGUES[language][key], language);
+}, 1024);
 
 /** The words and formats of one reader: their language, and the locale of dates and prices. */
 export interface Messages {
@@ -28,12 +32,7 @@ export function messagesFor(...tags: ReadonlyArray<string | null | undefined>): 
     language,
     locale,
     t(key, values = {}) {
-      const id = `${language}\u0000${key}`;
-      let format = compiled.get(id);
-      if (!format) {
-        format = new IntlMessageFormat(CATALOGUES[language][key], language);
-        compiled.set(id, format);
-      }
+      const format = compiled(`${language}\u0000${key}`);
       // Values are text, never parsed as messages; the result is plain text (escaped by the template).
       return String(format.format(values));
     },

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { memo } from '../cache/memo.js';
 import type { Messages } from '../i18n/messages.js';
 
 // The HTML template escapes every value (a customer's name is text, never markup).
@@ -67,24 +68,43 @@ export function renderEmail(content: EmailContent): { html: string; text: string
   return { html: HTML(content), text: TEXT(content) };
 }
 
+/** The formats an email's times use: the date, the time, the zone's short name, the day. */
+const FORMATS = {
+  date: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
+  time: { hour: '2-digit', minute: '2-digit' },
+  zone: { timeZoneName: 'short' },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/**
+ * A formatter per locale, zone and format, kept: building one costs ICU work and native
+ * memory, and every email asks for the same few.
+ */
+const formatter = memo((key: string) => {
+  const [locale, timeZone, format] = key.split('\u0000') as [string, string, keyof typeof FORMATS];
+  return new Intl.DateTimeFormat(locale, { timeZone, ...FORMATS[format] });
+}, 1024);
+const format = (locale: string, zone: string, kind: keyof typeof FORMATS) =>
+  formatter(`${locale}\u0000${zone}\u0000${kind}`);
+
+/** The calendar day of an instant in a zone (ISO), to compare two zones' days. */
+const dayOf = memo((timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }), 512);
+
 /** The parts of a span in a zone, written for a locale. */
 function partsOf(start: Date, end: Date, timeZone: string, locale: string) {
-  const date = new Intl.DateTimeFormat(locale, {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(start);
-  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' });
+  const time = format(locale, timeZone, 'time');
   const zoneName =
-    new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+    format(locale, timeZone, 'zone')
       .formatToParts(start)
       .find((p) => p.type === 'timeZoneName')?.value ?? '';
   return {
-    values: { date, start: time.format(start), end: time.format(end), zoneName, zone: timeZone },
-    /** The calendar day, to compare two zones' days. */
-    day: new Intl.DateTimeFormat('en-CA', { timeZone }).format(start),
+    values: {
+      date: format(locale, timeZone, 'date').format(start),
+      start: time.format(start),
+      end: time.format(end),
+      zoneName,
+      zone: timeZone,
+    },
+    day: dayOf(timeZone).format(start),
   };
 }
 
@@ -127,11 +147,16 @@ export function bookingPrice(
   return m.t('price.seats', { total, seats, each });
 }
 
+const currencyFormat = memo((key: string) => {
+  const [locale, currency] = key.split('\u0000') as [string, string];
+  return new Intl.NumberFormat(locale, { style: 'currency', currency });
+}, 256);
+
 /** A price in minor units, for the reader's locale ("£45.00", "45,00 €"). */
 function formatPrice(minor: number, currency: string, m: Messages): string {
-  const format = new Intl.NumberFormat(m.locale, { style: 'currency', currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(minor / 10 ** digits);
+  const money = currencyFormat(`${m.locale}\u0000${currency}`);
+  const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
+  return money.format(minor / 10 ** digits);
 }
 
 /** "10:00–11:00 GMT (Europe/London)": a span's times without its date, as `formatWhen` names zones. */
