@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { errorFor, request } from '../api.js';
+import { AffectedChoice, BookingLines, type OnAffected } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { Problems, useMutation } from './mutation.js';
@@ -40,7 +41,7 @@ export function Blackouts() {
     from: `${addDays(todayIn(zone), 1)}T09:00`,
     to: `${addDays(todayIn(zone), 1)}T12:00`,
     reason: '',
-    onAffected: 'KEEP',
+    onAffected: 'KEEP' as OnAffected,
     cancellationReason: '',
   });
   const [affected, setAffected] = useState<Affected[] | null>(null);
@@ -183,49 +184,16 @@ export function Blackouts() {
               <p>
                 {affected.length} open booking{affected.length === 1 ? '' : 's'} in that time:
               </p>
-              <ul>
-                {affected.map((b) => (
-                  <li key={b.id}>
-                    {localOf(Date.parse(b.startsAt), zone).date}{' '}
-                    {timeRange(Date.parse(b.startsAt), Date.parse(b.endsAt), zone)} ·{' '}
-                    {b.customerName} · {b.reference}
-                  </li>
-                ))}
-              </ul>
-              <fieldset>
-                <legend>Those bookings</legend>
-                <label className="check">
-                  <input
-                    type="radio"
-                    name="onAffected"
-                    value="KEEP"
-                    checked={form.onAffected === 'KEEP'}
-                    onChange={() => setForm({ ...form, onAffected: 'KEEP' })}
-                  />
-                  Keep them
-                </label>
-                <label className="check">
-                  <input
-                    type="radio"
-                    name="onAffected"
-                    value="CANCEL"
-                    checked={form.onAffected === 'CANCEL'}
-                    onChange={() => setForm({ ...form, onAffected: 'CANCEL' })}
-                  />
-                  Cancel them and tell the customers
-                </label>
-              </fieldset>
-              {form.onAffected === 'CANCEL' ? (
-                <Field
-                  label="Reason the customers read"
-                  error={errorFor(errors, 'cancellationReason')}
-                >
-                  <input
-                    value={form.cancellationReason}
-                    onChange={(e) => setForm({ ...form, cancellationReason: e.target.value })}
-                  />
-                </Field>
-              ) : null}
+              <BookingLines bookings={affected} zone={zone} />
+              <AffectedChoice
+                name="onAffected"
+                legend="Those bookings"
+                value={form.onAffected}
+                onChange={(onAffected) => setForm({ ...form, onAffected })}
+                reason={form.cancellationReason}
+                onReason={(cancellationReason) => setForm({ ...form, cancellationReason })}
+                reasonError={errorFor(errors, 'cancellationReason')}
+              />
             </>
           )}
           <Problems messages={general(FIELDS)} />

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { authHeaders } from '../api.js';
+import { CheckList } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { addDays, instantAt, todayIn } from './zone.js';
@@ -68,21 +69,13 @@ export function Export() {
         <Field label="To (inclusive)" error={errorOf('to')}>
           <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
         </Field>
-        <fieldset>
-          <legend>Statuses (none: all)</legend>
-          {STATUSES.map((s) => (
-            <label key={s} className="check">
-              <input
-                type="checkbox"
-                checked={statuses.includes(s)}
-                onChange={(e) =>
-                  setStatuses(e.target.checked ? [...statuses, s] : statuses.filter((x) => x !== s))
-                }
-              />
-              {s}
-            </label>
-          ))}
-        </fieldset>
+        <CheckList
+          legend="Statuses (none: all)"
+          options={STATUSES.map((st) => ({ value: st, label: st }))}
+          value={statuses}
+          onChange={setStatuses}
+          error={errorOf('status')}
+        />
         <Field label="Search (reference, name, email)" error={errorOf('search')}>
           <input value={search} onChange={(e) => setSearch(e.target.value)} />
         </Field>

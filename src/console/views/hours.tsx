@@ -1,9 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { errorFor, request } from '../api.js';
+import { AffectedChoice, BookingLines, type OnAffected } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { Problems, useMutation } from './mutation.js';
-import { addDays, localOf, timeRange, todayIn, WEEKDAYS } from './zone.js';
+import { addDays, todayIn, WEEKDAYS } from './zone.js';
 
 // Opening hours: a resource's weekly pattern and its date overrides, written as
 // "09:00-12:30, 13:30-17:00" per day ("" = closed). Bookings a change leaves outside the
@@ -55,7 +56,7 @@ export function Hours() {
   const [resourceId, setResourceId] = useState('');
   const [week, setWeek] = useState<Record<string, string>>({});
   const [override, setOverride] = useState({ date: addDays(todayIn(zone), 7), windows: '' });
-  const [onAffected, setOnAffected] = useState('KEEP');
+  const [onAffected, setOnAffected] = useState<OnAffected>('KEEP');
   const [reason, setReason] = useState('');
   const [result, setResult] = useState<{ text: string; affected: Affected[] } | null>(null);
   const [formatProblem, setFormatProblem] = useState<string | null>(null);
@@ -179,44 +180,19 @@ export function Hours() {
           ))}
         </select>
       </Field>
-      <fieldset>
-        <legend>Bookings a change leaves outside the hours</legend>
-        <label className="check">
-          <input
-            type="radio"
-            name="hours-affected"
-            checked={onAffected === 'KEEP'}
-            onChange={() => setOnAffected('KEEP')}
-          />
-          Keep them
-        </label>
-        <label className="check">
-          <input
-            type="radio"
-            name="hours-affected"
-            checked={onAffected === 'CANCEL'}
-            onChange={() => setOnAffected('CANCEL')}
-          />
-          Cancel them and tell the customers
-        </label>
-        {onAffected === 'CANCEL' ? (
-          <Field label="Reason the customers read" error={null}>
-            <input value={reason} onChange={(e) => setReason(e.target.value)} />
-          </Field>
-        ) : null}
-      </fieldset>
+      <AffectedChoice
+        name="hours-affected"
+        legend="Bookings a change leaves outside the hours"
+        value={onAffected}
+        onChange={setOnAffected}
+        reason={reason}
+        onReason={setReason}
+        reasonError={null}
+      />
       {result ? (
         <div role="status">
           <p>{result.text}</p>
-          <ul>
-            {result.affected.map((b) => (
-              <li key={b.id}>
-                {localOf(Date.parse(b.startsAt), zone).date}{' '}
-                {timeRange(Date.parse(b.startsAt), Date.parse(b.endsAt), zone)} · {b.customerName} ·{' '}
-                {b.reference} · {b.status}
-              </li>
-            ))}
-          </ul>
+          <BookingLines bookings={result.affected} zone={zone} />
         </div>
       ) : null}
       {formatProblem ? (

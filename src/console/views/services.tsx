@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { errorFor, request } from '../api.js';
+import { CheckList } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { Problems, useMutation } from './mutation.js';
@@ -145,31 +146,13 @@ export function Services() {
   }
 
   const checkboxes = (key: 'pool' | 'requirement', legend: string, error: string | null) => (
-    <fieldset>
-      <legend>{legend}</legend>
-      {resources.map((r) => (
-        <label key={r.id} className="check">
-          <input
-            type="checkbox"
-            checked={form[key].includes(r.id)}
-            onChange={(e) =>
-              setForm({
-                ...form,
-                [key]: e.target.checked
-                  ? [...form[key], r.id]
-                  : form[key].filter((id) => id !== r.id),
-              })
-            }
-          />
-          {r.name}
-        </label>
-      ))}
-      {error ? (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </fieldset>
+    <CheckList
+      legend={legend}
+      options={resources.map((r) => ({ value: r.id, label: r.name }))}
+      value={form[key]}
+      onChange={(ids) => setForm({ ...form, [key]: ids })}
+      error={error}
+    />
   );
   const text = (
     name: 'name' | 'durationMinutes' | 'capacity' | 'price' | 'currency',

@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { errorFor, request } from '../api.js';
+import { CheckList } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { Problems, useMutation } from './mutation.js';
@@ -193,31 +194,13 @@ export function Team() {
           </select>
         </Field>
         {invite.role === 'STAFF' ? (
-          <fieldset>
-            <legend>Works on</legend>
-            {team?.resources.map((r) => (
-              <label key={r.id} className="check">
-                <input
-                  type="checkbox"
-                  checked={invite.resourceIds.includes(r.id)}
-                  onChange={(e) =>
-                    setInvite({
-                      ...invite,
-                      resourceIds: e.target.checked
-                        ? [...invite.resourceIds, r.id]
-                        : invite.resourceIds.filter((id) => id !== r.id),
-                    })
-                  }
-                />
-                {r.name}
-              </label>
-            ))}
-            {errorFor(invitation.errors, 'resourceIds') ? (
-              <span className="field-error" role="alert">
-                {errorFor(invitation.errors, 'resourceIds')}
-              </span>
-            ) : null}
-          </fieldset>
+          <CheckList
+            legend="Works on"
+            options={(team?.resources ?? []).map((r) => ({ value: r.id, label: r.name }))}
+            value={invite.resourceIds}
+            onChange={(resourceIds) => setInvite({ ...invite, resourceIds })}
+            error={errorFor(invitation.errors, 'resourceIds')}
+          />
         ) : null}
         <Problems messages={invitation.general(['email', 'role', 'resourceIds'])} />
         <button type="submit" disabled={invitation.busy}>

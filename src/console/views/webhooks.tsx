@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { errorFor, request } from '../api.js';
+import { CheckList } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { Problems, useMutation } from './mutation.js';
@@ -180,31 +181,13 @@ export function Webhooks() {
             required
           />
         </Field>
-        <fieldset>
-          <legend>Events</legend>
-          {EVENTS.map((ev) => (
-            <label key={ev} className="check">
-              <input
-                type="checkbox"
-                checked={form.events.includes(ev)}
-                onChange={(e) =>
-                  setForm({
-                    ...form,
-                    events: e.target.checked
-                      ? [...form.events, ev]
-                      : form.events.filter((x) => x !== ev),
-                  })
-                }
-              />
-              {ev}
-            </label>
-          ))}
-          {errorFor(create.errors, 'events') ? (
-            <span className="field-error" role="alert">
-              {errorFor(create.errors, 'events')}
-            </span>
-          ) : null}
-        </fieldset>
+        <CheckList
+          legend="Events"
+          options={EVENTS.map((ev) => ({ value: ev, label: ev }))}
+          value={form.events}
+          onChange={(events) => setForm({ ...form, events })}
+          error={errorFor(create.errors, 'events')}
+        />
         <Field label="Payload" error={errorFor(create.errors, 'payload')}>
           <select
             value={form.payload}
