@@ -195,8 +195,16 @@ describe('the console’s views in a browser', () => {
     await page.keyboard.press('Escape');
     await ana.getByRole('button', { name: /^14:00–15:00 Grace Hopper/ }).waitFor();
 
-    // A walk-in from an empty cell, then shown.
-    await ben.getByRole('button', { name: /^Walk-in with Ben at 16:30/ }).click();
+    // A walk-in from an empty cell, reached by the keyboard: one Tab stop per column, the
+    // arrows move within it.
+    const first = ben.locator('.cell').first();
+    expect(await ben.locator('.cell[tabindex="0"]').count()).toBe(1);
+    await first.focus();
+    for (let i = 0; i < 17; i++) await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(
+      /^Walk-in with Ben at 16:30/,
+    );
+    await page.keyboard.press('Enter');
     const walkIn = page.getByRole('dialog', { name: 'Walk-in' });
     await walkIn.getByLabel('Customer name').fill('Walk In');
     await walkIn.getByLabel('Customer email').fill('walk@example.com');

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { request } from '../api.js';
 import { BookingDetail } from './booking-detail.js';
 import { useConsole } from './context.js';
@@ -108,6 +108,27 @@ async function loadAgenda(
 /** Pixels per minute of the grid. */
 const SCALE = 1;
 const STEP = 30;
+
+/** ArrowUp/ArrowDown (Home/End) move focus between a column's empty cells. */
+function moveInColumn(event: KeyboardEvent<HTMLButtonElement>) {
+  const cells = [
+    ...(event.currentTarget.parentElement?.querySelectorAll<HTMLButtonElement>('.cell') ?? []),
+  ];
+  const at = cells.indexOf(event.currentTarget);
+  const to =
+    event.key === 'ArrowDown'
+      ? at + 1
+      : event.key === 'ArrowUp'
+        ? at - 1
+        : event.key === 'Home'
+          ? 0
+          : event.key === 'End'
+            ? cells.length - 1
+            : null;
+  if (to === null) return;
+  event.preventDefault();
+  cells[Math.max(0, Math.min(cells.length - 1, to))]?.focus();
+}
 
 /** The windows a resource is open on a date: the date's override, else its weekday's. */
 function openOn(resource: AgendaResource, date: string): Array<[number, number]> {
@@ -287,6 +308,9 @@ export function Agenda() {
                             key={minute}
                             type="button"
                             className="cell"
+                            // One Tab stop per column (its first cell); arrows move within it.
+                            tabIndex={i === 0 ? 0 : -1}
+                            onKeyDown={moveInColumn}
                             style={{ top: top(minute), height: STEP * SCALE }}
                             aria-label={`Walk-in with ${resource.name} at ${hhmm(minute)}, ${dayLabel(date)}`}
                             onClick={() =>
