@@ -201,7 +201,7 @@ describe('the console’s views in a browser', () => {
     expect(await ben.locator('.cell[tabindex="0"]').count()).toBe(1);
     await first.focus();
     for (let i = 0; i < 17; i++) await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(
+    expect(await page.locator(':focus').getAttribute('aria-label')).toMatch(
       /^Walk-in with Ben at 16:30/,
     );
     await page.keyboard.press('Enter');
