@@ -227,6 +227,19 @@ export const TRANSITIONS: Record<
 /** Statuses a booking can be moved from. */
 export const MOVABLE: readonly BookingStatus[] = [BookingStatus.PENDING, BookingStatus.CONFIRMED];
 
+/**
+ * Whether an open booking is past the time its customer may change it themselves: the
+ * business's cancellation notice before its start.
+ */
+export function tooLateForCustomer(
+  booking: Pick<BookingView, 'status' | 'startsAt'>,
+  noticeMinutes: number,
+  now: number,
+): boolean {
+  const deadline = booking.startsAt.getTime() - noticeMinutes * 60_000;
+  return MOVABLE.includes(booking.status) && now > deadline;
+}
+
 /** Who may book past the public rules: an admin (a user or a key), or STAFF on their own resource. */
 export function bypassRefused(
   role: Role | null | undefined,

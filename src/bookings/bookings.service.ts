@@ -627,8 +627,7 @@ async function changeableByCustomer(ctx: RequestContext, token: string): Promise
   const tenant = requireTenant(ctx);
   const booking = await bookingByToken(ctx, token);
   if (!booking) return fail(notFound('booking for this token', 'token'));
-  const deadline = booking.startsAt.getTime() - tenant.cancellationNoticeMinutes * 60_000;
-  if (ctx.now() > deadline && rules.MOVABLE.includes(booking.status)) {
+  if (rules.tooLateForCustomer(booking, tenant.cancellationNoticeMinutes, ctx.now())) {
     return fail(
       userError(
         UserErrorCode.TOO_LATE_TO_CHANGE,

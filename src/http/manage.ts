@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import type { Booking } from '../bookings/booking.entity.js';
 import { CancelArgs } from '../bookings/booking.types.js';
-import { MOVABLE } from '../bookings/booking-rules.js';
+import { MOVABLE, tooLateForCustomer } from '../bookings/booking-rules.js';
 import {
   bookingByToken,
   cancelBookingByToken,
@@ -128,10 +128,9 @@ async function bookingPage(
     ...(booking.seats > 1 ? [{ label: m.t('label.seats'), value: String(booking.seats) }] : []),
     ...(price ? [{ label: m.t('label.price'), value: price }] : []),
   ];
-  const deadline = booking.startsAt.getTime() - tenant.cancellationNoticeMinutes * 60_000;
-  const open = MOVABLE.includes(booking.status);
-  const changeable = open && ctx.now() <= deadline;
-  const closed = changeable ? null : open ? tooLate(m, tenant) : m.t('page.closed');
+  const late = tooLateForCustomer(booking, tenant.cancellationNoticeMinutes, ctx.now());
+  const changeable = MOVABLE.includes(booking.status) && !late;
+  const closed = changeable ? null : late ? tooLate(m, tenant) : m.t('page.closed');
   const notice = shown.notice ?? null;
   let times: NonNullable<ManageView['move']>['times'] = null;
   const today = localDateOf(ctx.now(), tenant.timeZone);
