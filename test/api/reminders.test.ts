@@ -1,12 +1,18 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/access/secrets.js';
 import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
-import { book, createService, everyDay, type Scenario, scenario } from '../helpers/scenario.js';
+import { sunkMail } from '../helpers/mail-sink.js';
+import {
+  addStaff,
+  book,
+  createService,
+  everyDay,
+  type Scenario,
+  scenario,
+} from '../helpers/scenario.js';
 
 // Issue 20 (first part): reminder rules, planned in the booking's transaction, re-planned,
 // dropped and skipped as domain.md says ("Reminders and customer messages"), with the app's
@@ -142,16 +148,11 @@ describe('reminder rules', () => {
   it('replaces the rules and re-plans the bookings still to start, to the customer, the business and the staff', async () => {
     const s = await scenario(t, 'rem-set', { windows: everyDay('08:00', '20:00') });
     const other = await createService(s.admin, { name: 'Other', durationMinutes: 60 });
-    const [staff] = await sql<{ id: string }>(
-      t.database,
-      `insert into app_user (id, created_at, updated_at, tenant_id, email, password_hash, role)
-       values (gen_random_uuid(), now(), now(), $1, 'sam@rem-set.example', $2, 'STAFF') returning id`,
-      [s.tenant.id, await hashPassword('a long enough password')],
-    );
-    await s.admin(
-      'mutation ($id: ID!, $r: ID!) { updateUser(id: $id, input: { resourceIds: [$r] }) { user { id } } }',
-      { id: staff?.id, r: s.resourceId },
-    );
+    await addStaff(t, s, {
+      email: 'sam@rem-set.example',
+      password: 'a long enough password',
+      resourceIds: [s.resourceId],
+    });
     const start = NOW + 2 * DAY + 3 * HOUR;
     const a = await newBooking(s, start);
     const b = await newBooking(s, start + HOUR, other);
@@ -261,10 +262,7 @@ describe('reminder rules', () => {
       expect((await remindersOf(s, movedBehind))[0]?.lastError).toBe(
         'the booking has moved since this reminder was planned',
       );
-      const files = await readdir(t.mailSinkDir);
-      const mails = await Promise.all(
-        files.map(async (f) => simpleParser(await readFile(path.join(t.mailSinkDir, f)))),
-      );
+      const mails = await sunkMail(t);
       // This business's (the clock moved for the other tests' businesses too).
       const reminders = mails.filter(
         (m) =>

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/access/secrets.js';
 import { createApiKey, login, startTestApp, type TestApp } from '../helpers/app.js';
 import { sql } from '../helpers/database.js';
-import { createService, everyDay, type Scenario, scenario } from '../helpers/scenario.js';
+import { addStaff, createService, everyDay, type Scenario, scenario } from '../helpers/scenario.js';
 
 /**
  * STAFF are a second isolation boundary inside a tenant (domain.md, "People and roles"). Every
@@ -637,22 +636,9 @@ const CELLS: Cell[] = [
   },
 ];
 
-async function addStaff(email: string, resourceId: string) {
+async function staffOn(email: string, resourceId: string) {
   const password = `${email}-password`;
-  const [row] = await sql<{ id: string }>(
-    t.database,
-    `insert into app_user (id, created_at, updated_at, tenant_id, email, password_hash, role)
-     values (gen_random_uuid(), now(), now(), $1, $2, $3, 'STAFF') returning id`,
-    [s.tenant.id, email, await hashPassword(password)],
-  );
-  const id = row?.id as string;
-  await admin(
-    'mutation ($id: ID!, $r: ID!) { updateUser(id: $id, input: { resourceIds: [$r] }) { user { id } } }',
-    {
-      id,
-      r: resourceId,
-    },
-  );
+  const id = await addStaff(t, s, { email, password, resourceIds: [resourceId] });
   return { id, password };
 }
 
@@ -686,8 +672,8 @@ beforeAll(async () => {
     requiresConfirmation: true,
   });
   s2 = await createService(admin, { name: 'Colour', durationMinutes: 60, resourceId: r2 });
-  const own = await addStaff('own@staff.example', r1);
-  const other = await addStaff('other@staff.example', r2);
+  const own = await staffOn('own@staff.example', r1);
+  const other = await staffOn('other@staff.example', r2);
   staffIds.STAFF_OWN = own.id;
   staffIds.STAFF_OTHER = other.id;
   tokens.ADMIN = s.tenant.token;

@@ -1,10 +1,15 @@
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { hashPassword } from '../../src/access/secrets.js';
 import { createApiKey, createTenant, login, startTestApp, type TestApp } from '../helpers/app.js';
-import { sql } from '../helpers/database.js';
-import { book, createService, everyDay, type Scenario, scenario } from '../helpers/scenario.js';
+import {
+  addStaff,
+  book,
+  createService,
+  everyDay,
+  type Scenario,
+  scenario,
+} from '../helpers/scenario.js';
 
 // Issue 19: `subscription { bookingEvents }` over WebSocket (graphql-ws) on the GraphQL paths,
 // authenticated and tenant-resolved like HTTP, with the same role rules.
@@ -18,7 +23,7 @@ let s: Scenario;
 let r2: string;
 let s2: string;
 let staffToken: string;
-let staffId: string;
+let _staffId: string;
 let n = 0;
 const freeStart = () => {
   const i = n++;
@@ -106,17 +111,11 @@ beforeAll(async () => {
     { r: r2, w: everyDay('08:00', '20:00') },
   );
   s2 = await createService(s.admin, { name: 'Colour', durationMinutes: 60, resourceId: r2 });
-  const [row] = await sql<{ id: string }>(
-    t.database,
-    `insert into app_user (id, created_at, updated_at, tenant_id, email, password_hash, role)
-     values (gen_random_uuid(), now(), now(), $1, 'staff@live.example', $2, 'STAFF') returning id`,
-    [s.tenant.id, await hashPassword('staff-live-password')],
-  );
-  staffId = row?.id as string;
-  await s.admin(
-    'mutation ($id: ID!, $r: ID!) { updateUser(id: $id, input: { resourceIds: [$r] }) { user { id } } }',
-    { id: staffId, r: s.resourceId },
-  );
+  _staffId = await addStaff(t, s, {
+    email: 'staff@live.example',
+    password: 'staff-live-password',
+    resourceIds: [s.resourceId],
+  });
   staffToken = await login(t, 'live', 'staff@live.example', 'staff-live-password');
 });
 
@@ -228,16 +227,11 @@ describe('subscription bookingEvents', () => {
   });
 
   it('ends a subscription whose user is deactivated', async () => {
-    const [row] = await sql<{ id: string }>(
-      t.database,
-      `insert into app_user (id, created_at, updated_at, tenant_id, email, password_hash, role)
-       values (gen_random_uuid(), now(), now(), $1, 'leaver@live.example', $2, 'STAFF') returning id`,
-      [s.tenant.id, await hashPassword('leaver-live-password')],
-    );
-    await s.admin(
-      'mutation ($id: ID!, $r: ID!) { updateUser(id: $id, input: { resourceIds: [$r] }) { user { id } } }',
-      { id: row?.id, r: s.resourceId },
-    );
+    const leaver = await addStaff(t, s, {
+      email: 'leaver@live.example',
+      password: 'leaver-live-password',
+      resourceIds: [s.resourceId],
+    });
     const token = await login(t, 'live', 'leaver@live.example', 'leaver-live-password');
     const { client } = connect({ authorization: `Bearer ${token}`, tenant: 'live' });
     try {
@@ -245,7 +239,7 @@ describe('subscription bookingEvents', () => {
       await settle();
       await s.admin(
         'mutation ($id: ID!) { updateUser(id: $id, input: { active: false }) { user { id } } }',
-        { id: row?.id },
+        { id: leaver },
       );
       await newBooking(s.serviceId);
       await until('the end', () => sub.ended() || sub.errors.length > 0);

@@ -4,12 +4,11 @@ import AxeBuilder from '@axe-core/playwright';
 import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/access/secrets.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { insertBooking } from '../helpers/bookings.js';
 import { launchChromium, screenshotPaths } from '../helpers/browser.js';
 import { sql } from '../helpers/database.js';
-import { book, type Scenario, scenario, weekdays } from '../helpers/scenario.js';
+import { addStaff, book, type Scenario, scenario, weekdays } from '../helpers/scenario.js';
 
 // Issue 21 (first part): the console's views, as GraphiQL plugins over the public API, driven
 // in Chromium: the agenda (admin and staff), a booking opened and moved, a walk-in, a live
@@ -74,16 +73,7 @@ beforeAll(async () => {
     'mutation ($r: ID!, $from: DateTime!, $to: DateTime!) { createBlackout(input: { resourceId: $r, startsAt: $from, endsAt: $to, reason: "Training" }) { userErrors { message } } }',
     { r: roomB, from: `${workday}T15:00:00Z`, to: `${workday}T16:00:00Z` },
   );
-  const [staff] = await sql<{ id: string }>(
-    t.database,
-    `insert into app_user (id, created_at, updated_at, tenant_id, email, name, password_hash, role)
-     values (gen_random_uuid(), now(), now(), $1, $2, 'Sam', $3, 'STAFF') returning id`,
-    [s.tenant.id, STAFF.email, await hashPassword(STAFF.password)],
-  );
-  await s.admin(
-    'mutation ($id: ID!, $r: ID!) { updateUser(id: $id, input: { resourceIds: [$r] }) { userErrors { message } } }',
-    { id: staff?.id, r: roomB },
-  );
+  await addStaff(t, s, { ...STAFF, name: 'Sam', resourceIds: [roomB] });
 });
 afterAll(async () => {
   await browser?.close();

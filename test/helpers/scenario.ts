@@ -1,4 +1,6 @@
+import { hashPassword } from '../../src/access/secrets.js';
 import { createTenant, type TenantFixture, type TestApp } from './app.js';
+import { sql } from './database.js';
 
 export interface Scenario {
   tenant: TenantFixture;
@@ -59,6 +61,29 @@ export async function scenario(
     ...options.service,
   });
   return { tenant, resourceId: set.setWeeklyWindows.resource.id, serviceId, admin };
+}
+
+/**
+ * A STAFF user of the scenario's business with a password, working on `resourceIds` (set
+ * through the API, as an admin would); written directly, as an accepted invitation writes one.
+ */
+export async function addStaff(
+  t: TestApp,
+  s: Scenario,
+  user: { email: string; password: string; name?: string; resourceIds: string[] },
+): Promise<string> {
+  const [row] = await sql<{ id: string }>(
+    t.database,
+    `insert into app_user (id, created_at, updated_at, tenant_id, email, name, password_hash, role)
+     values (gen_random_uuid(), now(), now(), $1, $2, $3, $4, 'STAFF') returning id`,
+    [s.tenant.id, user.email, user.name ?? null, await hashPassword(user.password)],
+  );
+  const id = row?.id as string;
+  await s.admin(
+    'mutation ($id: ID!, $r: [ID!]!) { updateUser(id: $id, input: { resourceIds: $r }) { user { id } } }',
+    { id, r: user.resourceIds },
+  );
+  return id;
 }
 
 export async function createService(
