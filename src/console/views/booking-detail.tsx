@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { errorFor, request, type UserError } from '../api.js';
 import { useConsole } from './context.js';
 import { Dialog, Field } from './dialog.js';
+import { Problems, useMutation } from './mutation.js';
 import { localOf, timeRange } from './zone.js';
 
 // A booking from a click: who, what, where, its history and its email; what can be done.
@@ -47,7 +48,8 @@ const DETAIL = `query BookingDetail($id: ID!) {
 
 const PAYLOAD = 'booking { id status } userErrors { code field message }';
 
-type Payload = { booking: { id: string } | null; userErrors: UserError[] };
+/** The fields of the forms below; a userError naming another shows above the actions. */
+const FIELDS = ['reason', 'startsAt', 'name', 'email', 'phone', 'notes'];
 
 export function BookingDetail({
   id,
@@ -65,7 +67,8 @@ export function BookingDetail({
     history: History[];
     notifications: Note[];
   } | null>(null);
-  const [errors, setErrors] = useState<UserError[]>([]);
+  const mutation = useMutation();
+  const errors = mutation.errors;
   const [message, setMessage] = useState<string | null>(null);
   const [mode, setMode] = useState<'none' | 'cancel' | 'move' | 'edit'>('none');
   const [version, setVersion] = useState(0);
@@ -95,21 +98,11 @@ export function BookingDetail({
     done: string,
   ) {
     setMessage(null);
-    try {
-      const res = await request<Record<string, Payload>>(credential, query, variables);
-      const payload = res[name];
-      if (!payload || payload.userErrors.length) {
-        setErrors(payload?.userErrors ?? []);
-        return;
-      }
-      setErrors([]);
-      setMode('none');
-      setMessage(done);
-      setVersion((v) => v + 1);
-      onChanged();
-    } catch (err) {
-      setMessage((err as Error).message);
-    }
+    if (!(await mutation.run(name, query, variables))) return;
+    setMode('none');
+    setMessage(done);
+    setVersion((v) => v + 1);
+    onChanged();
   }
 
   const b = state?.booking;
@@ -130,7 +123,6 @@ export function BookingDetail({
       {label}
     </button>
   );
-  const general = errors.filter((e) => !e.field || e.field.length <= 1);
 
   return (
     <Dialog title={title} onClose={onClose}>
@@ -172,11 +164,7 @@ export function BookingDetail({
             ) : null}
           </dl>
           {message ? <p role="status">{message}</p> : null}
-          {general.map((e) => (
-            <p key={e.message} className="error" role="alert">
-              {e.message}
-            </p>
-          ))}
+          <Problems messages={mutation.general(FIELDS)} />
           <div className="actions">
             {b.status === 'PENDING' ? simple('confirmBooking', 'Confirm', 'Confirmed') : null}
             {open ? (

@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { errorFor, request, type UserError } from '../api.js';
+import { errorFor, request } from '../api.js';
 import { useConsole } from './context.js';
 import { Dialog, Field } from './dialog.js';
+import { Problems, useMutation } from './mutation.js';
 import { dayLabel, localOf, timeRange } from './zone.js';
 
 // A walk-in from an empty cell: the business books past its notice and hours (bypassPolicy).
@@ -30,9 +31,9 @@ export function WalkIn({
   const zone = me.tenant?.timeZone ?? 'UTC';
   const [services, setServices] = useState<Service[]>([]);
   const [form, setForm] = useState({ serviceId: '', name: '', email: '', phone: '', notes: '' });
-  const [errors, setErrors] = useState<UserError[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const mutation = useMutation();
+  const errors = mutation.errors;
 
   useEffect(() => {
     request<{ services: Service[] }>(
@@ -50,35 +51,23 @@ export function WalkIn({
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    try {
-      const res = await request<{
-        createBooking: { booking: { id: string } | null; userErrors: UserError[] };
-      }>(
-        credential,
-        `mutation WalkIn($input: CreateBookingInput!) {
-          createBooking(input: $input) { booking { id } userErrors { code field message } }
-        }`,
-        {
-          input: {
-            serviceId: form.serviceId,
-            startsAt: new Date(startsAt).toISOString(),
-            resourceId,
-            bypassPolicy: true,
-            customer: { name: form.name, email: form.email, phone: form.phone || null },
-            notes: form.notes || null,
-          },
+    const payload = await mutation.run<{ userErrors: []; booking: { id: string } | null }>(
+      'createBooking',
+      `mutation WalkIn($input: CreateBookingInput!) {
+        createBooking(input: $input) { booking { id } userErrors { code field message } }
+      }`,
+      {
+        input: {
+          serviceId: form.serviceId,
+          startsAt: new Date(startsAt).toISOString(),
+          resourceId,
+          bypassPolicy: true,
+          customer: { name: form.name, email: form.email, phone: form.phone || null },
+          notes: form.notes || null,
         },
-      );
-      const booking = res.createBooking.booking;
-      if (booking) onBooked(booking.id);
-      else setErrors(res.createBooking.userErrors);
-    } catch (err) {
-      setProblem((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
+      },
+    );
+    if (payload?.booking) onBooked(payload.booking.id);
   }
 
   const service = services.find((s) => s.id === form.serviceId);
@@ -87,9 +76,6 @@ export function WalkIn({
       ? timeRange(startsAt, startsAt + service.durationMinutes * 60_000, zone)
       : timeRange(startsAt, startsAt, zone).split('–')[0]
   }`;
-  const general = errors.filter(
-    (e) => !['serviceId', 'name', 'email', 'phone', 'notes'].includes(e.field?.at(-1) ?? ''),
-  );
   const input = (name: 'name' | 'email' | 'phone' | 'notes', label: string, type = 'text') => (
     <Field label={label} error={errorFor(errors, name)}>
       <input
@@ -123,12 +109,13 @@ export function WalkIn({
         {input('email', 'Customer email', 'email')}
         {input('phone', 'Phone', 'tel')}
         {input('notes', 'Notes')}
-        {[...general.map((e) => e.message), ...(problem ? [problem] : [])].map((m) => (
-          <p key={m} className="error" role="alert">
-            {m}
-          </p>
-        ))}
-        <button type="submit" disabled={busy}>
+        <Problems
+          messages={[
+            ...mutation.general(['serviceId', 'name', 'email', 'phone', 'notes']),
+            ...(problem ? [problem] : []),
+          ]}
+        />
+        <button type="submit" disabled={mutation.busy}>
           Book
         </button>
       </form>
