@@ -8,7 +8,7 @@ import {
   addDays,
   dayLabel,
   hhmm,
-  instantAt,
+  localInstant,
   localOf,
   minutesOf,
   mondayOf,
@@ -174,8 +174,8 @@ export function Agenda() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the reload signal.
   useEffect(() => {
     let current = true;
-    const from = new Date(instantAt(first, 0, zone)).toISOString();
-    const to = new Date(instantAt(addDays(last, 1), 0, zone)).toISOString();
+    const from = new Date(localInstant(first, 0, zone)).toISOString();
+    const to = new Date(localInstant(addDays(last, 1), 0, zone)).toISOString();
     loadAgenda(credential, { from, to, fromDate: first, toDate: last })
       .then((loaded) => {
         if (!current) return;
@@ -269,8 +269,8 @@ export function Agenda() {
             <h3 className={date === today ? 'today' : undefined}>{dayLabel(date)}</h3>
             <div className="agenda-columns">
               {resources.map((resource) => {
-                const dayStart = instantAt(date, 0, zone);
-                const dayEnd = instantAt(addDays(date, 1), 0, zone);
+                const dayStart = localInstant(date, 0, zone);
+                const dayEnd = localInstant(addDays(date, 1), 0, zone);
                 const minuteOf = (at: number) =>
                   at <= dayStart ? 0 : at >= dayEnd ? 24 * 60 : localOf(at, zone).minutes;
                 const booked = (data?.bookings ?? []).filter(
@@ -316,7 +316,7 @@ export function Agenda() {
                             onClick={() =>
                               setWalkIn({
                                 resourceId: resource.id,
-                                startsAt: instantAt(date, minute, zone),
+                                startsAt: localInstant(date, minute, zone),
                               })
                             }
                           />

@@ -4,7 +4,7 @@ import { AffectedChoice, BookingLines, type OnAffected } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { Problems, useMutation } from './mutation.js';
-import { addDays, instantAt, localOf, minutesOf, timeRange, todayIn } from './zone.js';
+import { addDays, localInstant, localOf, minutesOf, timeRange, todayIn } from './zone.js';
 
 // Blackouts: the coming ones, and a new one that first shows the open bookings it covers,
 // with the choice to keep them or cancel them (with a reason the customers read).
@@ -29,7 +29,7 @@ const FIELDS = ['resourceId', 'startsAt', 'endsAt', 'reason', 'cancellationReaso
 
 /** "2026-12-07T10:00" (a datetime-local value) in the business's zone, as an instant. */
 const instantOfLocal = (value: string, zone: string) =>
-  new Date(instantAt(value.slice(0, 10), minutesOf(value.slice(11, 16)), zone)).toISOString();
+  new Date(localInstant(value.slice(0, 10), minutesOf(value.slice(11, 16)), zone)).toISOString();
 
 export function Blackouts() {
   const { credential, me } = useConsole();
@@ -49,8 +49,8 @@ export function Blackouts() {
   const { run, errors, busy, general } = useMutation();
 
   const load = useCallback(async () => {
-    const from = new Date(instantAt(todayIn(zone), 0, zone)).toISOString();
-    const to = new Date(instantAt(addDays(todayIn(zone), 366), 0, zone)).toISOString();
+    const from = new Date(localInstant(todayIn(zone), 0, zone)).toISOString();
+    const to = new Date(localInstant(addDays(todayIn(zone), 366), 0, zone)).toISOString();
     const res = await request<{
       resources: Array<{ id: string; name: string }>;
       blackouts: Blackout[];

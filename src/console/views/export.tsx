@@ -3,7 +3,7 @@ import { authHeaders } from '../api.js';
 import { CheckList } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
-import { addDays, instantAt, todayIn } from './zone.js';
+import { addDays, localInstant, todayIn } from './zone.js';
 
 // The CSV download with the listing's filters, saved as a file (GET /exports/bookings.csv).
 
@@ -24,9 +24,9 @@ export function Export() {
     setProblem(null);
     setSaved(null);
     const query = new URLSearchParams({
-      from: new Date(instantAt(from, 0, zone)).toISOString(),
+      from: new Date(localInstant(from, 0, zone)).toISOString(),
       // Inclusive of the last day: up to the next day's start.
-      to: new Date(instantAt(addDays(to, 1), 0, zone)).toISOString(),
+      to: new Date(localInstant(addDays(to, 1), 0, zone)).toISOString(),
     });
     if (statuses.length) query.set('status', statuses.join(','));
     if (search.trim()) query.set('search', search.trim());

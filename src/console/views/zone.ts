@@ -1,25 +1,18 @@
 import { Temporal } from 'temporal-polyfill';
+import { formatLocalTime, parseLocalTime } from '../../scheduling/local-time.js';
+import { addDays, isoWeekday, localDateOf } from '../../scheduling/zone-time.js';
 
-// Calendar arithmetic in the business's zone (not the browser's): dates are ISO strings.
+// Calendar arithmetic in the business's zone (not the browser's): dates are ISO strings. The
+// day arithmetic and wall-time instants are the server's own (scheduling/zone-time.ts).
 
-export const todayIn = (zone: string): string => Temporal.Now.plainDateISO(zone).toString();
+export { addDays, localInstant } from '../../scheduling/zone-time.js';
 
-export const addDays = (date: string, days: number): string =>
-  Temporal.PlainDate.from(date).add({ days }).toString();
+export const todayIn = (zone: string): string => localDateOf(Date.now(), zone);
 
 /** The Monday of the week of `date`. */
-export const mondayOf = (date: string): string => {
-  const d = Temporal.PlainDate.from(date);
-  return d.subtract({ days: d.dayOfWeek - 1 }).toString();
-};
+export const mondayOf = (date: string): string => addDays(date, 1 - isoWeekday(date));
 
-/** The instant of `minutes` after midnight of `date` in `zone` (DST gaps move forward). */
-export function instantAt(date: string, minutes: number, zone: string): number {
-  const start = Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: zone });
-  return start.add({ minutes }).epochMilliseconds;
-}
-
-/** The local date and minutes after local midnight of an instant in `zone`. */
+/** The local date and minutes after local midnight (wall time) of an instant in `zone`. */
 export function localOf(at: number, zone: string): { date: string; minutes: number } {
   const z = Temporal.Instant.fromEpochMilliseconds(at).toZonedDateTimeISO(zone);
   return { date: z.toPlainDate().toString(), minutes: z.hour * 60 + z.minute };
@@ -35,17 +28,12 @@ export const WEEKDAYS = [
   'SUNDAY',
 ] as const;
 
-export const weekdayOf = (date: string) =>
-  WEEKDAYS[Temporal.PlainDate.from(date).dayOfWeek - 1] ?? 'MONDAY';
+export const weekdayOf = (date: string) => WEEKDAYS[isoWeekday(date) - 1] ?? 'MONDAY';
 
-/** "09:30" -> 570. */
-export const minutesOf = (time: string): number => {
-  const [h, m] = time.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-};
+/** "09:30" -> 570 (the API's times are always HH:mm). */
+export const minutesOf = (time: string): number => parseLocalTime(time) ?? 0;
 
-export const hhmm = (minutes: number): string =>
-  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+export const hhmm = formatLocalTime;
 
 /** "Mon 7 Dec" for a column heading. */
 export const dayLabel = (date: string): string =>
