@@ -129,7 +129,13 @@ export async function rows<Q extends Query>(
   instants: readonly (keyof RowOf<Q> & string)[] = [],
 ): Promise<RowOf<Q>[]> {
   const { sql, parameters } = 'compile' in query ? query.compile() : query;
-  const found = await em.execute<Record<string, unknown>[]>(sql, [...parameters], 'all');
+  // The unit of work's logger context, so that a fork kept out of the query log stays out.
+  const found = await em.execute<Record<string, unknown>[]>(
+    sql,
+    [...parameters],
+    'all',
+    em.getLoggerContext(),
+  );
   const platform = em.getPlatform();
   for (const r of found) {
     for (const key of instants) if (r[key] != null) r[key] = platform.parseDate(r[key] as string);
@@ -140,5 +146,11 @@ export async function rows<Q extends Query>(
 /** Runs a write; the number of rows it changed. */
 export async function write(em: EntityManager, query: Query): Promise<number> {
   const { sql, parameters } = 'compile' in query ? query.compile() : query;
-  return (await em.execute<{ affectedRows: number }>(sql, [...parameters], 'run')).affectedRows;
+  const done = await em.execute<{ affectedRows: number }>(
+    sql,
+    [...parameters],
+    'run',
+    em.getLoggerContext(),
+  );
+  return done.affectedRows;
 }

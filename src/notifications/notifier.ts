@@ -477,14 +477,19 @@ export class Notifier {
   /** Queues the reminders due at `now`, of every tenant, with their send jobs, in one transaction. */
   async releaseDue(now: Date): Promise<number> {
     // A poll every few seconds: kept out of the query log, as the change feed's probe is.
-    const em = this.orm.em.fork({ clear: true, loggerContext: { enabled: false } });
-    return em.transactional(async (tx) => {
-      const due = await releaseDueReminders(tx, now, REMINDER_BATCH);
-      for (const { id, tenantId } of due) {
-        await this.queue.enqueue(tx, { tenantId, notificationId: id });
-      }
-      return due.length;
-    });
+    const quiet = { enabled: false };
+    const em = this.orm.em.fork({ clear: true, loggerContext: quiet });
+    // The transaction's own begin and commit take the logger context of the call, not the fork.
+    return em.transactional(
+      async (tx) => {
+        const due = await releaseDueReminders(tx, now, REMINDER_BATCH);
+        for (const { id, tenantId } of due) {
+          await this.queue.enqueue(tx, { tenantId, notificationId: id });
+        }
+        return due.length;
+      },
+      { loggerContext: quiet },
+    );
   }
 }
 

@@ -65,6 +65,13 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('the response cache', () => {
+  it('records no statement while the server is idle: its background sweeps stay out of the query log', async () => {
+    // The reminder sweep runs every second (JOBS_SUPERVISE_SECONDS=1 in tests); a statement of
+    // its own counted here would make every `statements: 0` below depend on timing.
+    const idle = await t.statementsDuring(() => new Promise((r) => setTimeout(r, 2500)));
+    expect(idle).toEqual([]);
+  });
+
   it('answers a repeated query from memory, without a statement', async () => {
     const first = await measured('2026-01-05');
     expect(first.starts).toEqual(['09:00', '10:00', '11:00']);
