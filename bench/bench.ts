@@ -381,6 +381,8 @@ export async function startServer(
       RATE_LIMITS: 'false',
       // The webhook figure's receiver runs on this machine.
       WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+      // For trials of the process's settings, e.g. BENCH_SERVER_ENV="MALLOC_ARENA_MAX=4".
+      ...serverEnvOf(process.env.BENCH_SERVER_ENV),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -394,6 +396,17 @@ export async function startServer(
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
   });
   return child;
+}
+
+/** `NAME=value NAME=value` (BENCH_SERVER_ENV) as an environment. */
+export function serverEnvOf(text: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of (text ?? '').split(/\s+/).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`BENCH_SERVER_ENV: "${pair}" is not NAME=value`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
 }
 
 export async function stopServer(child: ChildProcess | null): Promise<void> {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BenchResult, runBench, table } from '../../bench/bench.js';
+import { type BenchResult, runBench, serverEnvOf, table } from '../../bench/bench.js';
 import { runScaling, type ScalingResult, scalingTable } from '../../bench/scaling.js';
 
 /**
@@ -11,6 +11,16 @@ import { runScaling, type ScalingResult, scalingTable } from '../../bench/scalin
  * bench` judges them.
  */
 describe('npm run bench, small', () => {
+  it("passes BENCH_SERVER_ENV's NAME=value pairs to the server, and refuses anything else", () => {
+    expect(serverEnvOf(undefined)).toEqual({});
+    expect(serverEnvOf(' MALLOC_ARENA_MAX=2  NODE_DEBUG=a=b ')).toEqual({
+      MALLOC_ARENA_MAX: '2',
+      NODE_DEBUG: 'a=b',
+    });
+    expect(() => serverEnvOf('MALLOC_ARENA_MAX')).toThrow(/"MALLOC_ARENA_MAX" is not NAME=value/);
+    expect(() => serverEnvOf('=2')).toThrow(/not NAME=value/);
+  });
+
   it('seeds, measures every figure, and writes its JSON', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'bench-test-'));
     const out = path.join(dir, 'latest.json');
