@@ -1,5 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=20
-// V8's memory settings, given once here: npm start, the Dockerfile and the bench run this file.
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 --heap-growing-percent=20
+// The process's memory settings (glibc's malloc arenas, V8's heap), given once here: npm start,
+// the Dockerfile and the bench run this file. docs/PERFORMANCE.md, "Memory", says why.
 import 'reflect-metadata';
 import { type App, startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';

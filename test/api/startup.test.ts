@@ -32,6 +32,14 @@ describe('npm start (node dist/src/main.js)', () => {
     const first = spawnServer(env);
     await waitForOutput(first, 'GraphQL API:');
     expect(first.stdout()).toContain(`GraphQL API:  http://127.0.0.1:${port}/graphql`);
+    // The process runs with the memory settings of the file's first line (env execs node in
+    // place, so the pid is node's).
+    const proc = (what: string) =>
+      readFile(`/proc/${first.child.pid}/${what}`, 'utf8').then((t) => t.split('\0'));
+    expect(await proc('environ')).toContain('MALLOC_ARENA_MAX=2');
+    expect(await proc('cmdline')).toEqual(
+      expect.arrayContaining(['--max-semi-space-size=8', '--heap-growing-percent=20']),
+    );
     const password = /password: (\S+)/.exec(first.stdout())?.[1];
     expect(password).toBeTruthy();
     const client = new GraphQLClient(`http://127.0.0.1:${port}/t/demo/graphql`);

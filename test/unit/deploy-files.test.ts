@@ -83,10 +83,10 @@ describe('Dockerfile', () => {
 });
 
 describe('the server process', () => {
-  it('is started the same way everywhere: the built file itself, with the V8 flags of its first line', async () => {
+  it('is started the same way everywhere: the built file itself, with the memory settings of its first line', async () => {
     const main = await read('src/main.ts');
     expect(main.split('\n')[0]).toBe(
-      '#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=20',
+      '#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 --heap-growing-percent=20',
     );
     const pkg = JSON.parse(await read('package.json')) as { scripts: Record<string, string> };
     expect(pkg.scripts.start).toBe('npm run build && dist/src/main.js');
