@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { errorFor, request } from '../api.js';
-import { AffectedChoice, BookingLines, type OnAffected } from './choices.js';
+import { AffectedChoice, BookingLines, NamedOptions, type OnAffected } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { Problems, useMutation } from './mutation.js';
@@ -157,11 +157,7 @@ export function Blackouts() {
         <Field label="Resource" error={errorFor(errors, 'resourceId')}>
           <select value={form.resourceId} onChange={set('resourceId')}>
             <option value="">Every resource</option>
-            {resources.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
+            <NamedOptions items={resources} />
           </select>
         </Field>
         <Field label={`From (${zone})`} error={errorFor(errors, 'startsAt')}>

@@ -74,6 +74,19 @@ export function BookingLines({ bookings, zone }: { bookings: ListedBooking[]; zo
 }
 
 /** Checkboxes over `options`, the checked values in `value`; an error below them. */
+/** One `<option>` per named thing (a resource, a service), its id the value. */
+export function NamedOptions({ items }: { items: ReadonlyArray<{ id: string; name: string }> }) {
+  return (
+    <>
+      {items.map((item) => (
+        <option key={item.id} value={item.id}>
+          {item.name}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function CheckList({
   legend,
   options,

@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { errorFor, request } from '../api.js';
-import { AffectedChoice, BookingLines, type OnAffected } from './choices.js';
+import { AffectedChoice, BookingLines, NamedOptions, type OnAffected } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { Problems, useMutation } from './mutation.js';
@@ -173,11 +173,7 @@ export function Hours() {
       <h2>Opening hours</h2>
       <Field label="Resource" error={null}>
         <select value={resourceId} onChange={(e) => setResourceId(e.target.value)}>
-          {resources.map((r) => (
-            <option key={r.id} value={r.id}>
-              {r.name}
-            </option>
-          ))}
+          <NamedOptions items={resources} />
         </select>
       </Field>
       <AffectedChoice

@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { errorFor, request } from '../api.js';
+import { NamedOptions } from './choices.js';
 import { useConsole } from './context.js';
 import { Field } from './dialog.js';
 import { Problems, useMutation } from './mutation.js';
@@ -142,11 +143,7 @@ export function Reminders() {
             onChange={(e) => setForm({ ...form, serviceId: e.target.value })}
           >
             <option value="">Every service</option>
-            {services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
+            <NamedOptions items={services} />
           </select>
         </Field>
         <Problems messages={general(['offsetMinutes', 'recipient', 'serviceIds'])} />
